@@ -1,0 +1,183 @@
+/* DNS wire format reader (RFC 1035 section 4). Names come out in presentation form
+ * with dig's escapes (\. and \DDD), so a hostile name cannot forge text. */
+#include <config.h>
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "dnsmsg.h"
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+const char *np_dns_strerror(int err)
+{
+	switch (err) {
+	case NP_DNS_OK: return "ok";
+	case NP_DNS_ESHORT: return "message ends in the middle of a field";
+	case NP_DNS_ELOOP: return "name compression pointers form a loop";
+	case NP_DNS_ELABEL: return "name has an unknown label type";
+	case NP_DNS_ENAMELEN: return "name is longer than 255 bytes";
+	case NP_DNS_EPTR: return "name compression pointer points past the message";
+	default: return "malformed message";
+	}
+}
+
+const char *np_dns_rcode_name(int rcode, char *buf, size_t len)
+{
+	static const char *const names[] = { "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
+		"NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE" };
+
+	if (rcode >= 0 && (size_t)rcode < sizeof(names) / sizeof(names[0]))
+		return names[rcode];
+	snprintf(buf, len, "RCODE%d", rcode);
+	return buf;
+}
+
+const char *np_dns_type_name(uint16_t type, char *buf, size_t len)
+{
+	switch (type) {
+	case 1: return "A";
+	case 2: return "NS";
+	case 5: return "CNAME";
+	case 6: return "SOA";
+	case 12: return "PTR";
+	case 15: return "MX";
+	case 16: return "TXT";
+	case 28: return "AAAA";
+	case 33: return "SRV";
+	case 257: return "CAA";
+	default: snprintf(buf, len, "TYPE%u", type); return buf;
+	}
+}
+
+int np_dns_reader_init(struct np_dns_reader *r, const uint8_t *msg, size_t len,
+		       struct np_dns_header *h)
+{
+	*r = (struct np_dns_reader){ .msg = msg, .len = len, .off = 12 };
+	if (len < 12)
+		return NP_DNS_ESHORT;
+	*h = (struct np_dns_header){ get16(msg), get16(msg + 2), get16(msg + 4),
+				     get16(msg + 6), get16(msg + 8), get16(msg + 10) };
+	return NP_DNS_OK;
+}
+
+/* Append one label to text, escaping what is not a plain hostname byte. */
+static bool put_label(char *text, size_t textlen, size_t *t, const uint8_t *lab, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char esc[5];
+		int m = (lab[i] == '.' || lab[i] == '\\') ? snprintf(esc, sizeof(esc), "\\%c", lab[i])
+			: isgraph(lab[i]) ? snprintf(esc, sizeof(esc), "%c", lab[i])
+			: snprintf(esc, sizeof(esc), "\\%03u", lab[i]);
+
+		if (*t + (size_t)m + 2 > textlen)
+			return false;
+		memcpy(text + *t, esc, (size_t)m);
+		*t += (size_t)m;
+	}
+	text[(*t)++] = '.';
+	text[*t] = '\0';
+	return true;
+}
+
+int np_dns_read_name(const uint8_t *msg, size_t len, size_t *off, char *text, size_t textlen)
+{
+	size_t pos = *off, wire = 1, t = 0;
+	size_t end = 0;		/* where the caller resumes: after the first pointer */
+	unsigned jumps = 0;
+
+	text[0] = '\0';
+	for (;;) {
+		if (pos >= len)
+			return NP_DNS_ESHORT;
+		uint8_t c = msg[pos];
+
+		if (c == 0) {
+			*off = end ? end : pos + 1;
+			if (t == 0)
+				snprintf(text, textlen, ".");
+			return NP_DNS_OK;
+		}
+		if ((c & 0xc0) == 0xc0) {
+			if (pos + 1 >= len)
+				return NP_DNS_ESHORT;
+			size_t target = (size_t)(c & 0x3f) << 8 | msg[pos + 1];
+
+			if (target >= len)
+				return NP_DNS_EPTR;
+			/* A name has at most 127 labels, so more jumps than that is a loop. */
+			if (++jumps > 127)
+				return NP_DNS_ELOOP;
+			if (!end)
+				end = pos + 2;
+			pos = target;
+			continue;
+		}
+		if (c & 0xc0)
+			return NP_DNS_ELABEL;
+		if (pos + 1 + c > len)
+			return NP_DNS_ESHORT;
+		wire += (size_t)c + 1;
+		if (wire > 255)
+			return NP_DNS_ENAMELEN;
+		if (!put_label(text, textlen, &t, msg + pos + 1, c))
+			return NP_DNS_ENAMELEN;
+		pos += (size_t)c + 1;
+	}
+}
+
+int np_dns_read_question(struct np_dns_reader *r, char *name, size_t namelen,
+			 uint16_t *type, uint16_t *rclass)
+{
+	int rc = np_dns_read_name(r->msg, r->len, &r->off, name, namelen);
+
+	if (rc)
+		return rc;
+	if (r->off + 4 > r->len)
+		return NP_DNS_ESHORT;
+	*type = get16(r->msg + r->off);
+	*rclass = get16(r->msg + r->off + 2);
+	r->off += 4;
+	return NP_DNS_OK;
+}
+
+int np_dns_read_rr(struct np_dns_reader *r, struct np_dns_rr *rr)
+{
+	int rc = np_dns_read_name(r->msg, r->len, &r->off, rr->name, sizeof(rr->name));
+	const uint8_t *p;
+
+	if (rc)
+		return rc;
+	if (r->off + 10 > r->len)
+		return NP_DNS_ESHORT;
+	p = r->msg + r->off;
+	rr->type = get16(p);
+	rr->rclass = get16(p + 2);
+	rr->ttl = get32(p + 4);
+	rr->rdlength = get16(p + 8);
+	rr->rdata = r->off + 10;
+	if (rr->rdata + rr->rdlength > r->len)
+		return NP_DNS_ESHORT;
+	r->off = rr->rdata + rr->rdlength;
+	return NP_DNS_OK;
+}
+
+int np_dns_name_eq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 1 && a[la - 1] == '.')
+		la--;
+	if (lb > 1 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}

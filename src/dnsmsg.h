@@ -1,0 +1,58 @@
+/* A DNS message reader that trusts nothing: every count, length, offset and
+ * compression pointer is checked against the message before it is used. */
+#ifndef NP_DNSMSG_H
+#define NP_DNSMSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NP_DNS_TEXT_MAX 1024	/* a 255-byte wire name with every byte escaped */
+
+enum np_dns_err {
+	NP_DNS_OK = 0,
+	NP_DNS_ESHORT = -1,	/* ran past the end of the message */
+	NP_DNS_ELOOP = -2,	/* compression pointers go round */
+	NP_DNS_ELABEL = -3,	/* unknown label type (0x40/0x80) */
+	NP_DNS_ENAMELEN = -4,	/* name over 255 bytes */
+	NP_DNS_EPTR = -5,	/* compression pointer past the end */
+};
+
+struct np_dns_header {
+	uint16_t id, flags;
+	uint16_t qdcount, ancount, nscount, arcount;
+};
+
+#define NP_DNS_QR(f) (((f) >> 15) & 1)
+#define NP_DNS_OPCODE(f) (((f) >> 11) & 0xf)
+#define NP_DNS_TC(f) (((f) >> 9) & 1)
+#define NP_DNS_RCODE(f) ((f) & 0xf)
+
+struct np_dns_rr {
+	char name[NP_DNS_TEXT_MAX];
+	uint16_t type, rclass;
+	uint32_t ttl;
+	uint16_t rdlength;
+	size_t rdata;		/* offset of the rdata in the message */
+};
+
+struct np_dns_reader {
+	const uint8_t *msg;
+	size_t len, off;
+};
+
+const char *np_dns_strerror(int err);
+const char *np_dns_rcode_name(int rcode, char *buf, size_t len);
+const char *np_dns_type_name(uint16_t type, char *buf, size_t len);
+
+int np_dns_reader_init(struct np_dns_reader *r, const uint8_t *msg, size_t len,
+		       struct np_dns_header *h);
+/* Read a (possibly compressed) name at *off into text; advance *off past it. */
+int np_dns_read_name(const uint8_t *msg, size_t len, size_t *off, char *text, size_t textlen);
+int np_dns_read_question(struct np_dns_reader *r, char *name, size_t namelen,
+			 uint16_t *type, uint16_t *rclass);
+int np_dns_read_rr(struct np_dns_reader *r, struct np_dns_rr *rr);
+
+/* Case-insensitive comparison of two presentation names, ignoring a final dot. */
+int np_dns_name_eq(const char *a, const char *b);
+
+#endif

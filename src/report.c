@@ -1,0 +1,48 @@
+/* The reporter table, and the little that is printed outside a run. */
+#include <config.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <ares.h>
+#include <jansson.h>
+#include "report.h"
+
+static const struct np_reporter *const reporters[] = { &np_reporter_text, &np_reporter_json };
+
+const struct np_reporter *np_reporter_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(reporters) / sizeof(reporters[0]); i++)
+		if (strcmp(reporters[i]->name, name) == 0)
+			return reporters[i];
+	return NULL;
+}
+
+void np_report_info_init(struct np_report_info *info, bool dump)
+{
+	struct timespec ts;
+	struct tm tm;
+	char base[24];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(info->started_at, sizeof(info->started_at), "%s.%03ldZ", base,
+		 ts.tv_nsec / 1000000);
+	info->dump = dump;
+}
+
+void np_report_usage(FILE *out, const char *usage)
+{
+	fputs(usage, out);
+}
+
+void np_report_version(FILE *out)
+{
+	fprintf(out, "netprobe %s (c-ares %s, jansson %s)\n", PACKAGE_VERSION,
+		ares_version(NULL), jansson_version_str());
+}
+
+void np_report_fatal(const char *message)
+{
+	fprintf(stderr, "netprobe: %s\n", message);
+}

@@ -1,0 +1,34 @@
+/* Reporters: the only code that prints. Each output format is one row of a table
+ * (begin / target / end), chosen once from --format. */
+#ifndef NP_REPORT_H
+#define NP_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "result.h"
+
+struct np_report_info {
+	char started_at[48];	/* RFC 3339 UTC */
+	bool dump;
+};
+
+struct np_reporter {
+	const char *name;
+	void *(*begin)(FILE *out, const struct np_report_info *info);
+	void (*target)(void *state, const struct np_target_result *r);
+	/* Finish the run; frees state. */
+	void (*end)(void *state, int exit_code);
+};
+
+extern const struct np_reporter np_reporter_text;
+extern const struct np_reporter np_reporter_json;
+
+const struct np_reporter *np_reporter_find(const char *name);
+void np_report_info_init(struct np_report_info *info, bool dump);
+
+/* Outside a run: help, version, and the one line a fatal error gets. */
+void np_report_usage(FILE *out, const char *usage);
+void np_report_version(FILE *out);
+void np_report_fatal(const char *message);
+
+#endif

@@ -1,0 +1,186 @@
+/* JSON for scripts (schema: docs/netprobe.schema.json, v1). Keys are snake_case,
+ * numbers are numbers, and nothing is omitted on failure: a failed phase carries
+ * its status and an error object, a successful one "error": null. */
+#include <config.h>
+#include <math.h>
+#include <stdlib.h>
+#include "dnsmsg.h"
+#include "report.h"
+#include "report_json.h"
+#include "sockaddr.h"
+
+#define NP_SCHEMA_VERSION 1
+
+static json_t *hex(const uint8_t *b, size_t n)
+{
+	char buf[2 * 128 + 1];
+	size_t i;
+
+	for (i = 0; i < n && i < 128; i++)
+		snprintf(buf + 2 * i, 3, "%02x", b[i]);
+	buf[2 * i] = '\0';
+	return json_string(buf);
+}
+
+/* Milliseconds rounded to the microsecond the clock resolves. */
+static json_t *ms(double v)
+{
+	return json_real(round(v * 1000.0) / 1000.0);
+}
+
+static json_t *error_json(const struct np_error *e, bool with_errno)
+{
+	json_t *o;
+
+	if (!e->set)
+		return json_null();
+	o = json_pack("{s:s, s:s}", "code", e->code, "message", e->message);
+	if (with_errno)
+		json_object_set_new(o, "errno", e->errnum ? json_integer(e->errnum) : json_null());
+	return o;
+}
+
+static json_t *string_or_null(const char *s)
+{
+	return s && s[0] ? json_string(s) : json_null();
+}
+
+json_t *np_json_sockaddr(const struct sockaddr *sa)
+{
+	static const char *const orders[] = { [NP_ORDER_HOST] = "host",
+		[NP_ORDER_NETWORK] = "network", [NP_ORDER_NONE] = "none" };
+	struct np_sa_dump d;
+	json_t *fields;
+
+	if (np_sockaddr_dump(sa, &d) < 0)
+		return json_null();
+	fields = json_array();
+	for (size_t i = 0; i < d.nfields; i++) {
+		const struct np_sa_field *f = &d.fields[i];
+		json_t *value = f->has_number ? json_integer((json_int_t)f->number)
+			: f->text[0] ? json_string(f->text) : json_null();
+
+		json_array_append_new(fields, json_pack("{s:s, s:I, s:I, s:o, s:o, s:s}",
+			"name", f->name, "offset", (json_int_t)f->offset, "size", (json_int_t)f->size,
+			"hex", hex(d.bytes + f->offset, f->size), "value", value,
+			"byte_order", orders[f->order]));
+	}
+	return json_pack("{s:s, s:I, s:o, s:o}", "struct", d.type, "length", (json_int_t)d.length,
+			 "hex", hex(d.bytes, d.length), "fields", fields);
+}
+
+static json_t *rcode_json(int rcode)
+{
+	char buf[16];
+
+	return rcode < 0 ? json_null() : json_string(np_dns_rcode_name(rcode, buf, sizeof(buf)));
+}
+
+static json_t *dns_json(const struct np_dns_result *d)
+{
+	json_t *cnames = json_array(), *queries = json_array(), *addrs = json_array();
+	char addr[INET6_ADDRSTRLEN];
+
+	for (size_t i = 0; i < d->ncnames; i++)
+		json_array_append_new(cnames, json_string(d->cnames[i]));
+	for (size_t i = 0; i < d->nqueries; i++) {
+		const struct np_dns_query *q = &d->queries[i];
+
+		json_array_append_new(queries, json_pack("{s:s, s:s, s:o, s:o, s:I, s:o, s:o}",
+			"type", q->qtype == 1 ? "A" : "AAAA", "status", np_dns_status_name(q->status),
+			"rcode", rcode_json(q->rcode), "time_ms", ms(q->time_ms),
+			"answers", (json_int_t)q->answers, "server", string_or_null(q->server),
+			"error", error_json(&q->err, false)));
+	}
+	for (size_t i = 0; i < d->naddrs; i++) {
+		const struct sockaddr *sa = (const struct sockaddr *)&d->addrs[i].sa;
+
+		json_array_append_new(addrs, json_pack("{s:s, s:s, s:o}",
+			"address", np_sockaddr_address(sa, addr, sizeof(addr)),
+			"family", np_family_name(sa->sa_family),
+			"ttl", d->addrs[i].ttl >= 0 ? json_integer(d->addrs[i].ttl) : json_null()));
+	}
+	return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+		"status", np_dns_status_name(d->status), "rcode", rcode_json(d->rcode),
+		"source", np_dns_source_name(d->source), "server", string_or_null(d->server),
+		"canonical_name", string_or_null(d->canonical), "cnames", cnames,
+		"time_ms", ms(d->time_ms), "error", error_json(&d->err, false), "queries", queries,
+		"addresses", addrs, "addresses_dropped", (json_int_t)d->dropped);
+}
+
+static json_t *probe_json(const struct np_probe_result *p)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&p->sa;
+	char addr[INET6_ADDRSTRLEN];
+
+	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o}",
+		"address", np_sockaddr_address(sa, addr, sizeof(addr)),
+		"family", np_family_name(sa->sa_family), "port", (int)np_sockaddr_port(sa),
+		"proto", "tcp", "state", np_state_name(p->state), "time_ms", ms(p->time_ms),
+		"error", error_json(&p->err, true), "sockaddr", np_json_sockaddr(sa));
+}
+
+json_t *np_json_target(const struct np_target_result *r)
+{
+	json_t *ports = json_array(), *probes = json_array();
+
+	for (size_t i = 0; i < r->target->nports; i++)
+		json_array_append_new(ports, json_integer(r->target->ports[i]));
+	for (size_t i = 0; i < r->nprobes; i++)
+		json_array_append_new(probes, probe_json(&r->probes[i]));
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:I, s:I}, s:s}",
+		"input", r->target->input, "host", r->target->host, "ports", ports,
+		"dns", dns_json(&r->dns), "probes", probes,
+		"summary", "probes", (json_int_t)r->nprobes, "open", (json_int_t)r->nopen,
+		"verdict", np_verdict_name(r->verdict));
+}
+
+json_t *np_json_document(const char *started_at, json_t *targets, int exit_code)
+{
+	return json_pack("{s:i, s:s, s:s, s:s, s:o, s:i}", "schema_version", NP_SCHEMA_VERSION,
+		"netprobe_version", PACKAGE_VERSION, "started_at", started_at,
+		"host_byte_order", np_host_byte_order(), "targets", targets, "exit_code", exit_code);
+}
+
+struct json_state {
+	FILE *out;
+	char started_at[48];
+	json_t *targets;
+};
+
+static void *json_begin(FILE *out, const struct np_report_info *info)
+{
+	struct json_state *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->out = out;
+	snprintf(s->started_at, sizeof(s->started_at), "%s", info->started_at);
+	s->targets = json_array();
+	return s;
+}
+
+static void json_target(void *state, const struct np_target_result *r)
+{
+	struct json_state *s = state;
+
+	json_array_append_new(s->targets, np_json_target(r));
+}
+
+static void json_end(void *state, int exit_code)
+{
+	struct json_state *s = state;
+	json_t *doc = np_json_document(s->started_at, s->targets, exit_code);
+
+	json_dumpf(doc, s->out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+	fputc('\n', s->out);
+	json_decref(doc);
+	free(s);
+}
+
+const struct np_reporter np_reporter_json = {
+	.name = "json",
+	.begin = json_begin,
+	.target = json_target,
+	.end = json_end,
+};

@@ -1,0 +1,211 @@
+/* Text for people: the DNS phase, one aligned line per probe, an optional byte
+ * dump of each socket address, and a one-line verdict. */
+#include <config.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dnsmsg.h"
+#include "report.h"
+#include "sockaddr.h"
+
+struct text_state {
+	FILE *out;
+	bool dump;
+};
+
+static void *text_begin(FILE *out, const struct np_report_info *info)
+{
+	struct text_state *s = calloc(1, sizeof(*s));
+
+	if (s)
+		*s = (struct text_state){ .out = out, .dump = info->dump };
+	return s;
+}
+
+static const char *rcode_text(int rcode, char *buf, size_t len)
+{
+	return rcode < 0 ? "-" : np_dns_rcode_name(rcode, buf, len);
+}
+
+static void print_dns_head(FILE *out, const struct np_target_result *r)
+{
+	const struct np_dns_result *d = &r->dns;
+	char rc[16];
+
+	fprintf(out, "%s: ", r->target->host);
+	switch (d->source) {
+	case NP_SOURCE_LITERAL:
+		fprintf(out, "address literal, no DNS query\n");
+		return;
+	case NP_SOURCE_HOSTS:
+		fprintf(out, "dns ok from the hosts file in %.3f ms (source hosts)\n", d->time_ms);
+		return;
+	case NP_SOURCE_DNS:
+		break;
+	}
+	fprintf(out, "dns %s", np_dns_status_name(d->status));
+	if (d->rcode >= 0)
+		fprintf(out, " %s", rcode_text(d->rcode, rc, sizeof(rc)));
+	if (d->server[0])
+		fprintf(out, " from %s", d->server);
+	fprintf(out, " in %.3f ms (source dns)", d->time_ms);
+	if (d->err.set)
+		fprintf(out, ": %s", d->err.message);
+	fputc('\n', out);
+}
+
+static void print_dns_detail(FILE *out, const struct np_dns_result *d)
+{
+	char rc[16], addr[INET6_ADDRSTRLEN];
+	size_t width = 0;
+
+	for (size_t i = 0; i < d->nqueries; i++) {
+		const struct np_dns_query *q = &d->queries[i];
+
+		fprintf(out, "  %-5s %-9s %-9s %8.3f ms  ", q->qtype == 1 ? "A" : "AAAA",
+			np_dns_status_name(q->status), rcode_text(q->rcode, rc, sizeof(rc)), q->time_ms);
+		if (q->status == NP_DNS_STATUS_OK)
+			fprintf(out, "%zu answer%s\n", q->answers, q->answers == 1 ? "" : "s");
+		else
+			fprintf(out, "%s\n", q->err.message);
+	}
+	if (d->ncnames) {
+		fprintf(out, "  cname");
+		for (size_t i = 0; i < d->ncnames; i++)
+			fprintf(out, " %s ->", d->cnames[i]);
+		fprintf(out, " %s\n", d->canonical);
+	}
+	if (d->source == NP_SOURCE_LITERAL)
+		return;
+	for (size_t i = 0; i < d->naddrs; i++) {
+		size_t n = strlen(np_sockaddr_address((const struct sockaddr *)&d->addrs[i].sa, addr,
+						      sizeof(addr)));
+		if (n > width)
+			width = n;
+	}
+	for (size_t i = 0; i < d->naddrs; i++) {
+		np_sockaddr_address((const struct sockaddr *)&d->addrs[i].sa, addr, sizeof(addr));
+		if (d->addrs[i].ttl >= 0)
+			fprintf(out, "  address %-*s  ttl %lld\n", (int)width, addr,
+				(long long)d->addrs[i].ttl);
+		else
+			fprintf(out, "  address %s\n", addr);
+	}
+	if (d->dropped)
+		fprintf(out, "  (%zu more addresses not probed: at most %d per name)\n", d->dropped,
+			NP_MAX_ADDRS);
+}
+
+static void print_bytes(FILE *out, const uint8_t *b, size_t n)
+{
+	char col[8 * 3 + 1] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < n && i < 8; i++)
+		used += (size_t)snprintf(col + used, sizeof(col) - used, "%s%02x", i ? " " : "", b[i]);
+	fprintf(out, "%-23s", col);
+}
+
+static void print_field_meaning(FILE *out, const struct np_sa_field *f)
+{
+	static const char *const orders[] = { [NP_ORDER_HOST] = "host byte order",
+		[NP_ORDER_NETWORK] = "network byte order", [NP_ORDER_NONE] = "" };
+
+	if (f->order == NP_ORDER_NONE) {
+		fprintf(out, "padding, zero");
+	} else if (f->has_number && f->text[0]) {
+		fprintf(out, "%s (%llu), %s", f->text, (unsigned long long)f->number, orders[f->order]);
+	} else if (f->has_number && f->size == 2 && f->order == NP_ORDER_NETWORK) {
+		fprintf(out, "%llu, %s: htons(%llu) = bytes %02llx %02llx",
+			(unsigned long long)f->number, orders[f->order],
+			(unsigned long long)f->number, (unsigned long long)f->number >> 8,
+			(unsigned long long)f->number & 0xff);
+	} else if (f->has_number) {
+		fprintf(out, "%llu, %s", (unsigned long long)f->number, orders[f->order]);
+	} else {
+		fprintf(out, "%s, %s", f->text, orders[f->order]);
+	}
+}
+
+static void print_dump(FILE *out, const struct np_probe_result *p)
+{
+	struct np_sa_dump d;
+
+	if (np_sockaddr_dump((const struct sockaddr *)&p->sa, &d) < 0)
+		return;
+	fprintf(out, "      %s, %zu bytes as in memory (this host is %s):\n", d.type, d.length,
+		np_host_byte_order());
+	for (size_t i = 0; i < d.nfields; i++) {
+		const struct np_sa_field *f = &d.fields[i];
+
+		fprintf(out, "        +%-2zu ", f->offset);
+		print_bytes(out, d.bytes + f->offset, f->size);
+		fprintf(out, "  %-14s ", f->name);
+		print_field_meaning(out, f);
+		fputc('\n', out);
+		for (size_t off = 8; off < f->size; off += 8) {
+			fprintf(out, "        +%-2zu ", f->offset + off);
+			print_bytes(out, d.bytes + f->offset + off, f->size - off);
+			fputc('\n', out);
+		}
+	}
+}
+
+static void print_probes(FILE *out, const struct np_target_result *r, bool dump)
+{
+	char addr[INET6_ADDRSTRLEN];
+	size_t width = 0;
+
+	for (size_t i = 0; i < r->nprobes; i++) {
+		size_t n = strlen(np_sockaddr_address((const struct sockaddr *)&r->probes[i].sa, addr,
+						      sizeof(addr)));
+		if (n > width)
+			width = n;
+	}
+	for (size_t i = 0; i < r->nprobes; i++) {
+		const struct np_probe_result *p = &r->probes[i];
+		const struct sockaddr *sa = (const struct sockaddr *)&p->sa;
+		char port[16];
+
+		snprintf(port, sizeof(port), "%u/tcp", np_sockaddr_port(sa));
+		fprintf(out, "  %-4s  %-*s  %-9s  %-11s %9.3f ms", np_family_name(sa->sa_family),
+			(int)width, np_sockaddr_address(sa, addr, sizeof(addr)), port,
+			np_state_name(p->state), p->time_ms);
+		if (p->err.set)
+			fprintf(out, "  %s", p->err.message);
+		fputc('\n', out);
+		if (dump)
+			print_dump(out, p);
+	}
+}
+
+static void print_verdict(FILE *out, const struct np_target_result *r)
+{
+	fprintf(out, "%s: ", r->target->host);
+	if (r->verdict == NP_VERDICT_DNS_FAILED)
+		fprintf(out, "dns failed, nothing to probe\n");
+	else
+		fprintf(out, "%s, %zu of %zu probe%s open\n", np_verdict_name(r->verdict), r->nopen,
+			r->nprobes, r->nprobes == 1 ? "" : "s");
+}
+
+static void text_target(void *state, const struct np_target_result *r)
+{
+	struct text_state *s = state;
+
+	print_dns_head(s->out, r);
+	print_dns_detail(s->out, &r->dns);
+	print_probes(s->out, r, s->dump);
+	print_verdict(s->out, r);
+}
+
+static void text_end(void *state, int exit_code)
+{
+	free(state);
+}
+
+const struct np_reporter np_reporter_text = {
+	.name = "text",
+	.begin = text_begin,
+	.target = text_target,
+	.end = text_end,
+};

@@ -1,0 +1,582 @@
+/* c-ares on our epoll loop. c-ares 1.18 traps handled here (see DESIGN.md):
+ * - ARES_FLAG_NOCHECKRESP so SERVFAIL/REFUSED replies reach us with their rcode;
+ *   we check that the reply matches the question ourselves.
+ * - literals never reach c-ares (the caller detects them with inet_pton).
+ * - the hosts file is read through ares_getaddrinfo with lookups "f" only, so
+ *   CARES_HOSTS works (ares_gethostbyname_file ignores it), and ARES_AI_NOSORT
+ *   spares one UDP socket per address for RFC 6724 sorting we do not need.
+ * - the DNS server that answered is read with getpeername() on the socket c-ares
+ *   is processing when our callback runs (c-ares connects its sockets). */
+#include <config.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "clock.h"
+#include "resolve.h"
+
+struct np_ares_io {
+	struct np_io io;
+	struct np_resolver *r;
+	struct np_ares_io *next;
+};
+
+struct lookup;
+
+struct query_ctx {
+	struct lookup *lk;
+	struct np_dns_query *q;
+	double t_start;
+};
+
+struct lookup {
+	struct np_resolver *r;
+	const struct np_target *t;
+	struct np_dns_result *dns;
+	np_resolve_done done;
+	void *arg;
+	double t0;
+	int outstanding;
+	struct query_ctx qctx[2];
+};
+
+/* ---- event loop glue ------------------------------------------------------ */
+
+static void rearm(struct np_resolver *r)
+{
+	struct timeval tv, *tvp = ares_timeout(r->channel, NULL, &tv);
+
+	if (tvp)
+		np_timer_arm(r->loop, &r->timer,
+			     np_now_ms() + (double)tvp->tv_sec * 1e3 + (double)tvp->tv_usec / 1e3);
+	else
+		np_timer_cancel(r->loop, &r->timer);
+}
+
+static void on_ares_timer(void *arg)
+{
+	struct np_resolver *r = arg;
+
+	ares_process_fd(r->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+	rearm(r);
+}
+
+static void on_ares_io(void *arg, uint32_t events)
+{
+	struct np_ares_io *a = arg;
+	struct np_resolver *r = a->r;
+	int fd = a->io.fd;
+
+	r->current_fd = fd;
+	ares_process_fd(r->channel, (events & (NP_EV_READ | NP_EV_ERROR)) ? fd : ARES_SOCKET_BAD,
+			(events & NP_EV_WRITE) ? fd : ARES_SOCKET_BAD);
+	r->current_fd = -1;
+	rearm(r);
+}
+
+/* c-ares tells us which sockets it wants watched; keep the watch objects until
+ * np_resolver_free so a callback later in the same epoll batch never sees freed
+ * memory. */
+static void on_sock_state(void *data, ares_socket_t fd, int readable, int writable)
+{
+	struct np_resolver *r = data;
+	struct np_ares_io *a, *spare = NULL;
+	uint32_t ev = (readable ? NP_EV_READ : 0) | (writable ? NP_EV_WRITE : 0);
+
+	for (a = r->ios; a; a = a->next) {
+		if (a->io.fd == fd && a->io.events)
+			break;
+		if (!a->io.events && !spare)
+			spare = a;
+	}
+	if (!a && !ev)
+		return;
+	if (!a) {
+		a = spare;
+		if (!a) {
+			a = calloc(1, sizeof(*a));
+			if (!a)
+				return;	/* c-ares will time the query out */
+			a->next = r->ios;
+			r->ios = a;
+		}
+		np_io_init(&a->io, fd, on_ares_io, a);
+		a->r = r;
+	}
+	np_io_set(r->loop, &a->io, ev);
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+static int set_server(struct np_resolver *r, const struct np_resolve_opts *o)
+{
+	struct ares_addr_port_node node = { 0 };
+	const struct sockaddr_in *sin = (const void *)&o->server;
+	const struct sockaddr_in6 *sin6 = (const void *)&o->server;
+
+	node.family = o->server.ss_family;
+	if (node.family == AF_INET) {
+		memcpy(&node.addr.addr4, &sin->sin_addr, 4);
+		node.udp_port = node.tcp_port = ntohs(sin->sin_port);	/* host order, see DESIGN */
+	} else {
+		memcpy(&node.addr.addr6, &sin6->sin6_addr, 16);
+		node.udp_port = node.tcp_port = ntohs(sin6->sin6_port);
+	}
+	return ares_set_servers_ports(r->channel, &node);
+}
+
+int np_resolver_init(struct np_resolver *r, struct np_loop *loop,
+		     const struct np_resolve_opts *opts, struct np_error *err)
+{
+	struct ares_options ao = { 0 };
+	int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
+		   ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS;
+	int rc;
+
+	*r = (struct np_resolver){ .loop = loop, .opts = *opts, .current_fd = -1 };
+	np_timer_init(&r->timer, on_ares_timer, r);
+	ao.flags = ARES_FLAG_NOCHECKRESP;
+	/* One retry: the first try gets a third of the budget, the retry the rest
+	 * (c-ares doubles the timeout per round). */
+	ao.timeout = opts->timeout_ms / 3 < 1 ? 1 : (int)(opts->timeout_ms / 3);
+	ao.tries = 2;
+	ao.sock_state_cb = on_sock_state;
+	ao.sock_state_cb_data = r;
+	ao.lookups = (char *)"f";	/* ares_getaddrinfo: hosts file only */
+	rc = ares_init_options(&r->channel, &ao, mask);
+	if (rc == ARES_SUCCESS && opts->server_len)
+		rc = set_server(r, opts);
+	if (rc != ARES_SUCCESS) {
+		np_error_set(err, "ARES_INIT", "cannot set up the resolver: %s", ares_strerror(rc));
+		if (r->channel)
+			ares_destroy(r->channel);
+		r->channel = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+void np_resolver_free(struct np_resolver *r)
+{
+	if (r->channel)
+		ares_destroy(r->channel);	/* closes sockets through on_sock_state */
+	np_timer_cancel(r->loop, &r->timer);
+	while (r->ios) {
+		struct np_ares_io *next = r->ios->next;
+
+		np_io_set(r->loop, &r->ios->io, 0);
+		free(r->ios);
+		r->ios = next;
+	}
+	r->channel = NULL;
+}
+
+/* ---- interpreting a reply -------------------------------------------------- */
+
+static void add_address(struct np_dns_result *dns, int family, const uint8_t *rdata,
+			int64_t ttl)
+{
+	struct np_address *a;
+
+	if (dns->naddrs == NP_MAX_ADDRS) {
+		dns->dropped++;
+		return;
+	}
+	a = &dns->addrs[dns->naddrs++];
+	memset(a, 0, sizeof(*a));
+	a->ttl = ttl;
+	a->sa.ss_family = (sa_family_t)family;
+	if (family == AF_INET)
+		memcpy(&((struct sockaddr_in *)&a->sa)->sin_addr, rdata, 4);
+	else
+		memcpy(&((struct sockaddr_in6 *)&a->sa)->sin6_addr, rdata, 16);
+}
+
+/* Position the reader at the answer section; check the reply answers our question. */
+static int read_to_answers(struct np_dns_reader *rd, const struct np_dns_header *h,
+			   const char *qname, uint16_t qtype, struct np_dns_query *q)
+{
+	char name[NP_DNS_TEXT_MAX];
+	uint16_t type, rclass;
+	int rc;
+
+	if (!NP_DNS_QR(h->flags)) {
+		np_error_set(&q->err, "BADREPLY", "reply is not marked as a response (QR=0)");
+		return -1;
+	}
+	for (unsigned i = 0; i < h->qdcount; i++) {
+		rc = np_dns_read_question(rd, name, sizeof(name), &type, &rclass);
+		if (rc) {
+			np_error_set(&q->err, "MALFORMED", "malformed reply: %s", np_dns_strerror(rc));
+			return -1;
+		}
+		if (i == 0 && (!np_dns_name_eq(name, qname) || type != qtype)) {
+			np_error_set(&q->err, "MISMATCH",
+				     "reply is for another question (%s type %u): a spoofed or misrouted reply",
+				     name, type);
+			return -1;
+		}
+	}
+	if (h->qdcount == 0 && NP_DNS_RCODE(h->flags) == 0) {
+		np_error_set(&q->err, "MISMATCH", "reply carries no question section");
+		return -1;
+	}
+	return 0;
+}
+
+static void copy_name(char *dst, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n > 1 && src[n - 1] == '.')	/* report names as users type them */
+		n--;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* Follow CNAMEs from qname through the answer section; leave the final name in
+ * dns->canonical. Returns 0, or -1 with q->err set. */
+static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
+			const char *qname, struct np_dns_query *q, struct np_dns_result *dns,
+			char *final, size_t finallen)
+{
+	char chain[NP_MAX_CNAMES][NP_DNS_TEXT_MAX];
+	size_t n = 0;
+
+	snprintf(final, finallen, "%s", qname);
+	for (;;) {
+		struct np_dns_reader rd = *answers;
+		struct np_dns_rr rr;
+		bool found = false;
+
+		for (unsigned i = 0; i < ancount && !found; i++) {
+			int rc = np_dns_read_rr(&rd, &rr);
+
+			if (rc) {
+				np_error_set(&q->err, "MALFORMED", "malformed answer: %s",
+					     np_dns_strerror(rc));
+				return -1;
+			}
+			if (rr.type != 5 || rr.rclass != 1 || !np_dns_name_eq(rr.name, final))
+				continue;
+			if (n == NP_MAX_CNAMES) {
+				np_error_set(&q->err, "CNAME_LOOP",
+					     "CNAME chain longer than %d links (a loop?)", NP_MAX_CNAMES);
+				return -1;
+			}
+			size_t off = rr.rdata;
+			char target[NP_DNS_TEXT_MAX];
+
+			rc = np_dns_read_name(rd.msg, rd.len, &off, target, sizeof(target));
+			if (rc || off > rr.rdata + rr.rdlength) {
+				np_error_set(&q->err, "MALFORMED", "malformed CNAME record: %s",
+					     rc ? np_dns_strerror(rc) : "name overruns its rdata");
+				return -1;
+			}
+			snprintf(chain[n++], NP_DNS_TEXT_MAX, "%s", final);
+			snprintf(final, finallen, "%s", target);
+			found = true;
+		}
+		if (!found)
+			break;
+	}
+	if (dns->ncnames == 0 && n > 0) {	/* A and AAAA see the same chain */
+		for (size_t i = 0; i < n; i++)
+			copy_name(dns->cnames[i], chain[i]);
+		dns->ncnames = n;
+	}
+	return 0;
+}
+
+static int collect(const struct np_dns_reader *answers, unsigned ancount, const char *name,
+		   uint16_t qtype, struct np_dns_query *q, struct np_dns_result *dns)
+{
+	struct np_dns_reader rd = *answers;
+	size_t want = qtype == 1 ? 4 : 16;
+
+	for (unsigned i = 0; i < ancount; i++) {
+		struct np_dns_rr rr;
+		int rc = np_dns_read_rr(&rd, &rr);
+
+		if (rc) {
+			np_error_set(&q->err, "MALFORMED", "malformed answer: %s", np_dns_strerror(rc));
+			return -1;
+		}
+		if (rr.type != qtype || rr.rclass != 1 || !np_dns_name_eq(rr.name, name))
+			continue;
+		if (rr.rdlength != want) {
+			np_error_set(&q->err, "MALFORMED", "%s record with %u bytes of data",
+				     qtype == 1 ? "A" : "AAAA", rr.rdlength);
+			return -1;
+		}
+		add_address(dns, qtype == 1 ? AF_INET : AF_INET6, rd.msg + rr.rdata, rr.ttl);
+		q->answers++;
+	}
+	return 0;
+}
+
+static void set_rcode_status(struct np_dns_query *q, const char *qname)
+{
+	char buf[16];
+	const char *tname = q->qtype == 1 ? "A" : "AAAA";
+
+	switch (q->rcode) {
+	case 0:
+		if (q->answers) {
+			q->status = NP_DNS_STATUS_OK;
+		} else {
+			q->status = NP_DNS_STATUS_NODATA;
+			np_error_set(&q->err, "NODATA", "%s exists but has no %s record", qname, tname);
+		}
+		return;
+	case 2:
+		q->status = NP_DNS_STATUS_SERVFAIL;
+		np_error_set(&q->err, "SERVFAIL",
+			     "server %s failed to answer for %s (SERVFAIL: broken zone or upstream?)",
+			     q->server, qname);
+		return;
+	case 3:
+		q->status = NP_DNS_STATUS_NXDOMAIN;
+		np_error_set(&q->err, "NXDOMAIN", "%s does not exist (NXDOMAIN from %s)", qname,
+			     q->server);
+		return;
+	case 5:
+		q->status = NP_DNS_STATUS_REFUSED;
+		np_error_set(&q->err, "REFUSED",
+			     "server %s refused to answer for %s (not authoritative, no recursion for us?)",
+			     q->server, qname);
+		return;
+	default:
+		q->status = NP_DNS_STATUS_ERROR;
+		np_error_set(&q->err, np_dns_rcode_name(q->rcode, buf, sizeof(buf)),
+			     "server %s answered %s for %s", q->server,
+			     np_dns_rcode_name(q->rcode, buf, sizeof(buf)), qname);
+	}
+}
+
+void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_t qtype,
+		      struct np_dns_query *q, struct np_dns_result *dns)
+{
+	struct np_dns_reader rd;
+	struct np_dns_header h;
+	char final[NP_DNS_TEXT_MAX];
+
+	q->status = NP_DNS_STATUS_ERROR;
+	if (np_dns_reader_init(&rd, msg, len, &h) != NP_DNS_OK) {
+		np_error_set(&q->err, "MALFORMED", "reply of %zu bytes is shorter than a DNS header",
+			     len);
+		return;
+	}
+	if (read_to_answers(&rd, &h, qname, qtype, q) < 0)
+		return;
+	q->rcode = NP_DNS_RCODE(h.flags);
+	if (follow_chain(&rd, h.ancount, qname, q, dns, final, sizeof(final)) < 0 ||
+	    collect(&rd, h.ancount, final, qtype, q, dns) < 0) {
+		q->status = NP_DNS_STATUS_ERROR;
+		return;
+	}
+	if (!dns->canonical[0] && (q->rcode == 0 || dns->ncnames))
+		copy_name(dns->canonical, final);
+	set_rcode_status(q, qname);
+}
+
+/* ---- one lookup ------------------------------------------------------------ */
+
+static int status_rank(enum np_dns_status s)
+{
+	/* Which failure explains the lookup best when no query found addresses. */
+	switch (s) {
+	case NP_DNS_STATUS_NODATA: return 0;
+	case NP_DNS_STATUS_NXDOMAIN: return 1;
+	case NP_DNS_STATUS_SERVFAIL: return 2;
+	case NP_DNS_STATUS_REFUSED: return 3;
+	case NP_DNS_STATUS_TIMEOUT: return 4;
+	default: return 5;
+	}
+}
+
+static void order_addresses(struct np_dns_result *dns)
+{
+	/* Stable: IPv4 before IPv6, each in the order the server gave. */
+	for (size_t i = 1; i < dns->naddrs; i++) {
+		struct np_address a = dns->addrs[i];
+		size_t j = i;
+
+		while (j > 0 && a.sa.ss_family == AF_INET && dns->addrs[j - 1].sa.ss_family != AF_INET) {
+			dns->addrs[j] = dns->addrs[j - 1];
+			j--;
+		}
+		dns->addrs[j] = a;
+	}
+}
+
+static void finish(struct lookup *lk)
+{
+	struct np_dns_result *dns = lk->dns;
+	const struct np_dns_query *decider = NULL;
+
+	dns->time_ms = np_now_ms() - lk->t0;
+	order_addresses(dns);
+	for (size_t i = 0; i < dns->nqueries; i++) {
+		const struct np_dns_query *q = &dns->queries[i];
+
+		if (dns->naddrs) {
+			if (q->status == NP_DNS_STATUS_OK) {
+				decider = q;
+				break;
+			}
+		} else if (!decider || status_rank(q->status) < status_rank(decider->status)) {
+			decider = q;
+		}
+	}
+	if (decider) {
+		dns->status = dns->naddrs ? NP_DNS_STATUS_OK : decider->status;
+		dns->rcode = decider->rcode;
+		snprintf(dns->server, sizeof(dns->server), "%s", decider->server);
+		if (!dns->naddrs)
+			dns->err = decider->err;
+	}
+	lk->done(lk->arg);
+	free(lk);
+}
+
+static void answering_server(struct np_resolver *r, char *buf, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct ares_addr_port_node *servers = NULL;
+
+	buf[0] = '\0';
+	if (r->current_fd >= 0 && getpeername(r->current_fd, (struct sockaddr *)&ss, &sl) == 0 &&
+	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
+		np_sockaddr_endpoint((struct sockaddr *)&ss, buf, len);
+		return;
+	}
+	/* No socket in hand (a timeout): name the server that was asked first. */
+	if (ares_get_servers_ports(r->channel, &servers) == ARES_SUCCESS && servers) {
+		struct sockaddr_storage s = { .ss_family = (sa_family_t)servers->family };
+
+		if (servers->family == AF_INET) {
+			memcpy(&((struct sockaddr_in *)&s)->sin_addr, &servers->addr.addr4, 4);
+			((struct sockaddr_in *)&s)->sin_port = htons((uint16_t)servers->udp_port);
+		} else {
+			memcpy(&((struct sockaddr_in6 *)&s)->sin6_addr, &servers->addr.addr6, 16);
+			((struct sockaddr_in6 *)&s)->sin6_port = htons((uint16_t)servers->udp_port);
+		}
+		np_sockaddr_endpoint((struct sockaddr *)&s, buf, len);
+	}
+	ares_free_data(servers);
+}
+
+static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct query_ctx *qc = arg;
+	struct lookup *lk = qc->lk;
+	struct np_dns_query *q = qc->q;
+
+	q->time_ms = np_now_ms() - qc->t_start;
+	answering_server(lk->r, q->server, sizeof(q->server));
+	if (abuf && alen > 0) {	/* any rcode: ares_query maps it to a status, we read it */
+		np_dns_interpret(abuf, (size_t)alen, lk->t->host, q->qtype, q, lk->dns);
+	} else if (status == ARES_ETIMEOUT) {
+		q->status = NP_DNS_STATUS_TIMEOUT;
+		np_error_set(&q->err, "TIMEOUT", "no reply from DNS server %s within %.3f s",
+			     q->server[0] ? q->server : "(none)", lk->r->opts.timeout_ms / 1e3);
+	} else if (status == ARES_ECONNREFUSED) {
+		q->status = NP_DNS_STATUS_ERROR;
+		np_error_set(&q->err, "ECONNREFUSED",
+			     "DNS server %s refused the connection: nothing serves DNS on that port",
+			     q->server[0] ? q->server : "(none)");
+	} else {
+		q->status = NP_DNS_STATUS_ERROR;
+		np_error_set(&q->err, "ARES_ERROR", "DNS query failed: %s", ares_strerror(status));
+	}
+	if (--lk->outstanding == 0)
+		finish(lk);
+}
+
+static void send_queries(struct lookup *lk)
+{
+	int fam = lk->r->opts.family;
+	uint16_t types[2];
+	size_t n = 0;
+
+	if (fam != AF_INET6)
+		types[n++] = 1;
+	if (fam != AF_INET)
+		types[n++] = 28;
+	lk->dns->source = NP_SOURCE_DNS;
+	lk->dns->nqueries = n;
+	lk->outstanding = (int)n;
+	for (size_t i = 0; i < n; i++) {
+		struct np_dns_query *q = &lk->dns->queries[i];
+
+		*q = (struct np_dns_query){ .qtype = types[i], .rcode = -1 };
+		lk->qctx[i] = (struct query_ctx){ .lk = lk, .q = q, .t_start = np_now_ms() };
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* ares_query: no search list, like dig; c-ares sets the ID. */
+		ares_query(lk->r->channel, lk->t->host, 1 /* C_IN */, types[i], on_reply, &lk->qctx[i]);
+	}
+	rearm(lk->r);
+}
+
+static void on_hosts(void *arg, int status, int timeouts, struct ares_addrinfo *res)
+{
+	struct lookup *lk = arg;
+
+	if (status == ARES_SUCCESS && res) {
+		for (struct ares_addrinfo_node *n = res->nodes; n; n = n->ai_next) {
+			const uint8_t *a = n->ai_family == AF_INET
+				? (const uint8_t *)&((struct sockaddr_in *)n->ai_addr)->sin_addr
+				: (const uint8_t *)&((struct sockaddr_in6 *)n->ai_addr)->sin6_addr;
+
+			if (n->ai_family == AF_INET || n->ai_family == AF_INET6)
+				add_address(lk->dns, n->ai_family, a, -1);
+		}
+	}
+	ares_freeaddrinfo(res);
+	if (lk->dns->naddrs) {
+		lk->dns->source = NP_SOURCE_HOSTS;
+		lk->dns->status = NP_DNS_STATUS_OK;
+		lk->dns->rcode = -1;
+		lk->dns->time_ms = np_now_ms() - lk->t0;
+		order_addresses(lk->dns);
+		lk->done(lk->arg);
+		free(lk);
+		return;
+	}
+	send_queries(lk);
+}
+
+int np_resolve_start(struct np_resolver *r, const struct np_target *t,
+		     struct np_dns_result *dns, np_resolve_done done, void *arg)
+{
+	struct lookup *lk;
+
+	memset(dns, 0, sizeof(*dns));
+	dns->rcode = -1;
+	if (t->literal_family) {
+		dns->status = NP_DNS_STATUS_SKIPPED;
+		dns->source = NP_SOURCE_LITERAL;
+		add_address(dns, t->literal_family, (const uint8_t *)&t->literal, -1);
+		done(arg);
+		return 0;
+	}
+	lk = calloc(1, sizeof(*lk));
+	if (!lk)
+		return -1;
+	*lk = (struct lookup){ .r = r, .t = t, .dns = dns, .done = done, .arg = arg,
+			       .t0 = np_now_ms() };
+	if (r->opts.no_hosts) {
+		send_queries(lk);
+		return 0;
+	}
+	struct ares_addrinfo_hints hints = {
+		.ai_family = r->opts.family,
+		.ai_flags = ARES_AI_ENVHOSTS | ARES_AI_NOSORT,
+	};
+	ares_getaddrinfo(r->channel, t->host, NULL, &hints, on_hosts, lk);
+	return 0;
+}

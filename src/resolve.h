@@ -1,0 +1,46 @@
+/* Name resolution with c-ares on the shared event loop: the hosts file first (as
+ * the system does), then A and AAAA asked in parallel, each timed on its own, with
+ * the real rcode, the CNAME chain, the TTLs and the server that answered. */
+#ifndef NP_RESOLVE_H
+#define NP_RESOLVE_H
+
+#include <ares.h>
+#include <stdbool.h>
+#include "loop.h"
+#include "result.h"
+
+struct np_resolve_opts {
+	struct sockaddr_storage server;	/* used when server_len > 0 */
+	socklen_t server_len;
+	double timeout_ms;		/* whole DNS phase */
+	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */
+	bool no_hosts;
+};
+
+struct np_ares_io;
+
+struct np_resolver {
+	struct np_loop *loop;
+	ares_channel channel;
+	struct np_resolve_opts opts;
+	struct np_timer timer;		/* c-ares' own retransmit timer */
+	struct np_ares_io *ios;		/* one per c-ares socket, kept until free */
+	int current_fd;			/* socket being processed: who answered */
+};
+
+typedef void (*np_resolve_done)(void *arg);
+
+int np_resolver_init(struct np_resolver *r, struct np_loop *loop,
+		     const struct np_resolve_opts *opts, struct np_error *err);
+void np_resolver_free(struct np_resolver *r);
+
+/* Resolve t into dns; done(arg) runs once, possibly before this returns. */
+int np_resolve_start(struct np_resolver *r, const struct np_target *t,
+		     struct np_dns_result *dns, np_resolve_done done, void *arg);
+
+/* Decide one query's outcome from its raw reply (exposed for the unit tests):
+ * rcode, CNAME chain from qname, and the records of qtype at the chain's end. */
+void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_t qtype,
+		      struct np_dns_query *q, struct np_dns_result *dns);
+
+#endif

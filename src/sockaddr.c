@@ -1,0 +1,110 @@
+/* Network byte order made visible: sockaddr_in and sockaddr_in6 field by field.
+ * sin_family is host order (it never goes on the wire); ports, addresses and the
+ * flow label are network order, which is why connect() needs htons()/htonl(). */
+#include <config.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include "sockaddr.h"
+
+static struct np_sa_field *field(struct np_sa_dump *d, const char *name, size_t off,
+				 size_t size, enum np_byte_order order)
+{
+	struct np_sa_field *f = &d->fields[d->nfields++];
+
+	*f = (struct np_sa_field){ .name = name, .offset = off, .size = size, .order = order };
+	return f;
+}
+
+static void number(struct np_sa_field *f, uint64_t v)
+{
+	f->has_number = true;
+	f->number = v;
+}
+
+static void family_field(struct np_sa_dump *d, const char *name, sa_family_t fam)
+{
+	struct np_sa_field *f = field(d, name, 0, sizeof(sa_family_t), NP_ORDER_HOST);
+
+	number(f, fam);
+	snprintf(f->text, sizeof(f->text), "%s", fam == AF_INET ? "AF_INET" : "AF_INET6");
+}
+
+int np_sockaddr_dump(const struct sockaddr *sa, struct np_sa_dump *d)
+{
+	*d = (struct np_sa_dump){ .bytes = (const uint8_t *)sa };
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+		struct np_sa_field *f;
+
+		d->type = "sockaddr_in";
+		d->length = sizeof(*in);
+		family_field(d, "sin_family", in->sin_family);
+		number(field(d, "sin_port", offsetof(struct sockaddr_in, sin_port), 2,
+			     NP_ORDER_NETWORK), ntohs(in->sin_port));
+		f = field(d, "sin_addr", offsetof(struct sockaddr_in, sin_addr), 4, NP_ORDER_NETWORK);
+		inet_ntop(AF_INET, &in->sin_addr, f->text, sizeof(f->text));
+		field(d, "sin_zero", offsetof(struct sockaddr_in, sin_zero), sizeof(in->sin_zero),
+		      NP_ORDER_NONE);
+		return 0;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+		struct np_sa_field *f;
+
+		d->type = "sockaddr_in6";
+		d->length = sizeof(*in6);
+		family_field(d, "sin6_family", in6->sin6_family);
+		number(field(d, "sin6_port", offsetof(struct sockaddr_in6, sin6_port), 2,
+			     NP_ORDER_NETWORK), ntohs(in6->sin6_port));
+		number(field(d, "sin6_flowinfo", offsetof(struct sockaddr_in6, sin6_flowinfo), 4,
+			     NP_ORDER_NETWORK), ntohl(in6->sin6_flowinfo));
+		f = field(d, "sin6_addr", offsetof(struct sockaddr_in6, sin6_addr), 16,
+			  NP_ORDER_NETWORK);
+		inet_ntop(AF_INET6, &in6->sin6_addr, f->text, sizeof(f->text));
+		number(field(d, "sin6_scope_id", offsetof(struct sockaddr_in6, sin6_scope_id), 4,
+			     NP_ORDER_HOST), in6->sin6_scope_id);
+		return 0;
+	}
+	return -1;
+}
+
+const char *np_sockaddr_address(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void *addr = sa->sa_family == AF_INET
+		? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+		: (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+	if (!inet_ntop(sa->sa_family, addr, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+uint16_t np_sockaddr_port(const struct sockaddr *sa)
+{
+	return ntohs(sa->sa_family == AF_INET ? ((const struct sockaddr_in *)sa)->sin_port
+					      : ((const struct sockaddr_in6 *)sa)->sin6_port);
+}
+
+const char *np_sockaddr_endpoint(const struct sockaddr *sa, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	np_sockaddr_address(sa, addr, sizeof(addr));
+	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr,
+		 np_sockaddr_port(sa));
+	return buf;
+}
+
+const char *np_family_name(int family)
+{
+	return family == AF_INET ? "ipv4" : family == AF_INET6 ? "ipv6" : "unix";
+}
+
+const char *np_host_byte_order(void)
+{
+	const uint16_t probe = 0x0102;
+
+	return *(const uint8_t *)&probe == 0x02 ? "little-endian" : "big-endian";
+}

@@ -1,0 +1,44 @@
+/* Socket addresses shown byte by byte: which bytes are which field, in which byte
+ * order, and what value they hold. Plain data for the reporters. */
+#ifndef NP_SOCKADDR_H
+#define NP_SOCKADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+enum np_byte_order { NP_ORDER_HOST, NP_ORDER_NETWORK, NP_ORDER_NONE };
+
+struct np_sa_field {
+	const char *name;	/* "sin_port" */
+	size_t offset, size;
+	enum np_byte_order order;
+	bool has_number;	/* value is number, else text (empty text: no value) */
+	uint64_t number;
+	char text[64];		/* "127.0.0.1", "AF_INET" for families */
+};
+
+struct np_sa_dump {
+	const char *type;	/* "sockaddr_in" */
+	size_t length;		/* bytes dumped: sizeof the struct */
+	const uint8_t *bytes;
+	struct np_sa_field fields[6];
+	size_t nfields;
+};
+
+/* Describe sa (AF_INET or AF_INET6). -1 for another family. */
+int np_sockaddr_dump(const struct sockaddr *sa, struct np_sa_dump *d);
+
+/* "127.0.0.1:443" / "[::1]:443"; buf of at least NP_ENDPOINT_LEN. */
+#define NP_ENDPOINT_LEN 64
+const char *np_sockaddr_endpoint(const struct sockaddr *sa, char *buf, size_t len);
+/* The address alone ("::1"). */
+const char *np_sockaddr_address(const struct sockaddr *sa, char *buf, size_t len);
+const char *np_family_name(int family);	/* "ipv4", "ipv6", "unix" */
+uint16_t np_sockaddr_port(const struct sockaddr *sa);
+
+/* "little-endian" or "big-endian", from the bytes of a known integer. */
+const char *np_host_byte_order(void);
+
+#endif

@@ -1,0 +1,200 @@
+/* Target parsing and validation: every bad input is refused here with one line. */
+#include <config.h>
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "target.h"
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+int np_parse_port(const char *s, uint16_t *port, char *err, size_t errlen)
+{
+	if (!*s)
+		FAIL("empty port: give a number from 1 to 65535 or a service name");
+	if (isdigit((unsigned char)*s)) {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(s, &end, 10);
+		if (*end || errno)
+			FAIL("bad port '%s': give a number from 1 to 65535 or a service name", s);
+		if (v == 0 || v > 65535)
+			FAIL("port %s is out of range: ports run from 1 to 65535", s);
+		*port = (uint16_t)v;
+		return 0;
+	}
+	struct servent *se = getservbyname(s, "tcp");
+
+	if (!se)
+		se = getservbyname(s, "udp");
+	if (!se)
+		FAIL("unknown service '%s': not a port number and not in /etc/services", s);
+	*port = ntohs((uint16_t)se->s_port);
+	return 0;
+}
+
+int np_check_hostname(const char *name, char *err, size_t errlen)
+{
+	size_t len = strlen(name);
+	size_t label = 0;
+
+	if (len == 0)
+		FAIL("empty host name");
+	if (len > 1 && name[len - 1] == '.')
+		len--;		/* the root label does not count */
+	if (len > NP_NAME_MAX)
+		FAIL("host name is %zu bytes long: DNS names are at most %d", len, NP_NAME_MAX);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c <= ' ' || c >= 0x7f)
+			FAIL("host name contains a %s byte (0x%02x) at offset %zu",
+			     c == ' ' ? "space" : "non-printable", c, i);
+		if (c == '.') {
+			if (label == 0)
+				FAIL("host name '%s' has an empty label", name);
+			label = 0;
+		} else if (++label > NP_LABEL_MAX) {
+			FAIL("a label in the host name is longer than %d bytes", NP_LABEL_MAX);
+		}
+	}
+	return 0;
+}
+
+static bool is_literal(const char *host, struct np_target *t)
+{
+	if (inet_pton(AF_INET, host, &t->literal.v4) == 1)
+		t->literal_family = AF_INET;
+	else if (inet_pton(AF_INET6, host, &t->literal.v6) == 1)
+		t->literal_family = AF_INET6;
+	return t->literal_family != 0;
+}
+
+static int add_port(struct np_target *t, const char *s, char *err, size_t errlen)
+{
+	uint16_t port;
+
+	if (t->nports == NP_MAX_PORTS)
+		FAIL("too many ports: at most %d per target", NP_MAX_PORTS);
+	if (np_parse_port(s, &port, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < t->nports; i++)
+		if (t->ports[i] == port)
+			return 0;	/* asked twice, probed once */
+	t->ports[t->nports++] = port;
+	return 0;
+}
+
+static int set_host(struct np_target *t, const char *s, size_t len, char *err, size_t errlen)
+{
+	if (len >= sizeof(t->host))
+		FAIL("host name is %zu bytes long: DNS names are at most %d", len, NP_NAME_MAX);
+	memcpy(t->host, s, len);
+	t->host[len] = '\0';
+	if (is_literal(t->host, t))
+		return 0;
+	if (strchr(t->host, ':'))
+		FAIL("'%s' is not a valid IPv6 address", t->host);
+	return np_check_hostname(t->host, err, errlen);
+}
+
+/* Split the first word into host and an optional inline port. */
+static int parse_hostspec(const char *spec, struct np_target *t, char *err, size_t errlen)
+{
+	const char *colon = strrchr(spec, ':');
+
+	if (spec[0] == '[') {
+		const char *close = strchr(spec, ']');
+
+		if (!close)
+			FAIL("'%s': missing ']' after the IPv6 address", spec);
+		if (set_host(t, spec + 1, (size_t)(close - spec - 1), err, errlen) < 0)
+			return -1;
+		if (t->literal_family != AF_INET6)
+			FAIL("'%s': brackets are for IPv6 addresses only", spec);
+		if (close[1] == '\0')
+			return 0;
+		if (close[1] != ':')
+			FAIL("'%s': expected ':PORT' after ']'", spec);
+		return add_port(t, close + 2, err, errlen);
+	}
+	if (colon && strchr(spec, ':') == colon) {	/* exactly one colon: host:port */
+		if (set_host(t, spec, (size_t)(colon - spec), err, errlen) < 0)
+			return -1;
+		return add_port(t, colon + 1, err, errlen);
+	}
+	return set_host(t, spec, strlen(spec), err, errlen);	/* name or bare IPv6 */
+}
+
+int np_parse_target(int argc, char *const argv[], struct np_target *t, char *err, size_t errlen)
+{
+	size_t used = 0;
+
+	*t = (struct np_target){ 0 };
+	if (argc < 1)
+		FAIL("missing host: netprobe HOST PORT (see --help)");
+	for (int i = 0; i < argc && used < sizeof(t->input); i++)
+		used += (size_t)snprintf(t->input + used, sizeof(t->input) - used, "%s%s",
+					 i ? " " : "", argv[i]);
+	if (parse_hostspec(argv[0], t, err, errlen) < 0)
+		return -1;
+	for (int i = 1; i < argc; i++)
+		if (add_port(t, argv[i], err, errlen) < 0)
+			return -1;
+	if (t->nports == 0)
+		FAIL("missing port for '%s': netprobe HOST PORT, HOST:PORT or [IPV6]:PORT", argv[0]);
+	return 0;
+}
+
+int np_parse_server(const char *s, struct sockaddr_storage *ss, socklen_t *len,
+		    char *err, size_t errlen)
+{
+	char host[INET6_ADDRSTRLEN + 1];
+	const char *port = NULL;
+	uint16_t portnum = 53;
+	size_t hlen;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || (close[1] && close[1] != ':'))
+			FAIL("bad DNS server '%s': write [IPV6]:PORT", s);
+		hlen = (size_t)(close - s - 1);
+		s++;
+		port = close[1] ? close + 2 : NULL;
+	} else {
+		const char *colon = strchr(s, ':');
+
+		if (colon && strchr(colon + 1, ':'))	/* bare IPv6 */
+			colon = NULL;
+		hlen = colon ? (size_t)(colon - s) : strlen(s);
+		port = colon ? colon + 1 : NULL;
+	}
+	if (hlen == 0 || hlen >= sizeof(host))
+		FAIL("bad DNS server '%s': give an IPv4 or IPv6 address", s);
+	memcpy(host, s, hlen);
+	host[hlen] = '\0';
+	if (port && np_parse_port(port, &portnum, err, errlen) < 0)
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(portnum);
+		*len = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(portnum);
+		*len = sizeof(*sin6);
+	} else {
+		FAIL("bad DNS server '%s': give an IPv4 or IPv6 address, not a name", host);
+	}
+	return 0;
+}

@@ -1,0 +1,35 @@
+/* Targets as the user writes them: "host port...", "host:port", "[v6]:port",
+ * literals, service names, and the @server[:port] of dig. Pure parsing: no I/O
+ * beyond the services database. */
+#ifndef NP_TARGET_H
+#define NP_TARGET_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#define NP_NAME_MAX 253		/* presentation length of a name, RFC 1035 */
+#define NP_LABEL_MAX 63
+#define NP_MAX_PORTS 64
+
+struct np_target {
+	char input[512];	/* as typed, for the report */
+	char host[NP_NAME_MAX + 2];	/* + a trailing dot */
+	int literal_family;	/* AF_INET / AF_INET6 for an address literal, else 0 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} literal;
+	uint16_t ports[NP_MAX_PORTS];
+	size_t nports;
+};
+
+/* Each returns 0, or -1 with a one-line reason in err. */
+int np_parse_port(const char *s, uint16_t *port, char *err, size_t errlen);
+int np_check_hostname(const char *name, char *err, size_t errlen);
+int np_parse_target(int argc, char *const argv[], struct np_target *t, char *err, size_t errlen);
+int np_parse_server(const char *s, struct sockaddr_storage *ss, socklen_t *len,
+		    char *err, size_t errlen);
+
+#endif
