@@ -41,6 +41,7 @@ void np_error_set(struct np_error *e, const char *code, const char *fmt, ...)
 	va_list ap;
 
 	e->set = true;
+	e->errnum = 0;
 	snprintf(e->code, sizeof(e->code), "%s", code);
 	va_start(ap, fmt);
 	vsnprintf(e->message, sizeof(e->message), fmt, ap);

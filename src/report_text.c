@@ -34,7 +34,7 @@ static void print_dns_head(FILE *out, const struct np_target_result *r)
 	fprintf(out, "%s: ", r->target->host);
 	switch (d->source) {
 	case NP_SOURCE_LITERAL:
-		fprintf(out, "address literal, no DNS query\n");
+		fprintf(out, "dns skipped: address literal, no query sent (source literal)\n");
 		return;
 	case NP_SOURCE_HOSTS:
 		fprintf(out, "dns ok from the hosts file in %.3f ms (source hosts)\n", d->time_ms);

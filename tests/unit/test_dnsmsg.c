@@ -1,0 +1,239 @@
+/* src/dnsmsg.c: the reader gets good messages right and refuses lying ones. */
+#include <config.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include "dnsbuild.h"
+#include "dnsmsg.h"
+
+static int read_name_at(const struct msg *m, size_t off, char *out, size_t outlen, size_t *end)
+{
+	size_t o = off;
+	int rc = np_dns_read_name(m->b, m->n, &o, out, outlen);
+
+	if (end)
+		*end = o;
+	return rc;
+}
+
+static void test_header_and_question(void **state)
+{
+	struct msg m;
+	struct np_dns_reader r;
+	struct np_dns_header h;
+	char name[NP_DNS_TEXT_MAX];
+	uint16_t type, cls;
+
+	putheader(&m, 0xbeef, RESP(3), 1, 0, 0, 0);
+	putquestion(&m, "nx.example.test", 28);
+	assert_int_equal(np_dns_reader_init(&r, m.b, m.n, &h), NP_DNS_OK);
+	assert_int_equal(h.id, 0xbeef);
+	assert_int_equal(NP_DNS_QR(h.flags), 1);
+	assert_int_equal(NP_DNS_RCODE(h.flags), 3);
+	assert_int_equal(h.qdcount, 1);
+	assert_int_equal(np_dns_read_question(&r, name, sizeof(name), &type, &cls), NP_DNS_OK);
+	assert_string_equal(name, "nx.example.test.");
+	assert_int_equal(type, 28);
+	assert_int_equal(cls, 1);
+	assert_int_equal(r.off, m.n);
+}
+
+static void test_short_header(void **state)
+{
+	uint8_t b[11] = { 0 };
+	struct np_dns_reader r;
+	struct np_dns_header h;
+
+	assert_int_equal(np_dns_reader_init(&r, b, sizeof(b), &h), NP_DNS_ESHORT);
+}
+
+static void test_compressed_rr(void **state)
+{
+	struct msg m;
+	struct np_dns_reader r;
+	struct np_dns_header h;
+	struct np_dns_rr rr;
+	char name[NP_DNS_TEXT_MAX];
+	uint16_t type, cls;
+	const uint8_t ip[4] = { 127, 0, 0, 1 };
+
+	putheader(&m, 1, RESP(0), 1, 1, 0, 0);
+	putquestion(&m, "a4.example.test", 1);
+	put16(&m, 0xc00c);	/* pointer to the question name */
+	put16(&m, 1); put16(&m, 1); put32(&m, 300); put16(&m, 4);
+	putbytes(&m, ip, 4);
+	np_dns_reader_init(&r, m.b, m.n, &h);
+	np_dns_read_question(&r, name, sizeof(name), &type, &cls);
+	assert_int_equal(np_dns_read_rr(&r, &rr), NP_DNS_OK);
+	assert_string_equal(rr.name, "a4.example.test.");
+	assert_int_equal(rr.type, 1);
+	assert_int_equal(rr.ttl, 300);
+	assert_int_equal(rr.rdlength, 4);
+	assert_memory_equal(m.b + rr.rdata, ip, 4);
+	assert_int_equal(r.off, m.n);
+}
+
+static void test_counts_larger_than_data(void **state)
+{
+	struct msg m;
+	struct np_dns_reader r;
+	struct np_dns_header h;
+	struct np_dns_rr rr;
+	char name[NP_DNS_TEXT_MAX];
+	uint16_t type, cls;
+
+	putheader(&m, 1, RESP(0), 1, 5, 0, 0);	/* claims 5 answers, carries none */
+	putquestion(&m, "x.test", 1);
+	np_dns_reader_init(&r, m.b, m.n, &h);
+	assert_int_equal(np_dns_read_question(&r, name, sizeof(name), &type, &cls), NP_DNS_OK);
+	assert_int_equal(np_dns_read_rr(&r, &rr), NP_DNS_ESHORT);
+}
+
+static void test_pointer_loop(void **state)
+{
+	struct msg m;
+	char name[NP_DNS_TEXT_MAX];
+
+	putheader(&m, 1, RESP(0), 1, 0, 0, 0);
+	put16(&m, 0xc00e);	/* offset 12 points to 14 */
+	put16(&m, 0xc00c);	/* offset 14 points back to 12 */
+	assert_int_equal(read_name_at(&m, 12, name, sizeof(name), NULL), NP_DNS_ELOOP);
+}
+
+static void test_pointer_to_itself(void **state)
+{
+	struct msg m;
+	char name[NP_DNS_TEXT_MAX];
+
+	putheader(&m, 1, RESP(0), 1, 0, 0, 0);
+	put16(&m, 0xc00c);
+	assert_int_equal(read_name_at(&m, 12, name, sizeof(name), NULL), NP_DNS_ELOOP);
+}
+
+static void test_pointer_past_end(void **state)
+{
+	struct msg m;
+	char name[NP_DNS_TEXT_MAX];
+
+	putheader(&m, 1, RESP(0), 1, 0, 0, 0);
+	put16(&m, 0xc000 | 0x3fff);
+	assert_int_equal(read_name_at(&m, 12, name, sizeof(name), NULL), NP_DNS_EPTR);
+}
+
+static void test_label_over_63(void **state)
+{
+	struct msg m;
+	char name[NP_DNS_TEXT_MAX];
+
+	putheader(&m, 1, RESP(0), 1, 0, 0, 0);
+	put8(&m, 64);		/* 0x40: a label type that does not exist */
+	for (int i = 0; i < 64; i++)
+		put8(&m, 'a');
+	put8(&m, 0);
+	assert_int_equal(read_name_at(&m, 12, name, sizeof(name), NULL), NP_DNS_ELABEL);
+}
+
+static void test_name_over_255(void **state)
+{
+	struct msg m;
+	char name[NP_DNS_TEXT_MAX];
+
+	putheader(&m, 1, RESP(0), 1, 0, 0, 0);
+	for (int l = 0; l < 5; l++) {	/* 5 x 64 wire bytes = 320 > 255 */
+		put8(&m, 63);
+		for (int i = 0; i < 63; i++)
+			put8(&m, 'b');
+	}
+	put8(&m, 0);
+	assert_int_equal(read_name_at(&m, 12, name, sizeof(name), NULL), NP_DNS_ENAMELEN);
+}
+
+static void test_name_runs_off_end(void **state)
+{
+	struct msg m;
+	char name[NP_DNS_TEXT_MAX];
+
+	putheader(&m, 1, RESP(0), 1, 0, 0, 0);
+	put8(&m, 10);
+	putbytes(&m, "abc", 3);	/* label says 10, message has 3 */
+	assert_int_equal(read_name_at(&m, 12, name, sizeof(name), NULL), NP_DNS_ESHORT);
+}
+
+static void test_rdlength_past_end(void **state)
+{
+	struct msg m;
+	struct np_dns_reader r;
+	struct np_dns_header h;
+	struct np_dns_rr rr;
+
+	putheader(&m, 1, RESP(0), 0, 1, 0, 0);
+	putrr_head(&m, "x.test", 1, 60, 200);	/* 200 bytes promised */
+	put32(&m, 0x7f000001);
+	np_dns_reader_init(&r, m.b, m.n, &h);
+	assert_int_equal(np_dns_read_rr(&r, &rr), NP_DNS_ESHORT);
+}
+
+static void test_escapes(void **state)
+{
+	struct msg m;
+	char name[NP_DNS_TEXT_MAX];
+	size_t end;
+
+	putheader(&m, 1, RESP(0), 1, 0, 0, 0);
+	put8(&m, 4);
+	putbytes(&m, "a.b\x01", 4);	/* a dot and a control byte inside one label */
+	put8(&m, 0);
+	assert_int_equal(read_name_at(&m, 12, name, sizeof(name), &end), NP_DNS_OK);
+	assert_string_equal(name, "a\\.b\\001.");
+	assert_int_equal(end, m.n);
+}
+
+static void test_root_name(void **state)
+{
+	struct msg m;
+	char name[NP_DNS_TEXT_MAX];
+
+	putheader(&m, 1, RESP(0), 1, 0, 0, 0);
+	put8(&m, 0);
+	assert_int_equal(read_name_at(&m, 12, name, sizeof(name), NULL), NP_DNS_OK);
+	assert_string_equal(name, ".");
+}
+
+static void test_names(void **state)
+{
+	char buf[16];
+
+	assert_string_equal(np_dns_rcode_name(0, buf, sizeof(buf)), "NOERROR");
+	assert_string_equal(np_dns_rcode_name(2, buf, sizeof(buf)), "SERVFAIL");
+	assert_string_equal(np_dns_rcode_name(3, buf, sizeof(buf)), "NXDOMAIN");
+	assert_string_equal(np_dns_rcode_name(5, buf, sizeof(buf)), "REFUSED");
+	assert_string_equal(np_dns_rcode_name(15, buf, sizeof(buf)), "RCODE15");
+	assert_string_equal(np_dns_type_name(28, buf, sizeof(buf)), "AAAA");
+	assert_string_equal(np_dns_type_name(65, buf, sizeof(buf)), "TYPE65");
+	assert_true(np_dns_name_eq("Dual.Example.TEST", "dual.example.test."));
+	assert_false(np_dns_name_eq("dual.example.test", "dual.example.tes"));
+	assert_true(np_dns_name_eq(".", "."));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header_and_question),
+		cmocka_unit_test(test_short_header),
+		cmocka_unit_test(test_compressed_rr),
+		cmocka_unit_test(test_counts_larger_than_data),
+		cmocka_unit_test(test_pointer_loop),
+		cmocka_unit_test(test_pointer_to_itself),
+		cmocka_unit_test(test_pointer_past_end),
+		cmocka_unit_test(test_label_over_63),
+		cmocka_unit_test(test_name_over_255),
+		cmocka_unit_test(test_name_runs_off_end),
+		cmocka_unit_test(test_rdlength_past_end),
+		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_root_name),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests_name("dnsmsg", tests, NULL, NULL);
+}

@@ -1,0 +1,263 @@
+/* src/report_json.c: the v1 keys with the right types, the sockaddr bytes, errors
+ * present on failure, and whole documents accepted by docs/netprobe.schema.json. */
+#include <config.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "report_json.h"
+
+static struct np_target target;
+static struct np_target_result result;
+static struct np_probe_result probes[2];
+
+/* dual.example.test:8080 -> 127.0.0.1 open, ::1 closed */
+static int setup_dual(void **state)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)&probes[0].sa;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&probes[1].sa;
+	struct np_dns_result *d = &result.dns;
+
+	memset(&target, 0, sizeof(target));
+	memset(&result, 0, sizeof(result));
+	memset(probes, 0, sizeof(probes));
+	snprintf(target.input, sizeof(target.input), "dual.example.test:8080");
+	snprintf(target.host, sizeof(target.host), "dual.example.test");
+	target.ports[target.nports++] = 8080;
+
+	d->status = NP_DNS_STATUS_OK;
+	d->source = NP_SOURCE_DNS;
+	d->rcode = 0;
+	d->time_ms = 0.4124;
+	snprintf(d->server, sizeof(d->server), "127.0.0.1:5353");
+	snprintf(d->canonical, sizeof(d->canonical), "dual.example.test");
+	snprintf(d->cnames[d->ncnames++], NP_DNS_TEXT_MAX, "c1.example.test");
+	d->nqueries = 2;
+	d->queries[0] = (struct np_dns_query){ .qtype = 1, .rcode = 0, .answers = 1, .time_ms = 0.3 };
+	d->queries[1] = (struct np_dns_query){ .qtype = 28, .rcode = 0, .answers = 1, .time_ms = 0.4 };
+	d->naddrs = 2;
+	d->addrs[0].ttl = 300;
+	d->addrs[0].sa.ss_family = AF_INET;
+	((struct sockaddr_in *)&d->addrs[0].sa)->sin_addr.s_addr = htonl(0x7f000001);
+	d->addrs[1].ttl = 600;
+	d->addrs[1].sa.ss_family = AF_INET6;
+	((struct sockaddr_in6 *)&d->addrs[1].sa)->sin6_addr = in6addr_loopback;
+
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(8080);
+	sin->sin_addr.s_addr = htonl(0x7f000001);
+	probes[0].state = NP_STATE_OPEN;
+	probes[0].time_ms = 0.081;
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(8080);
+	sin6->sin6_addr = in6addr_loopback;
+	probes[1].state = np_tcp_classify(ECONNREFUSED, "[::1]:8080", 3000, &probes[1].err);
+	probes[1].time_ms = 0.052;
+
+	result.target = &target;
+	result.probes = probes;
+	result.nprobes = 2;
+	result.nopen = 1;
+	result.verdict = np_verdict_of(&result);
+	return 0;
+}
+
+static json_t *path(json_t *root, const char *p)
+{
+	char buf[256], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", p);
+	for (char *tok = strtok_r(buf, ".", &save); tok && root; tok = strtok_r(NULL, ".", &save))
+		root = json_is_array(root) ? json_array_get(root, (size_t)atoi(tok))
+					   : json_object_get(root, tok);
+	if (!root)
+		fail_msg("no %s", p);
+	return root;
+}
+
+static void test_target_keys(void **state)
+{
+	json_t *t = np_json_target(&result);
+
+	assert_string_equal(json_string_value(path(t, "input")), "dual.example.test:8080");
+	assert_string_equal(json_string_value(path(t, "verdict")), "degraded");
+	assert_string_equal(json_string_value(path(t, "dns.status")), "ok");
+	assert_string_equal(json_string_value(path(t, "dns.rcode")), "NOERROR");
+	assert_string_equal(json_string_value(path(t, "dns.source")), "dns");
+	assert_string_equal(json_string_value(path(t, "dns.server")), "127.0.0.1:5353");
+	assert_string_equal(json_string_value(path(t, "dns.cnames.0")), "c1.example.test");
+	assert_true(json_is_null(path(t, "dns.error")));
+	assert_true(json_is_real(path(t, "dns.time_ms")));
+	assert_float_equal(json_real_value(path(t, "dns.time_ms")), 0.412, 1e-9);
+	assert_string_equal(json_string_value(path(t, "dns.queries.1.type")), "AAAA");
+	assert_true(json_is_integer(path(t, "dns.addresses.0.ttl")));
+	assert_int_equal(json_integer_value(path(t, "dns.addresses.1.ttl")), 600);
+	assert_string_equal(json_string_value(path(t, "dns.addresses.1.family")), "ipv6");
+	assert_int_equal(json_integer_value(path(t, "summary.open")), 1);
+	json_decref(t);
+}
+
+static void test_probe_keys(void **state)
+{
+	json_t *t = np_json_target(&result);
+
+	assert_string_equal(json_string_value(path(t, "probes.0.state")), "open");
+	assert_true(json_is_null(path(t, "probes.0.error")));
+	assert_int_equal(json_integer_value(path(t, "probes.0.port")), 8080);
+	assert_string_equal(json_string_value(path(t, "probes.0.proto")), "tcp");
+	assert_string_equal(json_string_value(path(t, "probes.1.state")), "closed");
+	assert_string_equal(json_string_value(path(t, "probes.1.error.code")), "ECONNREFUSED");
+	assert_int_equal(json_integer_value(path(t, "probes.1.error.errno")), ECONNREFUSED);
+	assert_non_null(strstr(json_string_value(path(t, "probes.1.error.message")), "[::1]:8080"));
+	json_decref(t);
+}
+
+static void test_sockaddr_json(void **state)
+{
+	json_t *t = np_json_target(&result);
+	const uint16_t one = 1;
+	const char *fam = *(const uint8_t *)&one == 1 ? "0200" : "0002";
+	char want[64];
+
+	/* 127.0.0.1:8080: family (host order), 1f90, 7f000001, eight zero bytes */
+	snprintf(want, sizeof(want), "%s1f907f0000010000000000000000", fam);
+	assert_string_equal(json_string_value(path(t, "probes.0.sockaddr.hex")), want);
+	assert_string_equal(json_string_value(path(t, "probes.0.sockaddr.struct")), "sockaddr_in");
+	assert_int_equal(json_integer_value(path(t, "probes.0.sockaddr.length")), 16);
+	assert_string_equal(json_string_value(path(t, "probes.0.sockaddr.fields.1.name")), "sin_port");
+	assert_string_equal(json_string_value(path(t, "probes.0.sockaddr.fields.1.hex")), "1f90");
+	assert_int_equal(json_integer_value(path(t, "probes.0.sockaddr.fields.1.value")), 8080);
+	assert_string_equal(json_string_value(path(t, "probes.0.sockaddr.fields.1.byte_order")),
+			    "network");
+	assert_string_equal(json_string_value(path(t, "probes.0.sockaddr.fields.0.byte_order")),
+			    "host");
+	assert_string_equal(json_string_value(path(t, "probes.0.sockaddr.fields.2.value")),
+			    "127.0.0.1");
+	assert_true(json_is_null(path(t, "probes.0.sockaddr.fields.3.value")));
+	assert_int_equal(json_integer_value(path(t, "probes.1.sockaddr.length")), 28);
+	assert_string_equal(json_string_value(path(t, "probes.1.sockaddr.fields.3.hex")),
+			    "00000000000000000000000000000001");
+	json_decref(t);
+}
+
+static void test_dns_failure_keeps_keys(void **state)
+{
+	json_t *t;
+
+	memset(&result.dns, 0, sizeof(result.dns));
+	result.dns.status = NP_DNS_STATUS_NXDOMAIN;
+	result.dns.rcode = 3;
+	np_error_set(&result.dns.err, "NXDOMAIN", "nx.example.test does not exist");
+	result.nprobes = result.nopen = 0;
+	result.verdict = np_verdict_of(&result);
+	t = np_json_target(&result);
+	assert_string_equal(json_string_value(path(t, "verdict")), "dns_failed");
+	assert_string_equal(json_string_value(path(t, "dns.rcode")), "NXDOMAIN");
+	assert_string_equal(json_string_value(path(t, "dns.error.code")), "NXDOMAIN");
+	assert_true(json_is_null(path(t, "dns.server")));
+	assert_true(json_is_null(path(t, "dns.canonical_name")));
+	assert_int_equal(json_array_size(path(t, "probes")), 0);
+	assert_int_equal(json_array_size(path(t, "dns.addresses")), 0);
+	json_decref(t);
+}
+
+/* Validate a whole document with the project's validator (python3-jsonschema). */
+static void validate(json_t *doc)
+{
+	const char *srcdir = getenv("top_srcdir"), *py = getenv("PYTHON3");
+	char file[] = "/tmp/np-json-XXXXXX", cmd[1024];
+	int fd, rc;
+	FILE *f;
+
+	if (!srcdir || !py) {
+		json_decref(doc);
+		skip();		/* run outside make check: no paths to the validator */
+	}
+	fd = mkstemp(file);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	json_dumpf(doc, f, JSON_INDENT(1));
+	fclose(f);
+	json_decref(doc);
+	snprintf(cmd, sizeof(cmd), "'%s' '%s/tests/helpers/validate_json.py' "
+		 "'%s/docs/netprobe.schema.json' < '%s'", py, srcdir, srcdir, file);
+	rc = system(cmd);
+	unlink(file);
+	if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
+		skip();
+	assert_int_equal(rc, 0);
+}
+
+static void test_document_valid_ok(void **state)
+{
+	json_t *targets = json_array();
+
+	json_array_append_new(targets, np_json_target(&result));
+	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, 1));
+}
+
+static void test_document_valid_failure(void **state)
+{
+	json_t *targets = json_array();
+
+	result.dns.status = NP_DNS_STATUS_TIMEOUT;
+	result.dns.naddrs = 0;
+	result.dns.rcode = -1;
+	np_error_set(&result.dns.err, "TIMEOUT", "no reply");
+	result.nprobes = result.nopen = 0;
+	result.verdict = np_verdict_of(&result);
+	json_array_append_new(targets, np_json_target(&result));
+	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, 2));
+}
+
+static void test_document_invalid_is_caught(void **state)
+{
+	/* The validator must be able to fail: a document without its verdict. */
+	json_t *targets = json_array(), *t = np_json_target(&result), *doc;
+	const char *srcdir = getenv("top_srcdir"), *py = getenv("PYTHON3");
+	char file[] = "/tmp/np-json-XXXXXX", cmd[1024];
+	FILE *f;
+	int fd, rc;
+
+	if (!srcdir || !py) {
+		json_decref(t);
+		json_decref(targets);
+		skip();
+	}
+	json_object_del(t, "verdict");
+	json_array_append_new(targets, t);
+	doc = np_json_document("2026-11-25T14:50:00.123Z", targets, 0);
+	fd = mkstemp(file);
+	f = fdopen(fd, "w");
+	json_dumpf(doc, f, 0);
+	fclose(f);
+	json_decref(doc);
+	snprintf(cmd, sizeof(cmd), "'%s' '%s/tests/helpers/validate_json.py' "
+		 "'%s/docs/netprobe.schema.json' < '%s' 2>/dev/null", py, srcdir, srcdir, file);
+	rc = system(cmd);
+	unlink(file);
+	if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
+		skip();
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_target_keys, setup_dual),
+		cmocka_unit_test_setup(test_probe_keys, setup_dual),
+		cmocka_unit_test_setup(test_sockaddr_json, setup_dual),
+		cmocka_unit_test_setup(test_dns_failure_keeps_keys, setup_dual),
+		cmocka_unit_test_setup(test_document_valid_ok, setup_dual),
+		cmocka_unit_test_setup(test_document_valid_failure, setup_dual),
+		cmocka_unit_test_setup(test_document_invalid_is_caught, setup_dual),
+	};
+
+	return cmocka_run_group_tests_name("report_json", tests, NULL, NULL);
+}
