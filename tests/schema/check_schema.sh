@@ -1,0 +1,109 @@
+#!/bin/bash
+# Proves docs/netprobe.schema.json can fail: every sample in valid/ must pass,
+# and every sample in invalid/ must fail with the error named in its .expect
+# file (so a sample cannot "fail" for an unrelated typo).
+# Exit 0 pass, 1 fail, 77 skip (no jsonschema for /usr/bin/python3), 99 hard error.
+
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+PYTHON=${NP_PYTHON:-/usr/bin/python3}
+schema=$top_srcdir/docs/netprobe.schema.json
+validator=$top_srcdir/tests/helpers/validate_json.py
+samples=$top_srcdir/tests/schema
+
+if ! "$PYTHON" -c 'import jsonschema' 2>/dev/null; then
+	echo "SKIP: $PYTHON cannot import jsonschema (apt-get install python3-jsonschema)"
+	exit 77
+fi
+for f in "$schema" "$validator"; do
+	[ -r "$f" ] || { echo "ERROR: missing $f"; exit 99; }
+done
+
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+checks=0
+
+fail() {
+	echo "FAIL: $*"
+	failures=$((failures + 1))
+}
+
+validate() {
+	"$PYTHON" "$validator" "$@" "$schema" 2>"$tmp/err"
+}
+
+# 1. Valid samples pass.
+for doc in "$samples"/valid/*.json; do
+	checks=$((checks + 1))
+	if validate <"$doc"; then
+		echo "ok: valid/${doc##*/} accepted"
+	else
+		fail "valid/${doc##*/} rejected:"
+		sed 's/^/    /' "$tmp/err"
+	fi
+done
+
+# 2. Invalid samples fail, for the reason their .expect file names.
+for doc in "$samples"/invalid/*.json; do
+	checks=$((checks + 1))
+	name=invalid/${doc##*/}
+	expect=${doc%.json}.expect
+	if [ ! -r "$expect" ]; then
+		fail "$name has no ${expect##*/}"
+		continue
+	fi
+	validate <"$doc"
+	rc=$?
+	if [ "$rc" -ne 1 ]; then
+		fail "$name: validator exit $rc, want 1"
+		sed 's/^/    /' "$tmp/err"
+	elif ! grep -qF -- "$(cat "$expect")" "$tmp/err"; then
+		fail "$name rejected, but not with: $(cat "$expect")"
+		sed 's/^/    /' "$tmp/err"
+	else
+		echo "ok: $name rejected: $(head -n 1 "$tmp/err")"
+	fi
+done
+
+# 3. --lines: one document per line (ndjson), errors carry the line number.
+compact() {
+	"$PYTHON" -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1]))))' "$1"
+}
+for doc in "$samples"/valid/*.json; do compact "$doc"; done >"$tmp/valid.ndjson"
+checks=$((checks + 1))
+if validate --lines <"$tmp/valid.ndjson"; then
+	echo "ok: --lines accepts $(wc -l <"$tmp/valid.ndjson") valid documents"
+else
+	fail "--lines rejected the valid samples:"
+	sed 's/^/    /' "$tmp/err"
+fi
+{ cat "$tmp/valid.ndjson"; compact "$samples/invalid/missing-verdict.json"; } >"$tmp/mixed.ndjson"
+bad_line=$(wc -l <"$tmp/mixed.ndjson")
+checks=$((checks + 1))
+if validate --lines <"$tmp/mixed.ndjson"; then
+	fail "--lines accepted a stream with an invalid line"
+elif ! grep -q "^line $bad_line: .*'verdict' is a required property" "$tmp/err"; then
+	fail "--lines did not name line $bad_line:"
+	sed 's/^/    /' "$tmp/err"
+else
+	echo "ok: --lines rejects line $bad_line"
+fi
+
+# 4. Not JSON, and no document at all, are failures, not passes.
+checks=$((checks + 1))
+if printf 'netprobe: not json\n' | validate; then
+	fail "text on stdin was accepted"
+else
+	echo "ok: non-JSON input rejected"
+fi
+checks=$((checks + 1))
+if validate </dev/null; then
+	fail "empty stdin was accepted"
+else
+	echo "ok: empty input rejected"
+fi
+
+echo "$checks checks, $failures failed"
+[ "$failures" -eq 0 ]
