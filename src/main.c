@@ -1,9 +1,12 @@
 /* netprobe: resolve a name with c-ares and connect to every address it has. */
 #include <config.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
+#include <unistd.h>
 #include <ares.h>
 #include "cli.h"
 #include "report.h"
@@ -25,6 +28,23 @@ static int finish_output(int code)
 	return 3;
 }
 
+/* A closed standard descriptor would be handed to our first socket, and the report
+ * would go down it. Fill closed ones with /dev/null; say so for stdout. */
+static bool stdout_was_closed(void)
+{
+	bool closed = false;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (fd == 1)
+			closed = true;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			return true;
+	}
+	return closed;
+}
+
 int main(int argc, char *argv[])
 {
 	struct np_config cfg;
@@ -34,6 +54,10 @@ int main(int argc, char *argv[])
 
 	/* Sockets and pipes must report EPIPE, not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+	if (stdout_was_closed()) {
+		np_report_fatal("standard output is closed: nowhere to write the report");
+		return 3;
+	}
 	if (np_cli_parse(argc, argv, &cfg, msg, sizeof(msg)) < 0) {
 		np_report_fatal(msg);
 		return 3;

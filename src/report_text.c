@@ -65,6 +65,8 @@ static void print_dns_detail(FILE *out, const struct np_dns_result *d)
 			np_dns_status_name(q->status), rcode_text(q->rcode, rc, sizeof(rc)), q->time_ms);
 		if (q->status == NP_DNS_STATUS_OK)
 			fprintf(out, "%zu answer%s\n", q->answers, q->answers == 1 ? "" : "s");
+		else if (d->err.set && strcmp(q->err.message, d->err.message) == 0)
+			fprintf(out, "(as above)\n");
 		else
 			fprintf(out, "%s\n", q->err.message);
 	}

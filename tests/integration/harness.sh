@@ -1,0 +1,81 @@
+#!/bin/bash
+# Self-check of the integration harness, independent of netprobe: knotd serves
+# tests/zones on 127.0.0.1 and ::1 with the records and rcodes the other tests
+# rely on (kdig as the oracle), and the helpers listen / stay silent / count as
+# promised.  When this test fails, the others' failures say nothing about netprobe.
+NP_NEED_BINARY=0
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+np_init
+start_knot
+
+for srv in 127.0.0.1 ::1; do
+	assert_eq "knotd answers on $srv: a4 A" "127.0.0.1" \
+		"$(kdig @$srv -p "$KNOT_PORT" +time=2 +retry=1 +short a4.example.test A)"
+done
+
+assert_eq "zone: a4 has A 127.0.0.1 ttl 300 only" "127.0.0.1 300" "$(kdig_addrs a4.example.test)"
+assert_eq "zone: a6 has AAAA ::1 ttl 600 only" "::1 600" "$(kdig_addrs a6.example.test)"
+assert_eq "zone: dual has A ttl 900 and AAAA ttl 960" \
+	"$(printf '127.0.0.1 900\n::1 960')" "$(kdig_addrs dual.example.test)"
+assert_eq "zone: multi has 3 A (1200) and 1 AAAA (1500)" \
+	"$(printf '127.0.0.1 1200\n127.0.0.2 1200\n127.0.0.3 1200\n::1 1500')" "$(kdig_addrs multi.example.test)"
+assert_eq "zone: c1 -> c2 -> dual, addresses of dual" \
+	"$(printf '127.0.0.1 900\n::1 960')" "$(kdig_addrs c1.example.test)"
+assert_eq "zone: c1 CNAME chain owners" '["c1.example.test","c2.example.test"]' "$(kdig_cnames c1.example.test)"
+assert_eq "zone: nodata A is NOERROR" "NOERROR" "$(kdig_rcode nodata.example.test A)"
+assert_eq "zone: nodata has no addresses" "" "$(kdig_addrs nodata.example.test)"
+assert_eq "zone: nxdomain.example.test is NXDOMAIN" "NXDOMAIN" "$(kdig_rcode nxdomain.example.test A)"
+assert_eq "zone: a4 AAAA is NOERROR/NODATA" "NOERROR" "$(kdig_rcode a4.example.test AAAA)"
+assert_eq "broken.test (zone failed to load) answers SERVFAIL" "SERVFAIL" "$(kdig_rcode www.broken.test A)"
+assert_eq "broken.test AAAA answers SERVFAIL" "SERVFAIL" "$(kdig_rcode www.broken.test AAAA)"
+assert_eq "outside any zone answers REFUSED" "REFUSED" "$(kdig_rcode www.outside.invalid A)"
+assert_eq "outside any zone answers REFUSED on ::1 too" "REFUSED" \
+	"$(kdig_q www.outside.invalid AAAA ::1 | sed -n 's/.*status: \([A-Z]*\).*/\1/p')"
+
+# every address in the zone is loopback (house rule)
+bad=$(awk '$0 !~ /^[ \t]*;/ && ($4 == "A" || $4 == "AAAA") && $5 !~ /^(127\.|::1$)/' "$ZONES"/example.test.zone)
+assert_eq "zone file: every A/AAAA is loopback" "" "$bad"
+
+# tcp_connect ADDR PORT: prints open / refused / other
+tcp_connect() {
+	"$PY" -c '
+import socket, sys
+a, p = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET)
+s.settimeout(2)
+try:
+    s.connect((a, p)); print("open")
+except ConnectionRefusedError:
+    print("refused")
+except OSError as e:
+    print("other:", e)
+' "$1" "$2"
+}
+
+start_listener both 127.0.0.1 ::1
+P=$LISTEN_PORT
+assert_eq "listener (both) accepts on 127.0.0.1" "open" "$(tcp_connect 127.0.0.1 "$P")"
+assert_eq "listener (both) accepts on ::1" "open" "$(tcp_connect ::1 "$P")"
+sleep 0.3
+assert_eq "listener counted 2 connections" "2" "$(helper_count both)"
+
+start_listener v4only 127.0.0.1
+assert_eq "listener (v4 only) accepts on 127.0.0.1" "open" "$(tcp_connect 127.0.0.1 "$LISTEN_PORT")"
+assert_eq "listener (v4 only): ::1 same port refused" "refused" "$(tcp_connect ::1 "$LISTEN_PORT")"
+
+C=$(closed_port)
+assert_eq "closed_port: refused on 127.0.0.1" "refused" "$(tcp_connect 127.0.0.1 "$C")"
+assert_eq "closed_port: refused on ::1" "refused" "$(tcp_connect ::1 "$C")"
+
+start_silent_dns silent
+assert_eq "silent helper starts with count 0 0" "0 0" "$(helper_count silent)"
+t0=$(date +%s.%N)
+out=$(kdig @127.0.0.1 -p "$SILENT_PORT" +time=1 +retry=0 a4.example.test A 2>&1)
+t1=$(date +%s.%N)
+assert_match "silent helper: kdig gets no answer" "timeout|failed to query" "$out"
+assert_true "silent helper: kdig waited its 1 s timeout" \
+	"$PY" -c 'import sys; sys.exit(0 if float(sys.argv[2]) - float(sys.argv[1]) >= 0.9 else 1)' "$t0" "$t1"
+sleep 0.3
+assert_eq "silent helper counted 1 datagram" "1 0" "$(helper_count silent)"
+
+np_done

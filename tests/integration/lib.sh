@@ -1,0 +1,520 @@
+# Shared code for netprobe integration tests (sourced by tests/integration/*.sh).
+#
+# Environment (set by automake's AM_TESTS_ENVIRONMENT, or by hand):
+#   NETPROBE    absolute path of the built binary
+#   top_srcdir  source tree root (may differ from the build tree: VPATH/distcheck)
+# Exit codes follow automake's plain test-driver: 0 pass, 1 fail, 77 skip,
+# 99 hard error (the harness itself could not set up).
+#
+# House rules kept here: traffic only to 127.0.0.0/8 and ::1, never the system
+# resolver (every name lookup passes @127.0.0.1:PORT), every loop bounded, every
+# background process and temp file removed on exit, also when a test fails.
+
+set -u
+
+PY=/usr/bin/python3
+NP_TIMEOUT_WALL=${NP_TIMEOUT_WALL:-30}   # hard wall-clock cap per netprobe run
+
+if [ -z "${top_srcdir:-}" ]; then
+	top_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+fi
+top_srcdir=$(cd "$top_srcdir" && pwd)
+HELPERS="$top_srcdir/tests/helpers"
+ZONES="$top_srcdir/tests/zones"
+SCHEMA="$top_srcdir/docs/netprobe.schema.json"
+VALIDATOR="$HELPERS/validate_json.py"
+
+np_failures=0
+np_checks=0
+np_bg_pids=()
+NP_TMP=
+KNOT_PORT=
+KNOT_PID=
+
+# ---------------------------------------------------------------- lifecycle
+
+np_cleanup() {
+	local rc=$? pid i
+	trap - EXIT INT TERM
+	for pid in "${np_bg_pids[@]+"${np_bg_pids[@]}"}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${np_bg_pids[@]+"${np_bg_pids[@]}"}"; do
+		# bounded wait: 30 x 0.1 s, then SIGKILL
+		for i in $(seq 1 30); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		if kill -0 "$pid" 2>/dev/null; then
+			echo "# cleanup: pid $pid ignored SIGTERM, sending SIGKILL" >&2
+			kill -KILL "$pid" 2>/dev/null
+		fi
+		wait "$pid" 2>/dev/null
+	done
+	if [ -n "$NP_TMP" ] && [ -d "$NP_TMP" ]; then
+		if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -f "$NP_TMP/knot/knotd.log" ]; then
+			echo "# knotd log (test failed):" >&2
+			sed 's/^/#   /' "$NP_TMP/knot/knotd.log" >&2
+		fi
+		rm -rf "$NP_TMP"
+	fi
+	exit "$rc"
+}
+
+np_on_signal() {
+	echo "# interrupted by SIG$1" >&2
+	if [ "$1" = INT ]; then exit 130; else exit 143; fi
+}
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+fatal() {
+	echo "ERROR: $*" >&2
+	exit 99
+}
+
+# np_init: check requirements (skip when a tool is missing), make the temp dir,
+# install the traps.  Call once at the top of each test.
+np_init() {
+	command -v knotd >/dev/null 2>&1 || [ -x /usr/sbin/knotd ] ||
+		skip "knotd not installed (Debian package knot)"
+	command -v kdig >/dev/null 2>&1 ||
+		skip "kdig not installed (Debian package knot-dnsutils)"
+	[ -x "$PY" ] || skip "$PY not found"
+	"$PY" -c 'import jsonschema' 2>/dev/null ||
+		skip "python3-jsonschema not installed for $PY"
+	command -v timeout >/dev/null 2>&1 || skip "timeout(1) not found"
+	KNOTD=$(command -v knotd 2>/dev/null || echo /usr/sbin/knotd)
+	NP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/netprobe-it.XXXXXX") || fatal "mktemp failed"
+	trap np_cleanup EXIT
+	trap 'np_on_signal INT' INT
+	trap 'np_on_signal TERM' TERM
+	# hermetic: an empty hosts file unless a test writes its own (c-ares reads
+	# CARES_HOSTS instead of /etc/hosts)
+	: >"$NP_TMP/hosts.empty"
+	export CARES_HOSTS="$NP_TMP/hosts.empty"
+	[ "${NP_NEED_BINARY:-1}" = 1 ] || { echo "# test: $(basename "$0"), tmp: $NP_TMP"; return 0; }
+	if [ -z "${NETPROBE:-}" ]; then
+		for c in "$top_srcdir/build/src/netprobe" "$top_srcdir/src/netprobe"; do
+			[ -x "$c" ] && NETPROBE=$c && break
+		done
+	fi
+	[ -n "${NETPROBE:-}" ] || fatal "NETPROBE is not set and no built binary was found"
+	[ -x "$NETPROBE" ] || fatal "NETPROBE=$NETPROBE is not an executable file"
+	echo "# test: $(basename "$0"), netprobe: $NETPROBE, tmp: $NP_TMP"
+}
+
+# np_done: end of a test; exit status says whether any check failed.
+np_done() {
+	if [ "$np_failures" -gt 0 ]; then
+		echo "# FAILED: $np_failures of $np_checks checks failed"
+		exit 1
+	fi
+	echo "# PASS: all $np_checks checks passed"
+	exit 0
+}
+
+np_bg_register() { np_bg_pids+=("$1"); }
+
+# ---------------------------------------------------------------- assertions
+
+ok() { np_checks=$((np_checks + 1)); echo "ok - $*"; }
+
+not_ok() {
+	np_checks=$((np_checks + 1))
+	np_failures=$((np_failures + 1))
+	echo "not ok - $*"
+}
+
+# show_last_run: print the last netprobe command and its output (on failure).
+show_last_run() {
+	[ -n "${NP_LAST_CMD:-}" ] || return 0
+	echo "#   command: $NP_LAST_CMD"
+	echo "#   exit status: ${NP_RC:-?}"
+	if [ -s "$NP_OUT" ]; then
+		echo "#   stdout:"; head -c 6000 "$NP_OUT" | sed 's/^/#     /'
+	else
+		echo "#   stdout: (empty)"
+	fi
+	if [ -s "$NP_ERR" ]; then
+		echo "#   stderr:"; head -c 3000 "$NP_ERR" | sed 's/^/#     /'
+	else
+		echo "#   stderr: (empty)"
+	fi
+}
+
+# assert_eq DESCRIPTION EXPECTED ACTUAL
+assert_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '#   expected: %s\n#   actual:   %s\n' "$2" "$3"
+		show_last_run
+	fi
+}
+
+# assert_ne DESCRIPTION UNEXPECTED ACTUAL
+assert_ne() {
+	if [ "$2" != "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '#   expected anything but: %s\n' "$2"
+		show_last_run
+	fi
+}
+
+# assert_match DESCRIPTION ERE TEXT   (extended regular expression, grep -E)
+assert_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		ok "$1"
+	else
+		not_ok "$1"
+		printf '#   expected to match: %s\n#   actual: %s\n' "$2" "$3"
+		show_last_run
+	fi
+}
+
+# assert_no_match DESCRIPTION ERE TEXT
+assert_no_match() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		not_ok "$1"
+		printf '#   expected NOT to match: %s\n#   actual: %s\n' "$2" "$3"
+		show_last_run
+	else
+		ok "$1"
+	fi
+}
+
+# assert_true DESCRIPTION COMMAND...   (the command's exit status decides)
+assert_true() {
+	local d=$1; shift
+	if "$@"; then ok "$d"; else not_ok "$d"; echo "#   command failed: $*"; show_last_run; fi
+}
+
+# assert_rc EXPECTED [DESCRIPTION]: exit status of the last np_run
+assert_rc() {
+	assert_eq "${2:-exit status $1}" "$1" "$NP_RC"
+}
+
+# ---------------------------------------------------------------- running netprobe
+
+# np_run ARGS...: run netprobe with a wall-clock cap; stdout in $NP_OUT, stderr in
+# $NP_ERR, exit status in $NP_RC, elapsed seconds in $NP_ELAPSED.
+NP_RUN_N=0
+np_run() {
+	NP_RUN_N=$((NP_RUN_N + 1))
+	NP_OUT="$NP_TMP/run$NP_RUN_N.out"
+	NP_ERR="$NP_TMP/run$NP_RUN_N.err"
+	NP_LAST_CMD="${NP_ENV_PREFIX:-}netprobe $(printf '%q ' "$@")"
+	local t0 t1
+	t0=$(date +%s.%N)
+	# NP_WRAP (e.g. "valgrind --error-exitcode=99 --leak-check=full") wraps every run
+	# shellcheck disable=SC2086
+	timeout -k 2 "$NP_TIMEOUT_WALL" ${NP_WRAP:-} "$NETPROBE" "$@" >"$NP_OUT" 2>"$NP_ERR" </dev/null
+	NP_RC=$?
+	t1=$(date +%s.%N)
+	NP_ELAPSED=$("$PY" -c 'import sys; print("%.3f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$t0" "$t1")
+	if [ "$NP_RC" -eq 124 ] || [ "$NP_RC" -eq 137 ]; then
+		echo "# WARNING: netprobe did not finish within ${NP_TIMEOUT_WALL}s and was killed"
+	fi
+	return 0
+}
+
+# np_json ARGS...: np_run with --json, and check the output parses as JSON.
+np_json() {
+	np_run --json "$@"
+	NP_JSON="$NP_OUT"
+}
+
+np_stdout() { cat "$NP_OUT"; }
+np_first_line() { head -n 1 "$NP_OUT"; }
+
+# ---------------------------------------------------------------- JSON access
+
+# jget FILE PATH: print the value at PATH (dot-separated keys, integers index
+# arrays: targets.0.dns.status).  Strings print raw, null prints "null", other
+# values print as compact JSON with sorted keys.  Missing key prints "<missing>".
+jget() {
+	"$PY" - "$1" "$2" <<'PYEOF'
+import json, sys
+try:
+    with open(sys.argv[1]) as f:
+        d = json.load(f)
+except Exception as e:
+    print("<invalid json: %s>" % e); sys.exit(0)
+for part in [p for p in sys.argv[2].split(".") if p != ""]:
+    try:
+        d = d[int(part)] if isinstance(d, list) else d[part]
+    except (KeyError, IndexError, ValueError, TypeError):
+        print("<missing>"); sys.exit(0)
+if isinstance(d, str):
+    print(d)
+else:
+    print(json.dumps(d, sort_keys=True, separators=(",", ":")))
+PYEOF
+}
+
+# jpy FILE EXPR: evaluate a Python expression with the document bound to d (and
+# t = d["targets"][0] when present, E = os.environ, num(x) true for a JSON
+# number); print like jget.
+jpy() {
+	"$PY" - "$1" "$2" <<'PYEOF'
+import json, os, sys
+E = os.environ
+try:
+    with open(sys.argv[1]) as f:
+        d = json.load(f)
+except Exception as e:
+    print("<invalid json: %s>" % e); sys.exit(0)
+try:
+    t = d["targets"][0]
+except Exception:
+    t = None
+def num(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+try:
+    r = eval(sys.argv[2])
+except Exception as e:
+    print("<error: %s: %s>" % (type(e).__name__, e)); sys.exit(0)
+if isinstance(r, str):
+    print(r)
+else:
+    print(json.dumps(r, sort_keys=True, separators=(",", ":")))
+PYEOF
+}
+
+# json_addrs FILE: "address ttl" per DNS address of target 0 (ttl null when
+# none), sorted, one a line.
+json_addrs() {
+	jpy "$1" '"\n".join(sorted("%s %s" % (a.get("address"), json.dumps(a.get("ttl"))) for a in t["dns"]["addresses"]))'
+}
+
+# json_probes FILE: "family address port state" per probe of target 0, sorted.
+json_probes() {
+	jpy "$1" '"\n".join(sorted("%s %s %s %s" % (p.get("family"), p.get("address"), p.get("port"), p.get("state")) for p in t["probes"]))'
+}
+
+# check_schema DESCRIPTION FILE: validate a document against docs/netprobe.schema.json
+check_schema() {
+	local d=$1 f=$2 out
+	if [ ! -f "$VALIDATOR" ]; then
+		not_ok "$d: schema validator $VALIDATOR is missing"
+		return
+	fi
+	if [ ! -f "$SCHEMA" ]; then
+		not_ok "$d: schema $SCHEMA is missing"
+		return
+	fi
+	if out=$("$PY" "$VALIDATOR" "$SCHEMA" <"$f" 2>&1); then
+		ok "$d: valid against docs/netprobe.schema.json"
+	else
+		not_ok "$d: NOT valid against docs/netprobe.schema.json"
+		printf '%s\n' "$out" | head -n 20 | sed 's/^/#   /'
+		echo "#   document:"; head -c 4000 "$f" | sed 's/^/#     /'
+	fi
+}
+
+# check_json_basics DESCRIPTION FILE EXPECTED_EXIT: schema + top-level invariants
+# every document must satisfy.
+check_json_basics() {
+	local d=$1 f=$2 rc=$3
+	check_schema "$d" "$f"
+	assert_eq "$d: schema_version is 1" "1" "$(jget "$f" schema_version)"
+	assert_eq "$d: JSON exit_code equals the process exit status" "$rc" "$(jget "$f" exit_code)"
+	assert_eq "$d: host_byte_order matches this machine" \
+		"$("$PY" -c 'import sys; print(sys.byteorder + "-endian")')" "$(jget "$f" host_byte_order)"
+}
+
+# ---------------------------------------------------------------- ports, helpers
+
+# free_port: a port free for TCP and UDP on both 127.0.0.1 and ::1 right now.
+free_port() {
+	"$PY" - <<'PYEOF'
+import socket, sys
+for _ in range(50):
+    socks = []
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM); socks.append(s)
+        s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+        for fam, typ, addr in ((socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
+                               (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
+                               (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
+            x = socket.socket(fam, typ); socks.append(x)
+            if fam == socket.AF_INET6:
+                x.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            x.bind((addr, port))
+        print(port); sys.exit(0)
+    except OSError:
+        pass
+    finally:
+        for x in socks: x.close()
+sys.exit("free_port: nothing free after 50 tries")
+PYEOF
+}
+
+# _wait_port_file FILE PID: wait (bounded, 100 x 0.05 s) until a helper printed
+# its port into FILE; print it.
+_wait_port_file() {
+	local f=$1 pid=$2 i p
+	for i in $(seq 1 100); do
+		p=$(head -n 1 "$f" 2>/dev/null)
+		if [ -n "$p" ]; then echo "$p"; return 0; fi
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# start_listener NAME ADDR...: TCP listener on all ADDRs on one kernel-chosen
+# port.  Sets LISTEN_PORT; the accepted-connection count is in
+# $NP_TMP/NAME.count.  Lives at most 120 s.
+start_listener() {
+	local name=$1; shift
+	local args=() a pid
+	for a in "$@"; do args+=(--addr "$a"); done
+	"$PY" "$HELPERS/listener.py" "${args[@]}" --lifetime 120 \
+		--count-file "$NP_TMP/$name.count" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
+	pid=$!
+	np_bg_register "$pid"
+	LISTEN_PORT=$(_wait_port_file "$NP_TMP/$name.port" "$pid") ||
+		fatal "listener $name ($*) did not start: $(cat "$NP_TMP/$name.err")"
+	echo "# listener $name on $* port $LISTEN_PORT (pid $pid)"
+}
+
+# start_silent_dns NAME: UDP+TCP DNS port on 127.0.0.1 that never answers.  Sets
+# SILENT_PORT; "<datagrams> <tcp connections>" is in $NP_TMP/NAME.count.
+start_silent_dns() {
+	local name=$1 pid
+	"$PY" "$HELPERS/dns_silent.py" --addr 127.0.0.1 --lifetime 120 \
+		--count-file "$NP_TMP/$name.count" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
+	pid=$!
+	np_bg_register "$pid"
+	SILENT_PORT=$(_wait_port_file "$NP_TMP/$name.port" "$pid") ||
+		fatal "silent DNS helper $name did not start: $(cat "$NP_TMP/$name.err")"
+	echo "# silent DNS helper $name on 127.0.0.1 port $SILENT_PORT (pid $pid)"
+}
+
+# helper_count NAME: the counts a helper wrote ("datagrams tcp" for dns_silent,
+# "connections" for listener).
+helper_count() { cat "$NP_TMP/$1.count" 2>/dev/null || echo "<no count file>"; }
+
+# a port on 127.0.0.1 and ::1 where nothing listens (TCP): refused on connect.
+closed_port() { free_port; }
+
+# ---------------------------------------------------------------- knotd
+
+# start_knot: knotd on 127.0.0.1 and ::1 at a free port, zones from tests/zones
+# (copied: the source tree may be read-only), its own rundir and databases.
+# Sets KNOT_PORT.  Waits (bounded) until both addresses answer for example.test.
+start_knot() {
+	local kd="$NP_TMP/knot" try i up
+	mkdir -p "$kd/run" "$kd/db" "$kd/zones"
+	cp "$ZONES"/*.zone "$kd/zones/" || fatal "cannot copy zones from $ZONES"
+	for try in 1 2 3; do
+		KNOT_PORT=$(free_port) || fatal "no free port for knotd"
+		cat >"$kd/knot.conf" <<EOF
+# generated by tests/integration/lib.sh
+server:
+    rundir: "$kd/run"
+    pidfile: "$kd/run/knot.pid"
+    listen: [ 127.0.0.1@$KNOT_PORT, ::1@$KNOT_PORT ]
+    udp-workers: 2
+    tcp-workers: 2
+    background-workers: 1
+log:
+  - target: stderr
+    any: info
+database:
+    storage: "$kd/db"
+control:
+    listen: "$kd/run/knot.sock"
+template:
+  - id: default
+    storage: "$kd/zones"
+    file: "%s.zone"
+    zonefile-sync: -1
+    zonefile-load: whole
+    journal-content: none
+zone:
+  - domain: example.test.
+  - domain: broken.test.
+EOF
+		: >"$kd/knotd.log"
+		"$KNOTD" -c "$kd/knot.conf" >>"$kd/knotd.log" 2>&1 &
+		KNOT_PID=$!
+		np_bg_register "$KNOT_PID"
+		up=0
+		for i in $(seq 1 50); do
+			kill -0 "$KNOT_PID" 2>/dev/null || break
+			if kdig_ok 127.0.0.1 && kdig_ok ::1; then up=1; break; fi
+			sleep 0.1
+		done
+		if [ "$up" -eq 1 ]; then
+			echo "# knotd pid $KNOT_PID on 127.0.0.1 and ::1 port $KNOT_PORT"
+			return 0
+		fi
+		echo "# knotd attempt $try on port $KNOT_PORT failed:"
+		sed 's/^/#   /' "$kd/knotd.log" | tail -n 20
+		kill -TERM "$KNOT_PID" 2>/dev/null
+		for i in $(seq 1 30); do kill -0 "$KNOT_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$KNOT_PID" 2>/dev/null
+		wait "$KNOT_PID" 2>/dev/null
+	done
+	fatal "knotd did not come up after 3 attempts"
+}
+
+# kdig_ok SERVER: the server answers the example.test SOA authoritatively.
+kdig_ok() {
+	kdig @"$1" -p "$KNOT_PORT" +time=1 +retry=0 +norecurse example.test. SOA 2>/dev/null |
+		grep -q 'status: NOERROR.*' &&
+	kdig @"$1" -p "$KNOT_PORT" +time=1 +retry=0 +norecurse +short example.test. SOA 2>/dev/null |
+		grep -q 'ns.example.test'
+}
+
+# kdig_q NAME TYPE [SERVER]: raw kdig output from our knotd (the oracle).
+kdig_q() {
+	kdig @"${3:-127.0.0.1}" -p "$KNOT_PORT" +time=2 +retry=1 +norecurse "$1" "$2" 2>&1
+}
+
+# kdig_rcode NAME TYPE: the rcode knotd gives (NOERROR, NXDOMAIN, ...).
+kdig_rcode() {
+	kdig_q "$1" "$2" | sed -n 's/.*status: \([A-Z]*\).*/\1/p' | head -n 1
+}
+
+# kdig_addrs NAME: "address ttl" for every A and AAAA record in the answers
+# (after following CNAMEs, as the server gives them), sorted, one a line.
+kdig_addrs() {
+	local t
+	for t in A AAAA; do
+		kdig @127.0.0.1 -p "$KNOT_PORT" +time=2 +retry=1 +norecurse +noall +answer "$1" "$t" 2>/dev/null |
+			awk -v t="$t" '$4 == t { print $5, $2 }'
+	done | sort
+}
+
+# kdig_cnames NAME: owner names of the CNAME records in the A answer, in order,
+# without trailing dots, as a compact JSON list.
+kdig_cnames() {
+	kdig @127.0.0.1 -p "$KNOT_PORT" +time=2 +retry=1 +norecurse +noall +answer "$1" A 2>/dev/null |
+		awk '$4 == "CNAME" { n = $1; sub(/\.$/, "", n); printf "%s\"%s\"", (c++ ? "," : "["), n } END { printf "%s\n", (c ? "]" : "[]") }'
+}
+
+# ---------------------------------------------------------------- shared checks
+
+# check_probes_sane DESCRIPTION FILE: every probe has proto tcp, a numeric
+# time_ms (> 0 when open, >= 0 otherwise), error null exactly when open, and
+# summary counts that match the probes.
+check_probes_sane() {
+	local d=$1 f=$2
+	assert_eq "$d: every probe is tcp with a numeric time_ms (> 0 when open)" "true" \
+		"$(jpy "$f" 'all(p.get("proto") == "tcp" and num(p.get("time_ms")) and (p["time_ms"] > 0 if p.get("state") == "open" else p["time_ms"] >= 0) for p in t["probes"])')"
+	assert_eq "$d: probe error is null exactly when the probe is open" "true" \
+		"$(jpy "$f" 'all((p.get("error") is None) == (p.get("state") == "open") for p in t["probes"])')"
+	assert_eq "$d: summary counts match the probes" \
+		"$(jpy "$f" '{"probes": len(t["probes"]), "open": sum(1 for p in t["probes"] if p.get("state") == "open")}')" \
+		"$(jpy "$f" '{"probes": t["summary"]["probes"], "open": t["summary"]["open"]}')"
+}
