@@ -9,6 +9,13 @@ _netprobe_services()
     awk '!/^[[:space:]]*#/ && $2 ~ /\/tcp$/ { print $1 }' /etc/services 2>/dev/null
 }
 
+# Abstract Unix-domain socket names bound on this host ("@name"), from /proc/net/unix.
+_netprobe_abstract()
+{
+    [[ -r /proc/net/unix ]] || return
+    awk 'NR > 1 && $8 ~ /^@/ { print $8 }' /proc/net/unix 2>/dev/null | sort -u
+}
+
 # How many positional arguments (host, ports) precede the word being completed.
 # Options, their separate arguments and @SERVER do not count.
 _netprobe_npositional()
@@ -21,7 +28,9 @@ _netprobe_npositional()
             continue
         fi
         case $word in
-            -s | -T | -f | --server | --timeout | --format) skip=1 ;;
+            -s | -T | -f | --server | --timeout | --format | --send | --expect | --retries)
+                skip=1
+                ;;
             --) ;;
             -* | @*) ;;
             *) ((n++)) ;;
@@ -30,18 +39,135 @@ _netprobe_npositional()
     echo "$n"
 }
 
+# The first argument: a host, or unix:/path (files) or unix:@name (abstract).
+_netprobe_target()
+{
+    local path f
+    local -a found
+    if [[ $cur == unix:* ]]; then
+        path=${cur#unix:}
+        if [[ $path == @* ]]; then
+            found=($(compgen -W '$(_netprobe_abstract)' -- "$path"))
+        else
+            local IFS=$'\n'
+            for f in $(compgen -f -- "$path"); do
+                [[ -d $f ]] && f+=/
+                found+=("$f")
+            done
+            [[ ${found[*]-} == */ ]] && compopt -o nospace
+        fi
+        COMPREPLY=("${found[@]/#/unix:}")
+        __ltrim_colon_completions "$cur"
+        return
+    fi
+    _known_hosts_real -- "$cur"
+    if [[ unix: == "$cur"* ]]; then
+        COMPREPLY+=(unix:)
+        ((${#COMPREPLY[@]} == 1)) && compopt -o nospace
+        __ltrim_colon_completions "$cur"
+    fi
+}
+
+# Ports something listens on here (TCP and UDP), for "netprobe local PORT".
+_netprobe_listening_ports()
+{
+    type ss &>/dev/null || return
+    ss -Hltun 2>/dev/null | awk '{ n = split($5, a, ":"); print a[n] }' | sort -un
+}
+
+# netprobe listen [OPTIONS] [ADDR] PORT | unix:/PATH | unix:@ABSTRACT
+_netprobe_listen()
+{
+    case $prev in
+        -f | --format)
+            COMPREPLY=($(compgen -W 'text ndjson json' -- "$cur"))
+            return
+            ;;
+        -b | --bind)
+            COMPREPLY=($(compgen -W '127.0.0.1 ::1 0.0.0.0 ::' -- "$cur"))
+            __ltrim_colon_completions "$cur"
+            return
+            ;;
+        --reply | --max-clients | --idle | --max-bytes | --backlog | --count | -h | --help)
+            return
+            ;;
+    esac
+
+    $split && return
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '-b --bind= -t --tcp -u --udp --dgram --v6only
+            --dual-stack --reply= --max-clients= --idle= --max-bytes= --backlog=
+            --count= -f --format= -j --json -d --dump -h --help' -- "$cur"))
+        [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+        return
+    fi
+
+    if [[ $cur == unix:* ]]; then
+        _netprobe_target
+        return
+    fi
+    # An address literal (or the port; 0 lets the kernel choose), or unix:.
+    COMPREPLY=($(compgen -W '127.0.0.1 ::1 0.0.0.0 :: 0 unix:' -- "$cur"))
+    [[ ${#COMPREPLY[@]} == 1 && ${COMPREPLY[0]} == unix: ]] && compopt -o nospace
+    __ltrim_colon_completions "$cur"
+}
+
+# netprobe local [OPTIONS] PORT
+_netprobe_local()
+{
+    case $prev in
+        -f | --format)
+            COMPREPLY=($(compgen -W 'text json' -- "$cur"))
+            return
+            ;;
+        -T | --timeout | -h | --help)
+            return
+            ;;
+    esac
+
+    $split && return
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '--proc -T --timeout= -f --format= -j --json
+            -h --help' -- "$cur"))
+        [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+        return
+    fi
+
+    COMPREPLY=($(compgen -W '$(_netprobe_listening_ports)' -- "$cur"))
+}
+
 _netprobe()
 {
     local cur prev words cword split
     _init_completion -s -n : || return
+
+    # The subcommands, when they are the first word.
+    if ((cword > 1)); then
+        case ${words[1]} in
+            listen)
+                _netprobe_listen
+                return
+                ;;
+            local)
+                _netprobe_local
+                return
+                ;;
+        esac
+    fi
 
     case $prev in
         -f | --format)
             COMPREPLY=($(compgen -W 'text json' -- "$cur"))
             return
             ;;
-        -T | --timeout | -s | --server)
-            # A number of seconds / an address literal: nothing to offer.
+        --retries)
+            COMPREPLY=($(compgen -W '0 1 2 3 4 5 6 7 8 9 10' -- "$cur"))
+            return
+            ;;
+        -T | --timeout | -s | --server | --send | --expect)
+            # Seconds / an address literal / free text: nothing to offer.
             return
             ;;
         -h | --help | -V | --version)
@@ -52,7 +178,8 @@ _netprobe()
     $split && return
 
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '-4 --ipv4 -6 --ipv6 -s --server= -T --timeout=
+        COMPREPLY=($(compgen -W '-4 --ipv4 -6 --ipv6 -s --server= -t --tcp
+            -u --udp --dgram -T --timeout= --send= --expect= --retries=
             -f --format= -j --json -d --dump --no-hosts -h --help -V --version' \
             -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
@@ -63,7 +190,9 @@ _netprobe()
     [[ $cur == @* ]] && return
 
     if (($(_netprobe_npositional) == 0)); then
-        _known_hosts_real -- "$cur"
+        _netprobe_target
+        # The subcommands may only be the first word.
+        ((cword == 1)) && COMPREPLY+=($(compgen -W 'listen local' -- "$cur"))
     else
         COMPREPLY=($(compgen -W '$(_netprobe_services)' -- "$cur"))
     fi

@@ -14,7 +14,7 @@ function __netprobe_npositional
             continue
         end
         switch $t
-            case -s -T -f --server --timeout --format
+            case -s -T -f --server --timeout --format --send --expect --retries
                 set skip 1
             case '-*' '@*'
             case '*'
@@ -25,11 +25,66 @@ function __netprobe_npositional
 end
 
 function __netprobe_wants_host
-    test (__netprobe_npositional) -eq 0
+    __netprobe_no_subcommand; and test (__netprobe_npositional) -eq 0
 end
 
 function __netprobe_wants_port
-    test (__netprobe_npositional) -ge 1
+    __netprobe_no_subcommand; and test (__netprobe_npositional) -ge 1
+end
+
+# The subcommands count only as the first word (netprobe listen ..., netprobe local ...).
+function __netprobe_subcommand
+    set -l tokens (commandline -opc)
+    test (count $tokens) -ge 2; or return 1
+    contains -- $tokens[2] listen local; or return 1
+    echo $tokens[2]
+end
+
+function __netprobe_no_subcommand
+    not __netprobe_subcommand >/dev/null
+end
+
+function __netprobe_first_word
+    test (count (commandline -opc)) -eq 1
+end
+
+function __netprobe_using
+    set -l sub (__netprobe_subcommand)
+    test "$sub" = $argv[1]
+end
+
+# netprobe listen: the first argument, an address literal, 0 or unix:.
+function __netprobe_listen_targets
+    set -l tok (commandline -ct)
+    if string match -q -- 'unix:*' $tok
+        __netprobe_unix_targets
+    else
+        printf '%s\t%s\n' 127.0.0.1 'IPv4 loopback' ::1 'IPv6 loopback' \
+            0.0.0.0 'INADDR_ANY: every IPv4 interface' :: 'in6addr_any: every interface' \
+            0 'port 0: the kernel chooses' unix: 'Unix-domain socket: unix:/path or unix:@name'
+    end
+end
+
+# netprobe local: the ports something listens on here.
+function __netprobe_listening_ports
+    type -q ss; or return
+    ss -Hltun 2>/dev/null | string match -r -g ':(\d+)\s+\S+\s*$' | sort -un
+end
+
+# The first argument: unix:/path (files, folders), unix:@name (abstract names
+# bound on this host, from /proc/net/unix), or the prefix unix: itself.
+function __netprobe_unix_targets
+    set -l tok (commandline -ct)
+    if string match -q -- 'unix:@*' $tok
+        test -r /proc/net/unix; or return
+        string match -r -g ' (@\S+)$' </proc/net/unix | sort -u | string replace -r '^' 'unix:'
+    else if string match -q -- 'unix:*' $tok
+        for f in (__fish_complete_path (string replace -- unix: '' $tok))
+            echo unix:$f
+        end
+    else
+        printf '%s\t%s\n' unix: 'Unix-domain socket: unix:/path or unix:@name'
+    end
 end
 
 function __netprobe_services
@@ -38,15 +93,53 @@ function __netprobe_services
 end
 
 complete -c netprobe -f
-complete -c netprobe -s 4 -l ipv4 -d 'IPv4 only: ask A only, probe IPv4 only'
-complete -c netprobe -s 6 -l ipv6 -d 'IPv6 only: ask AAAA only, probe IPv6 only'
-complete -c netprobe -s s -l server -x -d 'DNS server ADDRESS[:PORT], as @SERVER'
-complete -c netprobe -s T -l timeout -x -d 'Time limit per phase, seconds (default 3)'
-complete -c netprobe -s f -l format -x -a 'text json' -d 'Output format'
-complete -c netprobe -s j -l json -d 'Same as --format=json'
-complete -c netprobe -s d -l dump -d 'Show each sockaddr byte by byte'
-complete -c netprobe -l no-hosts -d 'Do not consult the hosts file'
-complete -c netprobe -s h -l help -d 'Show help and exit'
-complete -c netprobe -s V -l version -d 'Show version and exit'
+complete -c netprobe -n __netprobe_no_subcommand -s 4 -l ipv4 -d 'IPv4 only: ask A only, probe IPv4 only'
+complete -c netprobe -n __netprobe_no_subcommand -s 6 -l ipv6 -d 'IPv6 only: ask AAAA only, probe IPv6 only'
+complete -c netprobe -n __netprobe_no_subcommand -s s -l server -x -d 'DNS server ADDRESS[:PORT], as @SERVER'
+complete -c netprobe -n __netprobe_no_subcommand -s t -l tcp -d 'Stream probes: TCP, or SOCK_STREAM for unix: (default)'
+complete -c netprobe -n __netprobe_no_subcommand -s u -l udp -d 'Datagram probes: UDP, or SOCK_DGRAM for unix:'
+complete -c netprobe -n __netprobe_no_subcommand -l dgram -d 'Same as --udp'
+complete -c netprobe -n __netprobe_no_subcommand -s T -l timeout -x -d 'Time limit per phase (DNS, connect, reply), seconds (default 3)'
+complete -c netprobe -n __netprobe_no_subcommand -l send -x -d 'Send DATA once connected (escapes \\n \\r \\t \\0 \\\\ \\xHH)'
+complete -c netprobe -n __netprobe_no_subcommand -l expect -x -d 'The answer must contain TEXT (a banner check)'
+complete -c netprobe -n __netprobe_no_subcommand -l retries -x -a '(seq 0 10)' -d 'UDP: resends within the timeout (default 2)'
+complete -c netprobe -n __netprobe_no_subcommand -s f -l format -x -a 'text json' -d 'Output format'
+complete -c netprobe -n __netprobe_no_subcommand -s j -l json -d 'Same as --format=json'
+complete -c netprobe -n __netprobe_no_subcommand -s d -l dump -d 'Show each sockaddr byte by byte'
+complete -c netprobe -n __netprobe_no_subcommand -l no-hosts -d 'Do not consult the hosts file'
+complete -c netprobe -n __netprobe_no_subcommand -s h -l help -d 'Show help and exit'
+complete -c netprobe -n __netprobe_no_subcommand -s V -l version -d 'Show version and exit'
 complete -c netprobe -n __netprobe_wants_host -a '(__fish_print_hostnames)' -d Host
+complete -c netprobe -n __netprobe_wants_host -a '(__netprobe_unix_targets)'
 complete -c netprobe -n __netprobe_wants_port -a '(__netprobe_services)' -d Port
+
+# Subcommands, as the first word.
+complete -c netprobe -n __netprobe_first_word -a listen -d 'Play the server: bind, listen, accept, echo'
+complete -c netprobe -n __netprobe_first_word -a local -d 'Who listens on a port here, and who can reach it'
+
+# netprobe listen [OPTIONS] [ADDR] PORT | unix:/PATH | unix:@ABSTRACT
+complete -c netprobe -n '__netprobe_using listen' -s b -l bind -x -a '127.0.0.1 ::1 0.0.0.0 ::' -d 'Bind this address (repeatable)'
+complete -c netprobe -n '__netprobe_using listen' -s t -l tcp -d 'Stream: TCP, or SOCK_STREAM for unix: (default)'
+complete -c netprobe -n '__netprobe_using listen' -s u -l udp -d 'Datagram: UDP, or SOCK_DGRAM for unix:'
+complete -c netprobe -n '__netprobe_using listen' -l dgram -d 'Same as --udp'
+complete -c netprobe -n '__netprobe_using listen' -l v6only -d 'On ::, IPV6_V6ONLY=1: IPv6 clients only'
+complete -c netprobe -n '__netprobe_using listen' -l dual-stack -d 'On ::, IPV6_V6ONLY=0: IPv4 too (the default on ::)'
+complete -c netprobe -n '__netprobe_using listen' -l reply -x -d 'Send TEXT to each client instead of echoing'
+complete -c netprobe -n '__netprobe_using listen' -l max-clients -x -d 'Clients at once; more are accepted and closed (64)'
+complete -c netprobe -n '__netprobe_using listen' -l idle -x -d 'Close a client silent this long, seconds (30)'
+complete -c netprobe -n '__netprobe_using listen' -l max-bytes -x -d 'Close a client after N bytes in (1048576)'
+complete -c netprobe -n '__netprobe_using listen' -l backlog -x -d 'listen() backlog (128)'
+complete -c netprobe -n '__netprobe_using listen' -l count -x -d 'Stop after N clients (datagrams for UDP)'
+complete -c netprobe -n '__netprobe_using listen' -s f -l format -x -a 'text ndjson json' -d 'Output format'
+complete -c netprobe -n '__netprobe_using listen' -s j -l json -d 'Same as --format=json'
+complete -c netprobe -n '__netprobe_using listen' -s d -l dump -d "Show each client's sockaddr byte by byte"
+complete -c netprobe -n '__netprobe_using listen' -s h -l help -d 'Show help and exit'
+complete -c netprobe -n '__netprobe_using listen' -a '(__netprobe_listen_targets)'
+
+# netprobe local [OPTIONS] PORT
+complete -c netprobe -n '__netprobe_using local' -l proc -d 'Read /proc/net instead of sock_diag netlink'
+complete -c netprobe -n '__netprobe_using local' -s T -l timeout -x -d 'Limit for each connect, seconds (default 3)'
+complete -c netprobe -n '__netprobe_using local' -s f -l format -x -a 'text json' -d 'Output format'
+complete -c netprobe -n '__netprobe_using local' -s j -l json -d 'Same as --format=json'
+complete -c netprobe -n '__netprobe_using local' -s h -l help -d 'Show help and exit'
+complete -c netprobe -n '__netprobe_using local' -a '(__netprobe_listening_ports)' -d 'Listening port'

@@ -11,6 +11,15 @@ static const char *const state_names[] = {
 	[NP_STATE_CLOSED] = "closed",
 	[NP_STATE_FILTERED] = "filtered",
 	[NP_STATE_UNREACHABLE] = "unreachable",
+	[NP_STATE_OPEN_FILTERED] = "open_filtered",
+	[NP_STATE_REFUSED] = "refused",
+	[NP_STATE_MISSING] = "missing",
+	[NP_STATE_DENIED] = "denied",
+	[NP_STATE_WRONG_TYPE] = "wrong_type",
+	[NP_STATE_NOT_SOCKET] = "not_socket",
+	[NP_STATE_MISMATCH] = "mismatch",
+	[NP_STATE_PEER_CLOSED] = "peer_closed",
+	[NP_STATE_RESET] = "reset",
 	[NP_STATE_ERROR] = "error",
 };
 
@@ -71,8 +80,8 @@ enum np_probe_state np_tcp_classify(int errnum, const char *endpoint,
 
 	switch (errnum) {
 	case ECONNREFUSED:
-		set_errno(e, errnum, "connection refused: nothing listens on %s%s", endpoint,
-			  " (the host answered with a reset)");
+		set_errno(e, errnum, "connection refused: nothing listens on %s "
+			  "(the host answered with a reset)", endpoint);
 		return NP_STATE_CLOSED;
 	case ETIMEDOUT:
 		snprintf(secs, sizeof(secs), "%.3f s", timeout_ms / 1000.0);
@@ -81,34 +90,116 @@ enum np_probe_state np_tcp_classify(int errnum, const char *endpoint,
 		return NP_STATE_FILTERED;
 	case EHOSTUNREACH:
 	case EHOSTDOWN:
-		set_errno(e, errnum, "host unreachable: no route to %s%s", endpoint,
-			  " (ICMP host unreachable or administratively prohibited)");
+		set_errno(e, errnum, "host unreachable: no route to %s (ICMP host unreachable "
+			  "or administratively prohibited)", endpoint);
 		return NP_STATE_UNREACHABLE;
 	case ENETUNREACH:
 	case ENETDOWN:
-		set_errno(e, errnum, "network unreachable: this host has no route towards %s%s",
-			  endpoint, "");
+		set_errno(e, errnum, "network unreachable: this host has no route towards %s",
+			  endpoint);
 		return NP_STATE_UNREACHABLE;
 	case EADDRNOTAVAIL:
-		set_errno(e, errnum, "cannot connect to %s: no usable local address%s", endpoint,
-			  " (is this address family configured here?)");
+		set_errno(e, errnum, "cannot connect to %s: no usable local address "
+			  "(is this address family configured here?)", endpoint);
 		return NP_STATE_UNREACHABLE;
 	case EAFNOSUPPORT:
-		set_errno(e, errnum, "cannot connect to %s: address family not supported%s",
-			  endpoint, " by this kernel");
+		set_errno(e, errnum, "cannot connect to %s: address family not supported by "
+			  "this kernel", endpoint);
 		return NP_STATE_ERROR;
 	case EACCES:
+		set_errno(e, errnum, "%s is administratively prohibited: a firewall on the way "
+			  "rejects it with ICMP", endpoint);
+		return NP_STATE_UNREACHABLE;
 	case EPERM:
-		set_errno(e, errnum, "connect to %s was denied by a local firewall rule or policy%s",
-			  endpoint, "");
+		set_errno(e, errnum, "connect to %s was blocked by a firewall rule on this host",
+			  endpoint);
 		return NP_STATE_FILTERED;
+	case ECONNRESET:
+		set_errno(e, errnum, "reset (ECONNRESET): %s accepted the connection and reset "
+			  "it at once", endpoint);
+		return NP_STATE_RESET;
 	case EMFILE:
 	case ENFILE:
-		set_errno(e, errnum, "cannot open a socket for %s: too many open files%s", endpoint,
-			  " (raise ulimit -n)");
+		set_errno(e, errnum, "cannot open a socket for %s: too many open files "
+			  "(raise ulimit -n)", endpoint);
 		return NP_STATE_ERROR;
 	default:
 		set_errno(e, errnum, "connect to %s failed: %s", endpoint, strerror(errnum));
+		return NP_STATE_ERROR;
+	}
+}
+
+enum np_probe_state np_udp_classify(int errnum, const char *endpoint,
+				    double timeout_ms, struct np_error *e)
+{
+	char secs[32];
+
+	switch (errnum) {
+	case ECONNREFUSED:
+		set_errno(e, errnum, "ICMP port unreachable: nothing listens on %s", endpoint);
+		return NP_STATE_CLOSED;
+	case ETIMEDOUT:
+		snprintf(secs, sizeof(secs), "%.3f s", timeout_ms / 1000.0);
+		set_errno(e, errnum, "no reply from %s within %s: open or filtered, datagrams "
+			  "are lost unnoticed, so silence proves nothing", endpoint, secs);
+		return NP_STATE_OPEN_FILTERED;
+	default:
+		return np_tcp_classify(errnum, endpoint, timeout_ms, e);
+	}
+}
+
+enum np_probe_state np_unix_classify(int errnum, const char *endpoint,
+				     double timeout_ms, struct np_error *e)
+{
+	switch (errnum) {
+	case ECONNREFUSED:
+		if (endpoint[0] == '@')	/* abstract: no file, the name lives with its socket */
+			set_errno(e, errnum, "nothing listens on the abstract name %s (no socket "
+				  "bound to it, or bound without listen())", endpoint);
+		else
+			set_errno(e, errnum, "%s is a socket file nobody listens on (a stale socket "
+				  "left by a server that exited?)", endpoint);
+		return NP_STATE_REFUSED;
+	case ENOENT:
+		set_errno(e, errnum, "%s does not exist: is the server running, is the path "
+			  "right?", endpoint);
+		return NP_STATE_MISSING;
+	case EACCES:
+	case EPERM:
+		set_errno(e, errnum, "permission denied on %s: connecting needs write permission "
+			  "on the socket file and search permission on its folders", endpoint);
+		return NP_STATE_DENIED;
+	case EPROTOTYPE:
+		set_errno(e, errnum, "%s is a socket of the other type: stream versus datagram "
+			  "(try %s)", endpoint, "the other of --tcp / --udp");
+		return NP_STATE_WRONG_TYPE;
+	case ENOTSOCK:
+		set_errno(e, errnum, "%s exists but is not a socket", endpoint);
+		return NP_STATE_NOT_SOCKET;
+	case ENOTDIR:
+		set_errno(e, errnum, "a folder on the way to %s is a file", endpoint);
+		return NP_STATE_MISSING;
+	case EAGAIN:
+		set_errno(e, errnum, "%s: the server's accept queue is full (listen backlog)",
+			  endpoint);
+		return NP_STATE_FILTERED;
+	default:
+		return np_tcp_classify(errnum, endpoint, timeout_ms, e);
+	}
+}
+
+enum np_probe_state np_exchange_classify(int errnum, const char *endpoint, struct np_error *e)
+{
+	switch (errnum) {
+	case EPIPE:
+		set_errno(e, errnum, "peer closed (EPIPE): %s closed the connection before we "
+			  "finished sending", endpoint);
+		return NP_STATE_PEER_CLOSED;
+	case ECONNRESET:
+		set_errno(e, errnum, "reset (ECONNRESET): %s aborted the connection", endpoint);
+		return NP_STATE_RESET;
+	default:
+		set_errno(e, errnum, "talking to %s failed: %s", endpoint, strerror(errnum));
 		return NP_STATE_ERROR;
 	}
 }

@@ -12,11 +12,21 @@ struct np_error {
 	char message[256];
 };
 
+/* nmap's vocabulary where it fits; the Unix-domain and conversation states are ours. */
 enum np_probe_state {
 	NP_STATE_OPEN,
-	NP_STATE_CLOSED,
-	NP_STATE_FILTERED,
-	NP_STATE_UNREACHABLE,
+	NP_STATE_CLOSED,		/* TCP RST, or ICMP port unreachable for UDP */
+	NP_STATE_FILTERED,		/* TCP silence; ICMP administratively prohibited */
+	NP_STATE_UNREACHABLE,		/* ICMP host/network unreachable */
+	NP_STATE_OPEN_FILTERED,		/* UDP silence: proves nothing */
+	NP_STATE_REFUSED,		/* Unix: a socket file nobody listens on */
+	NP_STATE_MISSING,		/* Unix: no such file */
+	NP_STATE_DENIED,		/* Unix: permission denied */
+	NP_STATE_WRONG_TYPE,		/* Unix: stream vs datagram mismatch */
+	NP_STATE_NOT_SOCKET,		/* Unix: the path is not a socket */
+	NP_STATE_MISMATCH,		/* connected, but --expect was not answered */
+	NP_STATE_PEER_CLOSED,		/* connected, then the peer closed (EOF, EPIPE) */
+	NP_STATE_RESET,			/* connected, then reset (ECONNRESET) */
 	NP_STATE_ERROR,
 };
 
@@ -33,5 +43,13 @@ void np_error_set(struct np_error *e, const char *code, const char *fmt, ...)
  * filled with the errno's name and a message saying what it means for this peer. */
 enum np_probe_state np_tcp_classify(int errnum, const char *endpoint,
 				    double timeout_ms, struct np_error *e);
+/* The same for UDP, where silence is open_filtered and RST does not exist. */
+enum np_probe_state np_udp_classify(int errnum, const char *endpoint,
+				    double timeout_ms, struct np_error *e);
+/* The same for a Unix-domain path (endpoint is the path). */
+enum np_probe_state np_unix_classify(int errnum, const char *endpoint,
+				     double timeout_ms, struct np_error *e);
+/* A connection that opened, then broke while talking (EPIPE, ECONNRESET). */
+enum np_probe_state np_exchange_classify(int errnum, const char *endpoint, struct np_error *e);
 
 #endif

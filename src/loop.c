@@ -133,13 +133,15 @@ static int run_timers(struct np_loop *loop)
 
 int np_loop_run(struct np_loop *loop)
 {
-	while (loop->pending > 0) {
+	while (loop->pending > 0 && !(loop->stop && *loop->stop)) {
 		int wait = run_timers(loop);
 
-		if (loop->pending == 0)
+		if (loop->pending == 0 || (loop->stop && *loop->stop))
 			break;
-		if (np_backend_dispatch(loop->backend_fd, wait) < 0)
+		if (np_backend_dispatch(loop->backend_fd, wait, loop->wait_mask) < 0)
 			return -1;
+		if (loop->after_batch)
+			loop->after_batch(loop->after_batch_arg);
 	}
 	return 0;
 }

@@ -3,6 +3,7 @@
 #ifndef NP_LOOP_H
 #define NP_LOOP_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,14 @@ struct np_loop {
 	struct np_timer **heap;
 	size_t nheap, capheap;
 	size_t pending;		/* work in flight; np_loop_run returns at 0 */
+	/* Servers: stop when *stop turns non-zero; signals in wait_mask are let in
+	 * only while the loop waits (epoll_pwait), so none is missed. */
+	volatile sig_atomic_t *stop;
+	const sigset_t *wait_mask;
+	/* Called after each batch of events: where owners free what they closed
+	 * (an object freed inside the batch could still have an event queued). */
+	void (*after_batch)(void *arg);
+	void *after_batch_arg;
 };
 
 int np_loop_init(struct np_loop *loop);
@@ -54,6 +63,6 @@ int np_loop_run(struct np_loop *loop);
 int np_backend_open(void);
 int np_backend_set(int bfd, struct np_io *io, uint32_t old_events, uint32_t events);
 /* Wait up to timeout_ms (-1 forever) and call the ready callbacks; -1 on error. */
-int np_backend_dispatch(int bfd, int timeout_ms);
+int np_backend_dispatch(int bfd, int timeout_ms, const sigset_t *mask);
 
 #endif

@@ -23,10 +23,10 @@ int np_backend_set(int bfd, struct np_io *io, uint32_t old_events, uint32_t even
 	return epoll_ctl(bfd, op, io->fd, &ev);
 }
 
-int np_backend_dispatch(int bfd, int timeout_ms)
+int np_backend_dispatch(int bfd, int timeout_ms, const sigset_t *mask)
 {
 	struct epoll_event evs[64];
-	int n = epoll_wait(bfd, evs, 64, timeout_ms);
+	int n = epoll_pwait(bfd, evs, 64, timeout_ms, mask);
 
 	if (n < 0)
 		return errno == EINTR ? 0 : -1;

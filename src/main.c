@@ -10,6 +10,9 @@
 #include <ares.h>
 #include "cli.h"
 #include "report.h"
+#include "report_listen.h"
+#include "report_local.h"
+#include "report_lookup.h"
 #include "run.h"
 
 /* A reader that went away (netprobe ... | head -1) is not an error worth a word;
@@ -45,6 +48,67 @@ static bool stdout_was_closed(void)
 	return closed;
 }
 
+struct listen_sink {
+	const struct np_listen_reporter *rep;
+	bool dump;
+};
+
+static void emit(void *arg, const struct np_listen_event *ev)
+{
+	const struct listen_sink *sink = arg;
+
+	sink->rep->event(stdout, sink->dump, ev);
+}
+
+/* netprobe listen: 0 after a clean stop, 2 when the socket cannot be set up. */
+static int serve(const struct np_config *cfg)
+{
+	struct listen_sink sink = { np_listen_reporter_find(cfg->format), cfg->dump };
+	struct np_error err = { 0 };
+
+	if (np_listen_run(&cfg->listen, emit, &sink, &err) < 0) {
+		np_report_fatal(err.message);
+		return 2;
+	}
+	return finish_output(0);
+}
+
+/* netprobe local: 0 when something listens, 2 when nothing does. */
+static int local(const struct np_config *cfg)
+{
+	static struct np_local_result r;	/* large: keep it off the stack */
+	struct np_error err = { 0 };
+	int code;
+
+	if (np_local_run(cfg->local_port, cfg->local_proc, cfg->timeout_ms, &r, &err) < 0) {
+		np_report_fatal(err.message);
+		return 3;
+	}
+	code = r.kind == NP_LOCAL_NOTHING ? 2 : 0;
+	np_local_reporter_find(cfg->format)->report(stdout, &r, code);
+	return finish_output(code);
+}
+
+/* netprobe lookup: the exit code says what DNS said (see np_lookup_exit_code). */
+static int lookup(const struct np_config *cfg)
+{
+	static struct np_lookup_result r;
+	struct np_lookup_view view = { cfg->lookup_short, cfg->dump };
+	struct np_error err = { 0 };
+	int code;
+
+	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS ||
+	    np_lookup_run(&cfg->lookup, &r, &err) < 0) {
+		np_report_fatal(err.set ? err.message : "cannot initialise c-ares");
+		return 3;
+	}
+	code = np_lookup_exit_code(&r);
+	np_lookup_reporter_find(cfg->format)->report(stdout, &r, &view, code);
+	np_lookup_free(&r);
+	ares_library_cleanup();
+	return finish_output(code);
+}
+
 int main(int argc, char *argv[])
 {
 	struct np_config cfg;
@@ -63,9 +127,15 @@ int main(int argc, char *argv[])
 		return 3;
 	}
 	if (cfg.command == NP_CMD_HELP) {
-		np_report_usage(stdout, np_cli_usage());
+		np_report_usage(stdout, cfg.help);
 		return finish_output(0);
 	}
+	if (cfg.command == NP_CMD_LISTEN)
+		return serve(&cfg);
+	if (cfg.command == NP_CMD_LOCAL)
+		return local(&cfg);
+	if (cfg.command == NP_CMD_LOOKUP)
+		return lookup(&cfg);
 	if (cfg.command == NP_CMD_VERSION) {
 		np_report_version(stdout);
 		return finish_output(0);

@@ -1,45 +1,91 @@
-/* A probe: one non-blocking connection attempt to one address, port and transport.
- * Transports are rows of a function table, so a new one is a new file. */
+/* A probe: one non-blocking attempt at one address, port and transport, run on
+ * the shared loop. Transports are rows of a function table (iperf3's struct
+ * protocol is the model), so a new transport is a new file, not new ifs. */
 #ifndef NP_PROBE_H
 #define NP_PROBE_H
 
 #include "loop.h"
 #include "result.h"
 
+#define NP_EXCHANGE_MATCH 4096	/* bytes searched for --expect */
+
 struct np_probe;
 
+/* What the user asked to say on each connection. */
+struct np_probe_opts {
+	double timeout_ms;		/* per phase: connect, then the exchange */
+	const uint8_t *send;		/* --send, NULL when not given */
+	size_t send_len;
+	const char *expect;		/* --expect, NULL when not given */
+	unsigned retries;		/* UDP: datagrams after the first */
+};
+
 struct np_transport {
-	const char *name;	/* "tcp" */
-	int socktype, proto;
-	/* Begin the attempt: 0 when under way or already finished (then res is set). */
-	int (*start)(struct np_probe *p);
+	const char *name;		/* "tcp", "udp", "unix" */
+	int socktype;
+	/* Begin; may finish the probe before returning. */
+	void (*start)(struct np_probe *p);
 	void (*on_ready)(struct np_probe *p, uint32_t events);
 	void (*on_timeout)(struct np_probe *p);
-	/* What a failure's errno means for this transport. */
+	/* What an errno means for this transport. */
 	enum np_probe_state (*classify)(int errnum, const char *endpoint, double timeout_ms,
 					struct np_error *e);
 };
 
 extern const struct np_transport np_transport_tcp;
+extern const struct np_transport np_transport_udp;
+extern const struct np_transport np_transport_unix_stream;
+extern const struct np_transport np_transport_unix_dgram;
 
 typedef void (*np_probe_done)(struct np_probe *p, void *arg);
 
+enum np_probe_phase { NP_PHASE_CONNECT, NP_PHASE_EXCHANGE };
+
 struct np_probe {
 	const struct np_transport *tp;
+	const struct np_probe_opts *opts;
 	struct np_loop *loop;
 	struct np_io io;
 	struct np_timer timer;
-	double t_start, timeout_ms;
+	double t_start, t_phase;	/* start of the probe, of the current phase */
+	enum np_probe_phase phase;
 	struct np_probe_result *res;
 	np_probe_done done;
 	void *arg;
 	int fd;
+	size_t sent;			/* bytes of the payload written so far */
+	uint8_t buf[NP_EXCHANGE_MATCH];	/* what the peer said, for --expect */
+	size_t buflen;
 };
 
-/* Start probing res->sa (its port set); done runs once, possibly before return. */
+/* Start probing res->sa; done(p, arg) runs once, possibly before this returns. */
 void np_probe_start(struct np_probe *p, const struct np_transport *tp, struct np_loop *loop,
-		    struct np_probe_result *res, double timeout_ms, np_probe_done done, void *arg);
-/* For transports: record the outcome, close the socket, report. */
-void np_probe_finish(struct np_probe *p, enum np_probe_state state, int errnum);
+		    struct np_probe_result *res, const struct np_probe_opts *opts,
+		    np_probe_done done, void *arg);
+
+/* For transports. Each ends the probe: record, close, release, report. */
+void np_probe_finish(struct np_probe *p, enum np_probe_state state);
+/* Classify errnum with the transport's table, then finish. */
+void np_probe_fail(struct np_probe *p, int errnum);
+/* Open a non-blocking socket of the transport's type for res->sa; -1: finished. */
+int np_probe_socket(struct np_probe *p);
+/* Watch fd for events; on failure the probe is finished. */
+int np_probe_watch(struct np_probe *p, uint32_t events);
+/* The local address is the target itself: a TCP simultaneous open with
+ * ourselves, or a UDP datagram to our own socket. Sets the error when so. */
+bool np_probe_self_connected(struct np_probe *p);
+/* Record the local address the kernel chose (getsockname) into res->local. */
+void np_probe_note_local(struct np_probe *p);
+/* Append the ICMP type, code and sender to the error message. */
+void np_probe_note_icmp(struct np_probe_result *r);
+void np_probe_endpoint(const struct np_probe *p, char *buf, size_t len);
+
+/* The stream conversation shared by TCP and Unix stream (exchange.c): called once
+ * connected; sends --send, reads until --expect is seen, EOF, or the timeout. */
+void np_exchange_begin(struct np_probe *p);
+void np_exchange_on_ready(struct np_probe *p, uint32_t events);
+void np_exchange_on_timeout(struct np_probe *p);
+/* Keep what the peer sent; true when --expect is now satisfied. */
+bool np_exchange_absorb(struct np_probe *p, const uint8_t *data, size_t n);
 
 #endif

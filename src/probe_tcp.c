@@ -1,34 +1,44 @@
-/* TCP: the stream client workflow of socket(), connect(), close(), made
+/* TCP: the stream client workflow of socket(), connect(), talk, close(), made
  * non-blocking: connect() says EINPROGRESS, the socket turns writable when the
- * handshake ends, and SO_ERROR says how it ended (0, ECONNREFUSED, EHOSTUNREACH...).
- * Silence until the timer fires means something dropped the SYN: filtered. */
+ * handshake ends, and SO_ERROR says how it ended (0, ECONNREFUSED, EHOSTUNREACH).
+ * Silence until the timer fires means something dropped the SYN: filtered.
+ * IP_RECVERR keeps the ICMP message behind an error, and who sent it. */
 #include <config.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include "probe.h"
+#include "recverr.h"
+#include "tcpinfo.h"
 
-static int tcp_start(struct np_probe *p)
+static void connected(struct np_probe *p)
+{
+	if (np_probe_self_connected(p)) {
+		np_probe_finish(p, NP_STATE_CLOSED);
+		return;
+	}
+	np_tcpinfo_rtt(p->fd, &p->res->rtt_ms, &p->res->rttvar_ms);
+	np_exchange_begin(p);
+}
+
+static void tcp_start(struct np_probe *p)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&p->res->sa;
 
-	p->fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (p->fd < 0) {
-		np_probe_finish(p, NP_STATE_ERROR, errno);
-		return 0;
-	}
+	if (np_probe_socket(p) < 0)
+		return;
+	np_recverr_enable(p->fd, sa->sa_family);
 	if (connect(p->fd, sa, p->res->salen) == 0) {
-		np_probe_finish(p, NP_STATE_OPEN, 0);	/* loopback can be that quick */
-		return 0;
+		np_probe_note_local(p);
+		connected(p);	/* loopback can be that quick */
+		return;
 	}
 	if (errno != EINPROGRESS) {
-		np_probe_finish(p, NP_STATE_ERROR, errno);
-		return 0;
+		np_probe_fail(p, errno);
+		return;
 	}
-	p->io.fd = p->fd;
-	if (np_io_set(p->loop, &p->io, NP_EV_WRITE) < 0)
-		np_probe_finish(p, NP_STATE_ERROR, errno);
-	return 0;
+	np_probe_note_local(p);
+	np_probe_watch(p, NP_EV_WRITE);
 }
 
 static void tcp_on_ready(struct np_probe *p, uint32_t events)
@@ -36,20 +46,31 @@ static void tcp_on_ready(struct np_probe *p, uint32_t events)
 	int err = 0;
 	socklen_t len = sizeof(err);
 
+	if (p->phase == NP_PHASE_EXCHANGE) {
+		np_exchange_on_ready(p, events);
+		return;
+	}
 	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
-	np_probe_finish(p, err ? NP_STATE_ERROR : NP_STATE_OPEN, err);
+	if (err) {
+		np_recverr_read(p->fd, &p->res->icmp);
+		np_probe_fail(p, err);
+		return;
+	}
+	connected(p);
 }
 
 static void tcp_on_timeout(struct np_probe *p)
 {
-	np_probe_finish(p, NP_STATE_FILTERED, ETIMEDOUT);
+	if (p->phase == NP_PHASE_EXCHANGE)
+		np_exchange_on_timeout(p);
+	else
+		np_probe_fail(p, ETIMEDOUT);
 }
 
 const struct np_transport np_transport_tcp = {
 	.name = "tcp",
 	.socktype = SOCK_STREAM,
-	.proto = IPPROTO_TCP,
 	.start = tcp_start,
 	.on_ready = tcp_on_ready,
 	.on_timeout = tcp_on_timeout,

@@ -31,6 +31,29 @@ void np_report_info_init(struct np_report_info *info, bool dump)
 	info->dump = dump;
 }
 
+const char *np_report_escape(const uint8_t *data, size_t n, char *out, size_t outlen)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = data[i];
+		const char *esc = c == '\r' ? "\\r" : c == '\n' ? "\\n" : c == '\t' ? "\\t"
+			: c == '\\' ? "\\\\" : c == '"' ? "\\\"" : NULL;
+		size_t need = esc ? 2 : (c >= 0x20 && c < 0x7f) ? 1 : 4;
+
+		if (o + need >= outlen)	/* room for it and the NUL, or stop */
+			break;
+		if (esc)
+			o += (size_t)snprintf(out + o, outlen - o, "%s", esc);
+		else if (need == 1)
+			out[o++] = (char)c;
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+	}
+	out[o] = '\0';
+	return out;
+}
+
 void np_report_usage(FILE *out, const char *usage)
 {
 	fputs(usage, out);

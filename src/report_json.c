@@ -4,6 +4,7 @@
 #include <config.h>
 #include <math.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include "dnsmsg.h"
 #include "report.h"
 #include "report_json.h"
@@ -13,10 +14,10 @@
 
 static json_t *hex(const uint8_t *b, size_t n)
 {
-	char buf[2 * 128 + 1];
+	char buf[2 * NP_EXCHANGE_KEEP + 1];
 	size_t i;
 
-	for (i = 0; i < n && i < 128; i++)
+	for (i = 0; i < n && i < NP_EXCHANGE_KEEP; i++)
 		snprintf(buf + 2 * i, 3, "%02x", b[i]);
 	buf[2 * i] = '\0';
 	return json_string(buf);
@@ -45,14 +46,14 @@ static json_t *string_or_null(const char *s)
 	return s && s[0] ? json_string(s) : json_null();
 }
 
-json_t *np_json_sockaddr(const struct sockaddr *sa)
+json_t *np_json_sockaddr(const struct sockaddr *sa, socklen_t salen)
 {
 	static const char *const orders[] = { [NP_ORDER_HOST] = "host",
 		[NP_ORDER_NETWORK] = "network", [NP_ORDER_NONE] = "none" };
 	struct np_sa_dump d;
 	json_t *fields;
 
-	if (np_sockaddr_dump(sa, &d) < 0)
+	if (np_sockaddr_dump(sa, salen, &d) < 0)
 		return json_null();
 	fields = json_array();
 	for (size_t i = 0; i < d.nfields; i++) {
@@ -108,16 +109,76 @@ static json_t *dns_json(const struct np_dns_result *d)
 		"addresses", addrs, "addresses_dropped", (json_int_t)d->dropped);
 }
 
+static json_t *local_json(const struct np_probe_result *p)
+{
+	char addr[INET6_ADDRSTRLEN];
+	const struct sockaddr *sa = (const struct sockaddr *)&p->local;
+
+	if (!p->local.ss_family)
+		return json_null();
+	return json_pack("{s:s, s:i}", "address", np_sockaddr_address(sa, addr, sizeof(addr)),
+			 "port", (int)np_sockaddr_port(sa));
+}
+
+static json_t *icmp_json(const struct np_icmp *icmp)
+{
+	if (!icmp->set)
+		return json_null();
+	return json_pack("{s:i, s:i, s:i, s:s, s:o}", "version", icmp->version, "type", icmp->type,
+			 "code", icmp->code, "description", np_icmp_describe(icmp),
+			 "from", string_or_null(icmp->from));
+}
+
+static json_t *exchange_json(const struct np_exchange *x)
+{
+	char text[4 * NP_EXCHANGE_KEEP + 1];
+
+	if (!x->used)
+		return json_null();
+	return json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o}",
+		"sent_bytes", (json_int_t)x->sent, "received_bytes", (json_int_t)x->received,
+		"received", np_report_escape(x->data, x->kept, text, sizeof(text)),
+		"received_hex", hex(x->data, x->kept),
+		"reply_ms", x->received ? ms(x->reply_ms) : json_null(),
+		"expect", x->expect ? json_string(x->expect) : json_null(),
+		"matched", x->expect ? json_boolean(x->matched) : json_null());
+}
+
 static json_t *probe_json(const struct np_probe_result *p)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&p->sa;
-	char addr[INET6_ADDRSTRLEN];
+	char addr[NP_ENDPOINT_LEN + 128];
+	bool is_unix = sa->sa_family == AF_UNIX;
 
-	return json_pack("{s:s, s:s, s:i, s:s, s:s, s:o, s:o, s:o}",
-		"address", np_sockaddr_address(sa, addr, sizeof(addr)),
-		"family", np_family_name(sa->sa_family), "port", (int)np_sockaddr_port(sa),
-		"proto", "tcp", "state", np_state_name(p->state), "time_ms", ms(p->time_ms),
-		"error", error_json(&p->err, true), "sockaddr", np_json_sockaddr(sa));
+	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+		"address", np_sockaddr_name(sa, p->salen, addr, sizeof(addr)),
+		"family", np_family_name(sa->sa_family),
+		"port", is_unix ? json_null() : json_integer(np_sockaddr_port(sa)),
+		"proto", p->proto, "socktype", p->socktype == SOCK_STREAM ? "stream" : "dgram",
+		"state", np_state_name(p->state), "time_ms", ms(p->time_ms),
+		"error", error_json(&p->err, true), "sockaddr", np_json_sockaddr(sa, p->salen),
+		"local", local_json(p),
+		"kernel_rtt_ms", p->rtt_ms >= 0 ? ms(p->rtt_ms) : json_null(),
+		"kernel_rttvar_ms", p->rttvar_ms >= 0 ? ms(p->rttvar_ms) : json_null(),
+		"tries", p->socktype == SOCK_DGRAM && !is_unix ? json_integer(p->tries) : json_null(),
+		"icmp", icmp_json(&p->icmp), "exchange", exchange_json(&p->xchg));
+}
+
+static json_t *happy_eyeballs_json(const struct np_target_result *r)
+{
+	char first[INET6_ADDRSTRLEN];
+	const char *fault = np_he_fault_name(r->he_fault);
+
+	if (r->he_first < 0)
+		return json_null();
+	return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o}",
+		"first", np_sockaddr_address((const struct sockaddr *)&r->dns.addrs[r->he_first].sa,
+					     first, sizeof(first)),
+		"fallback_delay_ms", 250,
+		"fault", fault ? json_string(fault) : json_null(),
+		"port", fault ? json_integer(r->he_port) : json_null(),
+		"proto", fault ? json_string(r->he_proto) : json_null(),
+		"message", fault ? json_string(np_he_fault_message(r)) : json_null());
 }
 
 json_t *np_json_target(const struct np_target_result *r)
@@ -128,9 +189,9 @@ json_t *np_json_target(const struct np_target_result *r)
 		json_array_append_new(ports, json_integer(r->target->ports[i]));
 	for (size_t i = 0; i < r->nprobes; i++)
 		json_array_append_new(probes, probe_json(&r->probes[i]));
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:{s:I, s:I}, s:s}",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:s}",
 		"input", r->target->input, "host", r->target->host, "ports", ports,
-		"dns", dns_json(&r->dns), "probes", probes,
+		"dns", dns_json(&r->dns), "probes", probes, "happy_eyeballs", happy_eyeballs_json(r),
 		"summary", "probes", (json_int_t)r->nprobes, "open", (json_int_t)r->nopen,
 		"verdict", np_verdict_name(r->verdict));
 }

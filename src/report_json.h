@@ -5,7 +5,7 @@
 #include <jansson.h>
 #include "result.h"
 
-json_t *np_json_sockaddr(const struct sockaddr *sa);
+json_t *np_json_sockaddr(const struct sockaddr *sa, socklen_t salen);
 json_t *np_json_target(const struct np_target_result *r);
 /* The whole v1 document around already built target objects. */
 json_t *np_json_document(const char *started_at, json_t *targets, int exit_code);

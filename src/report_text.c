@@ -3,6 +3,7 @@
 #include <config.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include "dnsmsg.h"
 #include "report.h"
 #include "sockaddr.h"
@@ -32,6 +33,10 @@ static void print_dns_head(FILE *out, const struct np_target_result *r)
 	char rc[16];
 
 	fprintf(out, "%s: ", r->target->host);
+	if (r->target->is_unix) {
+		fprintf(out, "unix-domain socket, no DNS (source literal)\n");
+		return;
+	}
 	switch (d->source) {
 	case NP_SOURCE_LITERAL:
 		fprintf(out, "dns skipped: address literal, no query sent (source literal)\n");
@@ -97,14 +102,15 @@ static void print_dns_detail(FILE *out, const struct np_dns_result *d)
 			NP_MAX_ADDRS);
 }
 
-static void print_bytes(FILE *out, const uint8_t *b, size_t n)
+/* Up to 8 bytes in hex; pad (for a column that follows) or not (end of line). */
+static void print_bytes(FILE *out, const uint8_t *b, size_t n, bool pad)
 {
 	char col[8 * 3 + 1] = "";
 	size_t used = 0;
 
 	for (size_t i = 0; i < n && i < 8; i++)
 		used += (size_t)snprintf(col + used, sizeof(col) - used, "%s%02x", i ? " " : "", b[i]);
-	fprintf(out, "%-23s", col);
+	fprintf(out, pad ? "%-23s" : "%s", col);
 }
 
 static void print_field_meaning(FILE *out, const struct np_sa_field *f)
@@ -132,52 +138,127 @@ static void print_dump(FILE *out, const struct np_probe_result *p)
 {
 	struct np_sa_dump d;
 
-	if (np_sockaddr_dump((const struct sockaddr *)&p->sa, &d) < 0)
+	if (np_sockaddr_dump((const struct sockaddr *)&p->sa, p->salen, &d) < 0)
 		return;
-	fprintf(out, "      %s, %zu bytes as in memory (this host is %s):\n", d.type, d.length,
-		np_host_byte_order());
+	fprintf(out, "      %s, %zu bytes as passed to connect() (this host is %s):\n", d.type,
+		d.length, np_host_byte_order());
 	for (size_t i = 0; i < d.nfields; i++) {
 		const struct np_sa_field *f = &d.fields[i];
 
-		fprintf(out, "        +%-2zu ", f->offset);
-		print_bytes(out, d.bytes + f->offset, f->size);
+		fprintf(out, "        +%-3zu ", f->offset);
+		print_bytes(out, d.bytes + f->offset, f->size, true);
 		fprintf(out, "  %-14s ", f->name);
-		print_field_meaning(out, f);
+		if (f->order == NP_ORDER_NONE && f->text[0])
+			fprintf(out, "\"%s\", bytes as they are (no byte order)", f->text);
+		else
+			print_field_meaning(out, f);
 		fputc('\n', out);
 		for (size_t off = 8; off < f->size; off += 8) {
-			fprintf(out, "        +%-2zu ", f->offset + off);
-			print_bytes(out, d.bytes + f->offset + off, f->size - off);
+			fprintf(out, "        +%-3zu ", f->offset + off);
+			print_bytes(out, d.bytes + f->offset + off, f->size - off, false);
 			fputc('\n', out);
 		}
 	}
 }
 
+static void print_port(char *buf, size_t len, const struct np_probe_result *p)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&p->sa;
+
+	if (sa->sa_family == AF_UNIX)
+		snprintf(buf, len, "%s", p->socktype == SOCK_STREAM ? "stream" : "dgram");
+	else
+		snprintf(buf, len, "%u/%s", np_sockaddr_port(sa), p->proto);
+}
+
+/* What else the kernel told us: our own address, its RTT, the tries. */
+static void print_extras(FILE *out, const struct np_probe_result *p)
+{
+	char local[NP_ENDPOINT_LEN];
+	const char *sep = "  (";
+
+	if (p->local.ss_family) {
+		fprintf(out, "%sfrom %s", sep, np_sockaddr_endpoint((const struct sockaddr *)&p->local,
+							       local, sizeof(local)));
+		sep = ", ";
+	}
+	if (p->rtt_ms >= 0) {
+		fprintf(out, "%skernel rtt %.3f ms", sep, p->rtt_ms);
+		sep = ", ";
+	}
+	if (p->tries) {
+		fprintf(out, "%s%u datagram%s sent", sep, p->tries, p->tries == 1 ? "" : "s");
+		sep = ", ";
+	}
+	if (sep[0] == ',')
+		fputc(')', out);
+}
+
+static void print_exchange(FILE *out, const struct np_probe_result *p)
+{
+	const struct np_exchange *x = &p->xchg;
+	const char *expect = x->expect;
+	char text[4 * NP_EXCHANGE_KEEP + 1];
+
+	bool talked = p->state == NP_STATE_OPEN || p->state == NP_STATE_MISMATCH ||
+		      p->state == NP_STATE_PEER_CLOSED || p->state == NP_STATE_RESET;
+
+	if (!x->used || (!talked && x->received == 0) || (x->sent == 0 && x->received == 0 && !expect))
+		return;
+	fprintf(out, "      sent %zu bytes, received %zu", x->sent, x->received);
+	if (x->received) {
+		fprintf(out, " after %.3f ms: \"%s\"%s", x->reply_ms,
+			np_report_escape(x->data, x->kept, text, sizeof(text)),
+			x->kept < x->received ? "..." : "");
+	}
+	if (expect)
+		fprintf(out, "; expected \"%s\": %s", expect, x->matched ? "found" : "not found");
+	fputc('\n', out);
+}
+
 static void print_probes(FILE *out, const struct np_target_result *r, bool dump)
 {
-	char addr[INET6_ADDRSTRLEN];
+	char addr[NP_ENDPOINT_LEN + 128], port[24];
 	size_t width = 0;
 
 	for (size_t i = 0; i < r->nprobes; i++) {
-		size_t n = strlen(np_sockaddr_address((const struct sockaddr *)&r->probes[i].sa, addr,
-						      sizeof(addr)));
+		const struct np_probe_result *p = &r->probes[i];
+		size_t n = strlen(np_sockaddr_name((const struct sockaddr *)&p->sa, p->salen, addr,
+						   sizeof(addr)));
 		if (n > width)
 			width = n;
 	}
 	for (size_t i = 0; i < r->nprobes; i++) {
 		const struct np_probe_result *p = &r->probes[i];
 		const struct sockaddr *sa = (const struct sockaddr *)&p->sa;
-		char port[16];
 
-		snprintf(port, sizeof(port), "%u/tcp", np_sockaddr_port(sa));
-		fprintf(out, "  %-4s  %-*s  %-9s  %-11s %9.3f ms", np_family_name(sa->sa_family),
-			(int)width, np_sockaddr_address(sa, addr, sizeof(addr)), port,
+		print_port(port, sizeof(port), p);
+		fprintf(out, "  %-4s  %-*s  %-9s  %-13s %9.3f ms", np_family_name(sa->sa_family),
+			(int)width, np_sockaddr_name(sa, p->salen, addr, sizeof(addr)), port,
 			np_state_name(p->state), p->time_ms);
 		if (p->err.set)
 			fprintf(out, "  %s", p->err.message);
+		print_extras(out, p);
 		fputc('\n', out);
+		print_exchange(out, p);
 		if (dump)
 			print_dump(out, p);
 	}
+}
+
+static void print_happy_eyeballs(FILE *out, const struct np_target_result *r)
+{
+	char first[INET6_ADDRSTRLEN];
+	const char *fault = np_he_fault_message(r);
+
+	if (r->he_first < 0)
+		return;
+	np_sockaddr_address((const struct sockaddr *)&r->dns.addrs[r->he_first].sa, first,
+			    sizeof(first));
+	fprintf(out, "  happy eyeballs: a dual-stack client (RFC 8305) tries %s first, "
+		"IPv4 after 250 ms\n", first);
+	if (fault)
+		fprintf(out, "  warning: %s (seen on %u/%s)\n", fault, r->he_port, r->he_proto);
 }
 
 static void print_verdict(FILE *out, const struct np_target_result *r)
@@ -197,6 +278,7 @@ static void text_target(void *state, const struct np_target_result *r)
 	print_dns_head(s->out, r);
 	print_dns_detail(s->out, &r->dns);
 	print_probes(s->out, r, s->dump);
+	print_happy_eyeballs(s->out, r);
 	print_verdict(s->out, r);
 }
 

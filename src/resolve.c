@@ -43,7 +43,7 @@ struct lookup {
 
 /* ---- event loop glue ------------------------------------------------------ */
 
-static void rearm(struct np_resolver *r)
+void np_resolver_rearm(struct np_resolver *r)
 {
 	struct timeval tv, *tvp = ares_timeout(r->channel, NULL, &tv);
 
@@ -59,7 +59,7 @@ static void on_ares_timer(void *arg)
 	struct np_resolver *r = arg;
 
 	ares_process_fd(r->channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-	rearm(r);
+	np_resolver_rearm(r);
 }
 
 static void on_ares_io(void *arg, uint32_t events)
@@ -72,7 +72,7 @@ static void on_ares_io(void *arg, uint32_t events)
 	ares_process_fd(r->channel, (events & (NP_EV_READ | NP_EV_ERROR)) ? fd : ARES_SOCKET_BAD,
 			(events & NP_EV_WRITE) ? fd : ARES_SOCKET_BAD);
 	r->current_fd = -1;
-	rearm(r);
+	np_resolver_rearm(r);
 }
 
 /* c-ares tells us which sockets it wants watched; keep the watch objects until
@@ -136,7 +136,7 @@ int np_resolver_init(struct np_resolver *r, struct np_loop *loop,
 
 	*r = (struct np_resolver){ .loop = loop, .opts = *opts, .current_fd = -1 };
 	np_timer_init(&r->timer, on_ares_timer, r);
-	ao.flags = ARES_FLAG_NOCHECKRESP;
+	ao.flags = ARES_FLAG_NOCHECKRESP | (opts->tcp ? ARES_FLAG_USEVC : 0);
 	/* One retry: the first try gets a third of the budget, the retry the rest
 	 * (c-ares doubles the timeout per round). */
 	ao.timeout = opts->timeout_ms / 3 < 1 ? 1 : (int)(opts->timeout_ms / 3);
@@ -441,7 +441,7 @@ static void finish(struct lookup *lk)
 	free(lk);
 }
 
-static void answering_server(struct np_resolver *r, char *buf, size_t len)
+void np_resolver_server(struct np_resolver *r, char *buf, size_t len)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
@@ -476,7 +476,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 	struct np_dns_query *q = qc->q;
 
 	q->time_ms = np_now_ms() - qc->t_start;
-	answering_server(lk->r, q->server, sizeof(q->server));
+	np_resolver_server(lk->r, q->server, sizeof(q->server));
 	if (abuf && alen > 0) {	/* any rcode: ares_query maps it to a status, we read it */
 		np_dns_interpret(abuf, (size_t)alen, lk->t->host, q->qtype, q, lk->dns);
 	} else if (status == ARES_ETIMEOUT) {
@@ -519,7 +519,7 @@ static void send_queries(struct lookup *lk)
 		/* ares_query: no search list, like dig; c-ares sets the ID. */
 		ares_query(lk->r->channel, lk->t->host, 1 /* C_IN */, types[i], on_reply, &lk->qctx[i]);
 	}
-	rearm(lk->r);
+	np_resolver_rearm(lk->r);
 }
 
 static void on_hosts(void *arg, int status, int timeouts, struct ares_addrinfo *res)
@@ -579,4 +579,14 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
 	};
 	ares_getaddrinfo(r->channel, t->host, NULL, &hints, on_hosts, lk);
 	return 0;
+}
+
+bool np_resolver_via_tcp(struct np_resolver *r)
+{
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	return r->current_fd >= 0 &&
+	       getsockopt(r->current_fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	       type == SOCK_STREAM;
 }

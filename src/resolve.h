@@ -15,6 +15,7 @@ struct np_resolve_opts {
 	double timeout_ms;		/* whole DNS phase */
 	int family;			/* AF_UNSPEC, AF_INET or AF_INET6 */
 	bool no_hosts;
+	bool tcp;			/* DNS over TCP from the start (ARES_FLAG_USEVC) */
 };
 
 struct np_ares_io;
@@ -37,6 +38,13 @@ void np_resolver_free(struct np_resolver *r);
 /* Resolve t into dns; done(arg) runs once, possibly before this returns. */
 int np_resolve_start(struct np_resolver *r, const struct np_target *t,
 		     struct np_dns_result *dns, np_resolve_done done, void *arg);
+
+/* Inside a c-ares callback: the server that answered ("127.0.0.1:53"), or the
+ * first configured one when no socket is in hand; and whether it came over TCP. */
+void np_resolver_server(struct np_resolver *r, char *buf, size_t len);
+bool np_resolver_via_tcp(struct np_resolver *r);
+/* Arm the loop timer for c-ares' next timeout (after sending queries). */
+void np_resolver_rearm(struct np_resolver *r);
 
 /* Decide one query's outcome from its raw reply (exposed for the unit tests):
  * rcode, CNAME chain from qname, and the records of qtype at the chain's end. */

@@ -1,5 +1,7 @@
 /* Names of result values, and the verdict rule (Nagios: ok, warning, critical). */
 #include <config.h>
+#include <arpa/inet.h>
+#include <string.h>
 #include "result.h"
 
 const char *np_dns_status_name(enum np_dns_status s)
@@ -29,7 +31,7 @@ const char *np_verdict_name(enum np_verdict v)
 
 enum np_verdict np_verdict_of(const struct np_target_result *r)
 {
-	if (r->dns.naddrs == 0)
+	if (r->dns.naddrs == 0 && !r->target->is_unix)
 		return NP_VERDICT_DNS_FAILED;
 	if (r->nopen == r->nprobes)
 		return NP_VERDICT_OK;
@@ -39,4 +41,95 @@ enum np_verdict np_verdict_of(const struct np_target_result *r)
 int np_verdict_exit_code(enum np_verdict v)
 {
 	return v == NP_VERDICT_OK ? 0 : v == NP_VERDICT_DEGRADED ? 1 : 2;
+}
+
+bool np_probe_succeeded(const struct np_probe_result *p)
+{
+	return p->state == NP_STATE_OPEN;
+}
+
+/* RFC 8305 sorts with RFC 6724, whose default policy ranks IPv6 (precedence 40,
+ * ::1 50) above IPv4 (35): a dual-stack client starts with the first IPv6
+ * address and falls back to IPv4 only after a delay (250 ms recommended). */
+static int first_attempt(const struct np_dns_result *d)
+{
+	for (size_t i = 0; i < d->naddrs; i++)
+		if (d->addrs[i].sa.ss_family == AF_INET6)
+			return (int)i;
+	return -1;
+}
+
+void np_happy_eyeballs(struct np_target_result *r)
+{
+	bool have4 = false, have6 = false;
+
+	r->he_first = -1;
+	r->he_fault = NP_HE_NONE;
+	for (size_t i = 0; i < r->dns.naddrs; i++) {
+		have4 |= r->dns.addrs[i].sa.ss_family == AF_INET;
+		have6 |= r->dns.addrs[i].sa.ss_family == AF_INET6;
+	}
+	if (!have4 || !have6)
+		return;
+	r->he_first = first_attempt(&r->dns);
+	r->he_loopback = true;
+	for (size_t i = 0; i < r->dns.naddrs; i++) {
+		const struct sockaddr *sa = (const struct sockaddr *)&r->dns.addrs[i].sa;
+
+		r->he_loopback &= sa->sa_family == AF_INET
+			? (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127
+			: IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	}
+	/* A fault: on one port and protocol, one family all fails, the other works. */
+	for (size_t i = 0; i < r->nprobes && r->he_fault == NP_HE_NONE; i++) {
+		const struct np_probe_result *p = &r->probes[i];
+		uint16_t port = np_sockaddr_port((const struct sockaddr *)&p->sa);
+		size_t ok4 = 0, ok6 = 0, n4 = 0, n6 = 0;
+
+		for (size_t j = 0; j < r->nprobes; j++) {
+			const struct np_probe_result *q = &r->probes[j];
+
+			if (strcmp(q->proto, p->proto) != 0 ||
+			    np_sockaddr_port((const struct sockaddr *)&q->sa) != port)
+				continue;
+			if (q->sa.ss_family == AF_INET) {
+				n4++;
+				ok4 += np_probe_succeeded(q);
+			} else {
+				n6++;
+				ok6 += np_probe_succeeded(q);
+			}
+		}
+		if (n4 && n6 && ok4 && !ok6)
+			r->he_fault = NP_HE_V6_FAILS;
+		else if (n4 && n6 && ok6 && !ok4)
+			r->he_fault = NP_HE_V4_FAILS;
+		r->he_port = port;
+		r->he_proto = p->proto;
+	}
+}
+
+const char *np_he_fault_message(const struct np_target_result *r)
+{
+	if (r->he_loopback && r->he_fault == NP_HE_V6_FAILS)
+		return "bound to 127.0.0.1 only: IPv6 clients (localhost -> ::1 first) are refused; "
+		       "bind :: (dual-stack) or ::1 as well (netprobe local PORT shows the binds)";
+	if (r->he_loopback && r->he_fault == NP_HE_V4_FAILS)
+		return "bound to ::1 only: IPv4 clients (127.0.0.1) are refused; bind :: "
+		       "(dual-stack) or 127.0.0.1 as well (netprobe local PORT shows the binds)";
+	switch (r->he_fault) {
+	case NP_HE_V6_FAILS:
+		return "IPv6 addresses fail, IPv4 works: clients preferring IPv6 will stall "
+		       "(Happy Eyeballs clients fall back after a delay, others time out)";
+	case NP_HE_V4_FAILS:
+		return "IPv4 addresses fail, IPv6 works: IPv4-only clients and networks "
+		       "cannot connect";
+	default:
+		return NULL;
+	}
+}
+
+const char *np_he_fault_name(enum np_he_fault f)
+{
+	return f == NP_HE_V6_FAILS ? "ipv6_fails" : f == NP_HE_V4_FAILS ? "ipv4_fails" : NULL;
 }

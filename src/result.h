@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include "dnsmsg.h"
 #include "errors.h"
+#include "recverr.h"
 #include "sockaddr.h"
 #include "target.h"
 
@@ -27,6 +28,9 @@ enum np_dns_status {
 };
 
 enum np_dns_source { NP_SOURCE_DNS, NP_SOURCE_HOSTS, NP_SOURCE_LITERAL };
+
+/* What a Happy Eyeballs client (RFC 8305) would meet, for one port. */
+enum np_he_fault { NP_HE_NONE, NP_HE_V6_FAILS, NP_HE_V4_FAILS };
 
 enum np_verdict { NP_VERDICT_OK, NP_VERDICT_DEGRADED, NP_VERDICT_DOWN, NP_VERDICT_DNS_FAILED };
 
@@ -62,13 +66,32 @@ struct np_dns_result {
 	size_t dropped;			/* addresses beyond NP_MAX_ADDRS */
 };
 
+#define NP_EXCHANGE_KEEP 256	/* bytes of the peer's answer kept for the report */
+
+/* What was said on an open connection (--send / --expect, or a UDP reply). */
+struct np_exchange {
+	bool used;
+	size_t sent, received;		/* bytes */
+	uint8_t data[NP_EXCHANGE_KEEP];	/* the first bytes received */
+	size_t kept;
+	const char *expect;		/* --expect, NULL when none was asked */
+	bool matched;			/* --expect found (false when none asked) */
+	double reply_ms;		/* from connected to the first byte back */
+};
+
 struct np_probe_result {
 	struct sockaddr_storage sa;	/* the exact bytes given to connect() */
 	socklen_t salen;
-	int proto;			/* IPPROTO_TCP */
+	const char *proto;		/* transport: "tcp", "udp", "unix" */
+	int socktype;			/* SOCK_STREAM or SOCK_DGRAM */
 	enum np_probe_state state;
-	double time_ms;
+	double time_ms;			/* until the state was known */
 	struct np_error err;
+	struct sockaddr_storage local;	/* what getsockname() said; family 0: none */
+	double rtt_ms, rttvar_ms;	/* TCP_INFO; < 0 when unknown */
+	unsigned tries;			/* datagrams sent (UDP) */
+	struct np_icmp icmp;		/* the ICMP error behind the state, if any */
+	struct np_exchange xchg;
 };
 
 struct np_target_result {
@@ -78,6 +101,12 @@ struct np_target_result {
 	size_t nprobes;
 	size_t nopen;
 	enum np_verdict verdict;
+	/* Happy Eyeballs: the address tried first, and a family that fails. */
+	int he_first;			/* index into dns.addrs; -1 when not dual-stack */
+	enum np_he_fault he_fault;
+	uint16_t he_port;		/* the port the fault was seen on */
+	bool he_loopback;		/* every address is loopback: a bind problem here */
+	const char *he_proto;
 };
 
 const char *np_dns_status_name(enum np_dns_status s);
@@ -85,6 +114,12 @@ const char *np_dns_source_name(enum np_dns_source s);
 const char *np_verdict_name(enum np_verdict v);
 /* Verdict from the DNS and probe outcomes; the exit code a verdict maps to. */
 enum np_verdict np_verdict_of(const struct np_target_result *r);
+/* Fill he_first / he_fault from the addresses and the probe states. */
+void np_happy_eyeballs(struct np_target_result *r);
+bool np_probe_succeeded(const struct np_probe_result *p);
+/* The fault in plain words, NULL when there is none. */
+const char *np_he_fault_message(const struct np_target_result *r);
+const char *np_he_fault_name(enum np_he_fault f);	/* "ipv6_fails", NULL */
 int np_verdict_exit_code(enum np_verdict v);
 
 #endif

@@ -1,4 +1,5 @@
-/* The run: resolve, then start a probe per address x port, all on one loop. */
+/* The run: resolve, then start a probe per address x port x transport, all on
+ * one loop; a Unix-domain target skips DNS and has one probe per transport. */
 #include <config.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@ static void on_probe_done(struct np_probe *p, void *arg)
 {
 	struct run *run = arg;
 
-	if (p->res->state == NP_STATE_OPEN)
+	if (np_probe_succeeded(p->res))
 		run->result.nopen++;
 }
 
@@ -32,37 +33,88 @@ static void set_port(struct sockaddr_storage *ss, uint16_t port)
 		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
 }
 
+/* The transports asked for: stream and/or datagram, for this kind of target. */
+static size_t transports(const struct np_config *cfg, const struct np_transport *tp[2])
+{
+	size_t n = 0;
+
+	if (cfg->tcp)
+		tp[n++] = cfg->target.is_unix ? &np_transport_unix_stream : &np_transport_tcp;
+	if (cfg->udp)
+		tp[n++] = cfg->target.is_unix ? &np_transport_unix_dgram : &np_transport_udp;
+	return n;
+}
+
+static int alloc_probes(struct run *run, size_t n)
+{
+	run->result.probes = calloc(n, sizeof(*run->result.probes));
+	run->probes = calloc(n, sizeof(*run->probes));
+	if (!run->result.probes || !run->probes) {
+		run->failed_errno = ENOMEM;
+		return -1;
+	}
+	run->result.nprobes = n;
+	return 0;
+}
+
+static void start_probes(struct run *run, const struct np_transport *const tp[])
+{
+	for (size_t i = 0; i < run->result.nprobes; i++)
+		np_probe_start(&run->probes[i], tp[i], &run->loop, &run->result.probes[i],
+			       &run->cfg->probe, on_probe_done, run);
+}
+
 static void on_resolved(void *arg)
 {
 	struct run *run = arg;
 	struct np_target_result *r = &run->result;
 	const struct np_target *t = r->target;
-	size_t n = r->dns.naddrs * t->nports;
+	const struct np_transport *tp[2], **each;
+	size_t ntp = transports(run->cfg, tp);
+	size_t n = r->dns.naddrs * t->nports * ntp;
 
 	np_loop_release(&run->loop);
-	if (n == 0)
+	if (n == 0 || alloc_probes(run, n) < 0)
 		return;
-	r->probes = calloc(n, sizeof(*r->probes));
-	run->probes = calloc(n, sizeof(*run->probes));
-	if (!r->probes || !run->probes) {
+	each = calloc(n, sizeof(*each));
+	if (!each) {
 		run->failed_errno = ENOMEM;
 		return;
 	}
-	r->nprobes = n;
-	/* Address-major order: every port of the first address, then the next. */
+	/* Address-major order: every port and protocol of one address, then the next. */
 	for (size_t a = 0, i = 0; a < r->dns.naddrs; a++) {
-		for (size_t p = 0; p < t->nports; p++, i++) {
-			struct np_probe_result *pr = &r->probes[i];
+		for (size_t p = 0; p < t->nports; p++) {
+			for (size_t k = 0; k < ntp; k++, i++) {
+				struct np_probe_result *pr = &r->probes[i];
 
-			pr->sa = r->dns.addrs[a].sa;
-			set_port(&pr->sa, t->ports[p]);
-			pr->salen = pr->sa.ss_family == AF_INET ? sizeof(struct sockaddr_in)
-								 : sizeof(struct sockaddr_in6);
+				pr->sa = r->dns.addrs[a].sa;
+				set_port(&pr->sa, t->ports[p]);
+				pr->salen = pr->sa.ss_family == AF_INET ? sizeof(struct sockaddr_in)
+									 : sizeof(struct sockaddr_in6);
+				each[i] = tp[k];
+			}
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		np_probe_start(&run->probes[i], &np_transport_tcp, &run->loop, &r->probes[i],
-			       run->cfg->timeout_ms, on_probe_done, run);
+	start_probes(run, each);
+	free(each);
+}
+
+static void start_unix(struct run *run)
+{
+	const struct np_target *t = run->result.target;
+	const struct np_transport *tp[2];
+	size_t n = transports(run->cfg, tp);
+
+	run->result.dns.status = NP_DNS_STATUS_SKIPPED;
+	run->result.dns.source = NP_SOURCE_LITERAL;
+	run->result.dns.rcode = -1;
+	if (alloc_probes(run, n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		run->result.probes[i].sa = t->unix_sa;
+		run->result.probes[i].salen = t->unix_len;
+	}
+	start_probes(run, tp);
 }
 
 int np_run(const struct np_config *cfg, const struct np_reporter *rep, FILE *out,
@@ -80,12 +132,20 @@ int np_run(const struct np_config *cfg, const struct np_reporter *rep, FILE *out
 	if (np_resolver_init(&run.resolver, &run.loop, &cfg->resolve, err) < 0)
 		goto out_loop;
 	np_loop_hold(&run.loop);
-	if (np_resolve_start(&run.resolver, &cfg->target, &run.result.dns, on_resolved, &run) < 0 ||
-	    np_loop_run(&run.loop) < 0 || run.failed_errno) {
-		np_error_set(err, "INTERNAL", "run failed: %s",
-			     strerror(run.failed_errno ? run.failed_errno : errno));
+	if (cfg->target.is_unix) {
+		np_loop_release(&run.loop);
+		start_unix(&run);
+	} else if (np_resolve_start(&run.resolver, &cfg->target, &run.result.dns, on_resolved,
+				    &run) < 0) {
+		run.failed_errno = ENOMEM;
+	}
+	if (!run.failed_errno && np_loop_run(&run.loop) < 0)
+		run.failed_errno = errno;
+	if (run.failed_errno) {
+		np_error_set(err, "INTERNAL", "run failed: %s", strerror(run.failed_errno));
 		goto out_resolver;
 	}
+	np_happy_eyeballs(&run.result);
 	run.result.verdict = np_verdict_of(&run.result);
 	code = np_verdict_exit_code(run.result.verdict);
 	np_report_info_init(&info, cfg->dump);

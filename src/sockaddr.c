@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/un.h>
 #include "sockaddr.h"
 
 static struct np_sa_field *field(struct np_sa_dump *d, const char *name, size_t off,
@@ -28,12 +29,24 @@ static void family_field(struct np_sa_dump *d, const char *name, sa_family_t fam
 	struct np_sa_field *f = field(d, name, 0, sizeof(sa_family_t), NP_ORDER_HOST);
 
 	number(f, fam);
-	snprintf(f->text, sizeof(f->text), "%s", fam == AF_INET ? "AF_INET" : "AF_INET6");
+	snprintf(f->text, sizeof(f->text), "%s",
+		 fam == AF_INET ? "AF_INET" : fam == AF_INET6 ? "AF_INET6" : "AF_UNIX");
 }
 
-int np_sockaddr_dump(const struct sockaddr *sa, struct np_sa_dump *d)
+int np_sockaddr_dump(const struct sockaddr *sa, socklen_t salen, struct np_sa_dump *d)
 {
 	*d = (struct np_sa_dump){ .bytes = (const uint8_t *)sa };
+	if (sa->sa_family == AF_UNIX) {
+		struct np_sa_field *f;
+		size_t off = offsetof(struct sockaddr_un, sun_path);
+
+		d->type = "sockaddr_un";
+		d->length = salen;
+		family_field(d, "sun_family", sa->sa_family);
+		f = field(d, "sun_path", off, salen > off ? salen - off : 0, NP_ORDER_NONE);
+		np_sockaddr_unix_path(sa, salen, f->text, sizeof(f->text));
+		return 0;
+	}
 	if (sa->sa_family == AF_INET) {
 		const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
 		struct np_sa_field *f;
@@ -70,6 +83,13 @@ int np_sockaddr_dump(const struct sockaddr *sa, struct np_sa_dump *d)
 	return -1;
 }
 
+const char *np_sockaddr_name(const struct sockaddr *sa, socklen_t salen, char *buf, size_t len)
+{
+	if (sa->sa_family == AF_UNIX)
+		return np_sockaddr_unix_path(sa, salen, buf, len);
+	return np_sockaddr_address(sa, buf, len);
+}
+
 const char *np_sockaddr_address(const struct sockaddr *sa, char *buf, size_t len)
 {
 	const void *addr = sa->sa_family == AF_INET
@@ -95,6 +115,58 @@ const char *np_sockaddr_endpoint(const struct sockaddr *sa, char *buf, size_t le
 	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr,
 		 np_sockaddr_port(sa));
 	return buf;
+}
+
+const char *np_sockaddr_unix_path(const struct sockaddr *sa, socklen_t salen, char *buf,
+				  size_t len)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
+	size_t off = offsetof(struct sockaddr_un, sun_path), n = 0;
+	size_t plen = salen > off ? salen - off : 0;
+	bool abstract = plen > 0 && sun->sun_path[0] == '\0';
+
+	if (abstract && n + 1 < len)
+		buf[n++] = '@';
+	for (size_t i = abstract ? 1 : 0; i < plen && n + 5 < len; i++) {
+		unsigned char c = (unsigned char)sun->sun_path[i];
+
+		if (c == '\0' && !abstract)
+			break;
+		if (c >= 0x20 && c < 0x7f)
+			buf[n++] = (char)c;
+		else
+			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", c);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+int np_sockaddr_unix(const char *name, struct sockaddr_storage *ss, socklen_t *salen,
+		     char *err, size_t errlen)
+{
+	struct sockaddr_un *sun = (struct sockaddr_un *)ss;
+	size_t n = strlen(name), max = sizeof(sun->sun_path) - 1;
+
+	memset(ss, 0, sizeof(*ss));
+	sun->sun_family = AF_UNIX;
+	if (n == 0 || (name[0] == '@' && n == 1)) {
+		snprintf(err, errlen, "empty Unix socket name: give unix:/path or unix:@name");
+		return -1;
+	}
+	if ((name[0] == '@' ? n - 1 : n) > max) {
+		snprintf(err, errlen, "Unix socket %s is %zu bytes: sun_path holds at most %zu "
+			 "(108 bytes with the terminating NUL or the leading NUL of an abstract name)",
+			 name[0] == '@' ? "name" : "path", name[0] == '@' ? n - 1 : n, max);
+		return -1;
+	}
+	if (name[0] == '@') {	/* abstract: a leading NUL, no terminator, length counts */
+		memcpy(sun->sun_path + 1, name + 1, n - 1);
+		*salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+	} else {
+		memcpy(sun->sun_path, name, n);
+		*salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+	}
+	return 0;
 }
 
 const char *np_family_name(int family)

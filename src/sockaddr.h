@@ -16,7 +16,7 @@ struct np_sa_field {
 	enum np_byte_order order;
 	bool has_number;	/* value is number, else text (empty text: no value) */
 	uint64_t number;
-	char text[64];		/* "127.0.0.1", "AF_INET" for families */
+	char text[256];		/* "127.0.0.1", "AF_INET", a Unix path */
 };
 
 struct np_sa_dump {
@@ -27,16 +27,27 @@ struct np_sa_dump {
 	size_t nfields;
 };
 
-/* Describe sa (AF_INET or AF_INET6). -1 for another family. */
-int np_sockaddr_dump(const struct sockaddr *sa, struct np_sa_dump *d);
+/* Describe sa (AF_INET, AF_INET6, AF_UNIX) as passed to connect() with salen.
+ * -1 for another family. */
+int np_sockaddr_dump(const struct sockaddr *sa, socklen_t salen, struct np_sa_dump *d);
 
 /* "127.0.0.1:443" / "[::1]:443"; buf of at least NP_ENDPOINT_LEN. */
 #define NP_ENDPOINT_LEN 64
 const char *np_sockaddr_endpoint(const struct sockaddr *sa, char *buf, size_t len);
+/* The address alone: "::1", or a Unix path. */
+const char *np_sockaddr_name(const struct sockaddr *sa, socklen_t salen, char *buf, size_t len);
 /* The address alone ("::1"). */
 const char *np_sockaddr_address(const struct sockaddr *sa, char *buf, size_t len);
 const char *np_family_name(int family);	/* "ipv4", "ipv6", "unix" */
 uint16_t np_sockaddr_port(const struct sockaddr *sa);
+/* A sockaddr_un's name: the path, or "@name" for an abstract one, with
+ * unprintable bytes escaped as \xHH. */
+const char *np_sockaddr_unix_path(const struct sockaddr *sa, socklen_t salen, char *buf,
+				  size_t len);
+/* Fill a sockaddr_un from "/path" or "@abstract"; -1 with a reason when the name
+ * does not fit sun_path (108 bytes, with the terminating NUL for a path). */
+int np_sockaddr_unix(const char *name, struct sockaddr_storage *ss, socklen_t *salen,
+		     char *err, size_t errlen);
 
 /* "little-endian" or "big-endian", from the bytes of a known integer. */
 const char *np_host_byte_order(void);

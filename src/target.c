@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "sockaddr.h"
 #include "target.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
@@ -142,6 +143,15 @@ int np_parse_target(int argc, char *const argv[], struct np_target *t, char *err
 	for (int i = 0; i < argc && used < sizeof(t->input); i++)
 		used += (size_t)snprintf(t->input + used, sizeof(t->input) - used, "%s%s",
 					 i ? " " : "", argv[i]);
+	if (strncmp(argv[0], "unix:", 5) == 0) {
+		if (argc > 1)
+			FAIL("'%s' is a Unix-domain socket: it has no port ('%s')", argv[0], argv[1]);
+		if (np_sockaddr_unix(argv[0] + 5, &t->unix_sa, &t->unix_len, err, errlen) < 0)
+			return -1;
+		snprintf(t->host, sizeof(t->host), "%.*s", (int)(sizeof(t->host) - 1), argv[0] + 5);
+		t->is_unix = true;
+		return 0;
+	}
 	if (parse_hostspec(argv[0], t, err, errlen) < 0)
 		return -1;
 	for (int i = 1; i < argc; i++)

@@ -5,6 +5,7 @@
 #define NP_TARGET_H
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -23,6 +24,10 @@ struct np_target {
 	} literal;
 	uint16_t ports[NP_MAX_PORTS];
 	size_t nports;
+	/* unix:/path or unix:@abstract: the sockaddr_un, ready for connect() */
+	bool is_unix;
+	struct sockaddr_storage unix_sa;
+	socklen_t unix_len;
 };
 
 /* Each returns 0, or -1 with a one-line reason in err. */

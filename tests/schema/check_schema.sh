@@ -105,5 +105,73 @@ else
 	echo "ok: empty input rejected"
 fi
 
+# 5. The samples that cover the v1 additions (Unix targets, UDP with ICMP, the
+# exchange, happy_eyeballs) are all there, so deleting one cannot pass unnoticed.
+for name in valid/unix-path valid/unix-abstract-refused valid/udp-icmp valid/udp-open-filtered \
+	valid/tcp-exchange valid/tcp-peer-closed invalid/proto-sctp invalid/tries-string \
+	invalid/exchange-matched-string invalid/unix-probe-with-port; do
+	checks=$((checks + 1))
+	if [ -r "$samples/$name.json" ]; then
+		echo "ok: $name.json present"
+	else
+		fail "$name.json is missing"
+	fi
+done
+
+# 6. Every key of the contract is required: drop it from a valid sample and the
+# validator must name it.  (path in the document, then the key)
+while read -r sample where key; do
+	checks=$((checks + 1))
+	"$PYTHON" - "$samples/valid/$sample.json" "$where" "$key" >"$tmp/drop.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+o = d
+for part in [p for p in sys.argv[2].split(".") if p]:
+    o = o[int(part)] if isinstance(o, list) else o[part]
+del o[sys.argv[3]]
+print(json.dumps(d))
+PYEOF
+	jpath=\$$(printf '%s' "$where" | sed -E 's/\.([0-9]+)/[\1]/g; s/^\.?/./; s/^\.$//')
+	want="$jpath: '$key' is a required property"
+	if validate <"$tmp/drop.json"; then
+		fail "valid/$sample.json without $where.$key was accepted"
+	elif ! grep -qF -- "$want" "$tmp/err"; then
+		fail "valid/$sample.json without $where.$key rejected, but not with: $want"
+		sed 's/^/    /' "$tmp/err"
+	else
+		echo "ok: $key required at $jpath"
+	fi
+done <<'EOF'
+tcp-exchange targets.0.dns addresses_dropped
+tcp-exchange targets.0 happy_eyeballs
+tcp-exchange targets.0.happy_eyeballs first
+tcp-exchange targets.0.happy_eyeballs fallback_delay_ms
+tcp-exchange targets.0.happy_eyeballs fault
+tcp-exchange targets.0.happy_eyeballs port
+tcp-exchange targets.0.happy_eyeballs proto
+tcp-exchange targets.0.happy_eyeballs message
+tcp-exchange targets.0.probes.0 socktype
+tcp-exchange targets.0.probes.0 local
+tcp-exchange targets.0.probes.0 kernel_rtt_ms
+tcp-exchange targets.0.probes.0 kernel_rttvar_ms
+tcp-exchange targets.0.probes.0 tries
+tcp-exchange targets.0.probes.0 icmp
+tcp-exchange targets.0.probes.0 exchange
+tcp-exchange targets.0.probes.0.local address
+tcp-exchange targets.0.probes.0.local port
+tcp-exchange targets.0.probes.0.exchange sent_bytes
+tcp-exchange targets.0.probes.0.exchange received_bytes
+tcp-exchange targets.0.probes.0.exchange received
+tcp-exchange targets.0.probes.0.exchange received_hex
+tcp-exchange targets.0.probes.0.exchange reply_ms
+tcp-exchange targets.0.probes.0.exchange expect
+tcp-exchange targets.0.probes.0.exchange matched
+udp-icmp targets.0.probes.0.icmp version
+udp-icmp targets.0.probes.0.icmp type
+udp-icmp targets.0.probes.0.icmp code
+udp-icmp targets.0.probes.0.icmp description
+udp-icmp targets.0.probes.0.icmp from
+EOF
+
 echo "$checks checks, $failures failed"
 [ "$failures" -eq 0 ]

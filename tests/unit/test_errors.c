@@ -27,11 +27,49 @@ static void test_classification(void **state)
 	check(ETIMEDOUT, NP_STATE_FILTERED, "ETIMEDOUT", "3.000 s");
 	check(EHOSTUNREACH, NP_STATE_UNREACHABLE, "EHOSTUNREACH", "host unreachable");
 	check(ENETUNREACH, NP_STATE_UNREACHABLE, "ENETUNREACH", "network unreachable");
-	check(EACCES, NP_STATE_FILTERED, "EACCES", "firewall");
+	check(EACCES, NP_STATE_UNREACHABLE, "EACCES", "administratively prohibited");
 	check(EPERM, NP_STATE_FILTERED, "EPERM", "firewall");
 	check(EADDRNOTAVAIL, NP_STATE_UNREACHABLE, "EADDRNOTAVAIL", "local address");
 	check(EMFILE, NP_STATE_ERROR, "EMFILE", "ulimit");
 	check(EIO, NP_STATE_ERROR, "EIO", strerror(EIO));
+}
+
+static void check_with(enum np_probe_state (*fn)(int, const char *, double, struct np_error *),
+		       int errnum, enum np_probe_state want, const char *words)
+{
+	struct np_error e = { 0 };
+
+	assert_int_equal(fn(errnum, "/run/x.sock", 1500, &e), want);
+	assert_int_equal(e.errnum, errnum);
+	if (!strstr(e.message, words))
+		fail_msg("message '%s' lacks '%s'", e.message, words);
+}
+
+static void test_udp_and_unix(void **state)
+{
+	check_with(np_udp_classify, ECONNREFUSED, NP_STATE_CLOSED, "ICMP port unreachable");
+	check_with(np_udp_classify, ETIMEDOUT, NP_STATE_OPEN_FILTERED, "silence proves nothing");
+	check_with(np_udp_classify, EHOSTUNREACH, NP_STATE_UNREACHABLE, "host unreachable");
+	check_with(np_unix_classify, ECONNREFUSED, NP_STATE_REFUSED, "stale");
+	check_with(np_unix_classify, ENOENT, NP_STATE_MISSING, "does not exist");
+	check_with(np_unix_classify, EACCES, NP_STATE_DENIED, "permission denied");
+	check_with(np_unix_classify, EPROTOTYPE, NP_STATE_WRONG_TYPE, "stream versus datagram");
+	check_with(np_unix_classify, ENOTSOCK, NP_STATE_NOT_SOCKET, "not a socket");
+}
+
+static void test_exchange(void **state)
+{
+	struct np_error e = { 0 };
+
+	assert_int_equal(np_exchange_classify(EPIPE, "[::1]:25", &e), NP_STATE_PEER_CLOSED);
+	assert_non_null(strstr(e.message, "peer closed (EPIPE)"));
+	assert_int_equal(np_exchange_classify(ECONNRESET, "[::1]:25", &e), NP_STATE_RESET);
+	assert_non_null(strstr(e.message, "reset (ECONNRESET)"));
+	assert_string_equal(e.code, "ECONNRESET");
+	assert_int_equal(np_exchange_classify(EIO, "[::1]:25", &e), NP_STATE_ERROR);
+	assert_string_equal(np_state_name(NP_STATE_OPEN_FILTERED), "open_filtered");
+	assert_string_equal(np_state_name(NP_STATE_WRONG_TYPE), "wrong_type");
+	assert_string_equal(np_state_name(NP_STATE_PEER_CLOSED), "peer_closed");
 }
 
 static void test_names(void **state)
@@ -63,6 +101,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classification),
+		cmocka_unit_test(test_udp_and_unix),
+		cmocka_unit_test(test_exchange),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_set_and_clear),
 	};

@@ -49,6 +49,17 @@ static int setup_dual(void **state)
 	d->addrs[1].sa.ss_family = AF_INET6;
 	((struct sockaddr_in6 *)&d->addrs[1].sa)->sin6_addr = in6addr_loopback;
 
+	for (int i = 0; i < 2; i++) {
+		probes[i].proto = "tcp";
+		probes[i].socktype = SOCK_STREAM;
+		probes[i].rtt_ms = probes[i].rttvar_ms = -1;
+	}
+	probes[0].salen = sizeof(struct sockaddr_in);
+	probes[1].salen = sizeof(struct sockaddr_in6);
+	probes[0].rtt_ms = 0.05;
+	probes[0].local.ss_family = AF_INET;
+	((struct sockaddr_in *)&probes[0].local)->sin_port = htons(40000);
+	((struct sockaddr_in *)&probes[0].local)->sin_addr.s_addr = htonl(0x7f000001);
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(8080);
 	sin->sin_addr.s_addr = htonl(0x7f000001);
@@ -64,6 +75,7 @@ static int setup_dual(void **state)
 	result.probes = probes;
 	result.nprobes = 2;
 	result.nopen = 1;
+	np_happy_eyeballs(&result);
 	result.verdict = np_verdict_of(&result);
 	return 0;
 }
@@ -111,11 +123,54 @@ static void test_probe_keys(void **state)
 	assert_true(json_is_null(path(t, "probes.0.error")));
 	assert_int_equal(json_integer_value(path(t, "probes.0.port")), 8080);
 	assert_string_equal(json_string_value(path(t, "probes.0.proto")), "tcp");
+	assert_string_equal(json_string_value(path(t, "probes.0.socktype")), "stream");
+	assert_string_equal(json_string_value(path(t, "probes.0.local.address")), "127.0.0.1");
+	assert_int_equal(json_integer_value(path(t, "probes.0.local.port")), 40000);
+	assert_float_equal(json_real_value(path(t, "probes.0.kernel_rtt_ms")), 0.05, 1e-9);
+	assert_true(json_is_null(path(t, "probes.1.kernel_rtt_ms")));
+	assert_true(json_is_null(path(t, "probes.0.tries")));
+	assert_true(json_is_null(path(t, "probes.0.exchange")));
 	assert_string_equal(json_string_value(path(t, "probes.1.state")), "closed");
 	assert_string_equal(json_string_value(path(t, "probes.1.error.code")), "ECONNREFUSED");
 	assert_int_equal(json_integer_value(path(t, "probes.1.error.errno")), ECONNREFUSED);
 	assert_non_null(strstr(json_string_value(path(t, "probes.1.error.message")), "[::1]:8080"));
 	json_decref(t);
+}
+
+static void test_happy_eyeballs(void **state)
+{
+	json_t *t = np_json_target(&result);
+
+	/* ::1 refused, 127.0.0.1 open on the same port: IPv6 fails */
+	assert_string_equal(json_string_value(path(t, "happy_eyeballs.first")), "::1");
+	assert_string_equal(json_string_value(path(t, "happy_eyeballs.fault")), "ipv6_fails");
+	assert_int_equal(json_integer_value(path(t, "happy_eyeballs.port")), 8080);
+	/* both addresses are loopback: the words are about the bind */
+	assert_true(result.he_loopback);
+	assert_non_null(strstr(json_string_value(path(t, "happy_eyeballs.message")),
+			       "bound to 127.0.0.1 only: IPv6 clients"));
+	json_decref(t);
+
+	probes[1].state = NP_STATE_OPEN;	/* both open: no fault */
+	np_happy_eyeballs(&result);
+	t = np_json_target(&result);
+	assert_true(json_is_null(path(t, "happy_eyeballs.fault")));
+	json_decref(t);
+
+	probes[0].state = NP_STATE_FILTERED;	/* the reverse */
+	np_happy_eyeballs(&result);
+	assert_int_equal(result.he_fault, NP_HE_V4_FAILS);
+	assert_non_null(strstr(np_he_fault_message(&result), "bound to ::1 only"));
+
+	/* not loopback: the words are about clients in general */
+	((struct sockaddr_in *)&result.dns.addrs[0].sa)->sin_addr.s_addr = htonl(0xc6336402);
+	np_happy_eyeballs(&result);
+	assert_false(result.he_loopback);
+	assert_non_null(strstr(np_he_fault_message(&result), "IPv4 addresses fail, IPv6 works"));
+	probes[0].state = NP_STATE_OPEN;
+	probes[1].state = NP_STATE_CLOSED;
+	np_happy_eyeballs(&result);
+	assert_non_null(strstr(np_he_fault_message(&result), "clients preferring IPv6 will stall"));
 }
 
 static void test_sockaddr_json(void **state)
@@ -253,6 +308,7 @@ int main(void)
 		cmocka_unit_test_setup(test_target_keys, setup_dual),
 		cmocka_unit_test_setup(test_probe_keys, setup_dual),
 		cmocka_unit_test_setup(test_sockaddr_json, setup_dual),
+		cmocka_unit_test_setup(test_happy_eyeballs, setup_dual),
 		cmocka_unit_test_setup(test_dns_failure_keeps_keys, setup_dual),
 		cmocka_unit_test_setup(test_document_valid_ok, setup_dual),
 		cmocka_unit_test_setup(test_document_valid_failure, setup_dual),

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <string.h>
+#include <sys/un.h>
 #include "sockaddr.h"
 
 static const struct np_sa_field *find(const struct np_sa_dump *d, const char *name)
@@ -30,7 +31,7 @@ static void test_sockaddr_in_bytes(void **state)
 	struct np_sa_dump d;
 	const struct np_sa_field *f;
 
-	assert_int_equal(np_sockaddr_dump((struct sockaddr *)&sin, &d), 0);
+	assert_int_equal(np_sockaddr_dump((struct sockaddr *)&sin, sizeof(sin), &d), 0);
 	assert_string_equal(d.type, "sockaddr_in");
 	assert_int_equal(d.length, 16);
 	assert_memory_equal(d.bytes, family, 2);
@@ -64,7 +65,7 @@ static void test_seed_example_772(void **state)
 	struct np_sa_dump d;
 	static const uint8_t be[2] = { 0x03, 0x04 };
 
-	np_sockaddr_dump((struct sockaddr *)&sin, &d);
+	np_sockaddr_dump((struct sockaddr *)&sin, sizeof(sin), &d);
 	assert_memory_equal(d.bytes + 2, be, 2);
 }
 
@@ -79,7 +80,7 @@ static void test_sockaddr_in6_bytes(void **state)
 	const struct np_sa_field *f;
 
 	inet_pton(AF_INET6, "2001:db8::1", &sin6.sin6_addr);
-	assert_int_equal(np_sockaddr_dump((struct sockaddr *)&sin6, &d), 0);
+	assert_int_equal(np_sockaddr_dump((struct sockaddr *)&sin6, sizeof(sin6), &d), 0);
 	assert_string_equal(d.type, "sockaddr_in6");
 	assert_int_equal(d.length, 28);
 	assert_memory_equal(d.bytes + 2, port, 2);
@@ -121,7 +122,74 @@ static void test_unknown_family(void **state)
 	struct sockaddr sa = { .sa_family = AF_PACKET };
 	struct np_sa_dump d;
 
-	assert_int_equal(np_sockaddr_dump(&sa, &d), -1);
+	assert_int_equal(np_sockaddr_dump(&sa, sizeof(sa), &d), -1);
+}
+
+static void test_sockaddr_un_path(void **state)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[256], buf[256];
+	struct np_sa_dump d;
+	const struct np_sa_field *f;
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)&ss;
+
+	assert_int_equal(np_sockaddr_unix("/run/np.sock", &ss, &len, err, sizeof(err)), 0);
+	assert_int_equal(len, offsetof(struct sockaddr_un, sun_path) + 13);	/* with NUL */
+	assert_string_equal(sun->sun_path, "/run/np.sock");
+	assert_int_equal(np_sockaddr_dump((struct sockaddr *)&ss, len, &d), 0);
+	assert_string_equal(d.type, "sockaddr_un");
+	assert_int_equal(d.length, len);
+	f = find(&d, "sun_family");
+	assert_int_equal(f->number, AF_UNIX);
+	assert_int_equal(f->order, NP_ORDER_HOST);
+	f = find(&d, "sun_path");
+	assert_int_equal(f->offset, 2);
+	assert_int_equal(f->size, 13);
+	assert_int_equal(f->order, NP_ORDER_NONE);
+	assert_string_equal(f->text, "/run/np.sock");
+	assert_string_equal(np_sockaddr_name((struct sockaddr *)&ss, len, buf, sizeof(buf)),
+			    "/run/np.sock");
+	assert_string_equal(np_family_name(AF_UNIX), "unix");
+}
+
+static void test_sockaddr_un_abstract(void **state)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[256], buf[256];
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)&ss;
+
+	assert_int_equal(np_sockaddr_unix("@np-test", &ss, &len, err, sizeof(err)), 0);
+	assert_int_equal(sun->sun_path[0], '\0');	/* abstract: a leading NUL */
+	assert_memory_equal(sun->sun_path + 1, "np-test", 7);
+	assert_int_equal(len, offsetof(struct sockaddr_un, sun_path) + 8);	/* no terminator */
+	assert_string_equal(np_sockaddr_unix_path((struct sockaddr *)&ss, len, buf, sizeof(buf)),
+			    "@np-test");
+}
+
+static void test_sockaddr_un_limits(void **state)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[256], path[200];
+
+	memset(path, 'p', sizeof(path));
+	path[0] = '/';
+	path[107] = '\0';	/* 107 bytes + NUL = sun_path's 108 */
+	assert_int_equal(np_sockaddr_unix(path, &ss, &len, err, sizeof(err)), 0);
+	path[107] = 'p';
+	path[108] = '\0';
+	assert_int_equal(np_sockaddr_unix(path, &ss, &len, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "sun_path"));
+	assert_non_null(strstr(err, "108 bytes"));
+	path[0] = '@';		/* abstract: 107 name bytes after the leading NUL */
+	assert_int_equal(np_sockaddr_unix(path, &ss, &len, err, sizeof(err)), 0);
+	path[108] = 'p';
+	path[109] = '\0';
+	assert_int_equal(np_sockaddr_unix(path, &ss, &len, err, sizeof(err)), -1);
+	assert_int_equal(np_sockaddr_unix("", &ss, &len, err, sizeof(err)), -1);
+	assert_int_equal(np_sockaddr_unix("@", &ss, &len, err, sizeof(err)), -1);
 }
 
 int main(void)
@@ -132,6 +200,9 @@ int main(void)
 		cmocka_unit_test(test_sockaddr_in6_bytes),
 		cmocka_unit_test(test_endpoints),
 		cmocka_unit_test(test_unknown_family),
+		cmocka_unit_test(test_sockaddr_un_path),
+		cmocka_unit_test(test_sockaddr_un_abstract),
+		cmocka_unit_test(test_sockaddr_un_limits),
 	};
 
 	return cmocka_run_group_tests_name("sockaddr", tests, NULL, NULL);

@@ -180,6 +180,28 @@ static void test_too_many_ports(void **state)
 	assert_non_null(strstr(err, "too many ports"));
 }
 
+static void test_unix_targets(void **state)
+{
+	struct np_target t;
+	char longpath[200];
+
+	assert_int_equal(parse(&t, 1, "unix:/run/np.sock"), 0);
+	assert_true(t.is_unix);
+	assert_string_equal(t.host, "/run/np.sock");
+	assert_int_equal(t.unix_sa.ss_family, AF_UNIX);
+	assert_int_equal(t.nports, 0);
+	assert_int_equal(parse(&t, 1, "unix:@abstract"), 0);
+	assert_true(t.is_unix);
+	assert_int_equal(parse(&t, 2, "unix:/run/np.sock", "80"), -1);
+	assert_non_null(strstr(err, "no port"));
+	assert_int_equal(parse(&t, 1, "unix:"), -1);
+	memset(longpath, 'x', sizeof(longpath));
+	memcpy(longpath, "unix:/", 6);
+	longpath[5 + 108] = '\0';	/* a 108-byte path: one too many */
+	assert_int_equal(parse(&t, 1, longpath), -1);
+	assert_non_null(strstr(err, "sun_path"));
+}
+
 static void test_servers(void **state)
 {
 	struct sockaddr_storage ss;
@@ -221,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_bad_targets),
 		cmocka_unit_test(test_too_many_ports),
+		cmocka_unit_test(test_unix_targets),
 		cmocka_unit_test(test_servers),
 	};
 

@@ -1,0 +1,448 @@
+/* DNS message decoding for the lookup command. Every rdata is read through a
+ * bounded cursor that may not leave its record, so a lying rdlength or a name
+ * pointer out of bounds ends the decode with an error instead of a wild read. */
+#include <config.h>
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "dnsdecode.h"
+
+static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+void np_dns_flags_text(uint16_t flags, char *buf, size_t len)
+{
+	static const struct { uint16_t bit; const char *name; } bits[] = {
+		{ 0x8000, "qr" }, { 0x0400, "aa" }, { 0x0200, "tc" }, { 0x0100, "rd" },
+		{ 0x0080, "ra" }, { 0x0020, "ad" }, { 0x0010, "cd" },
+	};
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+		if (flags & bits[i].bit)
+			n += (size_t)snprintf(buf + n, len > n ? len - n : 0, "%s%s", n ? " " : "",
+					      bits[i].name);
+}
+
+const char *np_dns_opcode_name(int opcode)
+{
+	static const char *const names[] = { "QUERY", "IQUERY", "STATUS", "RESERVED3", "NOTIFY",
+					     "UPDATE" };
+
+	return opcode >= 0 && opcode < 6 ? names[opcode] : "RESERVED";
+}
+
+const char *np_dns_class_name(uint16_t rclass, char *buf, size_t len)
+{
+	switch (rclass) {
+	case 1: return "IN";
+	case 3: return "CH";
+	case 4: return "HS";
+	case 254: return "NONE";
+	case 255: return "ANY";
+	default: snprintf(buf, len, "CLASS%u", rclass); return buf;
+	}
+}
+
+uint16_t np_dns_type_from_name(const char *s)
+{
+	static const char *const names[] = { "A", "NS", "CNAME", "SOA", "PTR", "MX", "TXT", "AAAA",
+					     "SRV", "CAA", "ANY" };
+	static const uint16_t nums[] = { 1, 2, 5, 6, 12, 15, 16, 28, 33, 257, 255 };
+	char *end;
+	unsigned long v;
+
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+		if (strcasecmp(s, names[i]) == 0)
+			return nums[i];
+	if (strncasecmp(s, "TYPE", 4) == 0)
+		s += 4;
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	v = strtoul(s, &end, 10);
+	return *end || v == 0 || v > 65535 ? 0 : (uint16_t)v;
+}
+
+int np_dns_reverse_name(const char *addr, char *out, size_t len)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, addr, &a4) == 1) {
+		const uint8_t *b = (const uint8_t *)&a4;
+
+		snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1], b[0]);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, addr, &a6) == 1) {
+		size_t n = 0;
+
+		for (int i = 15; i >= 0; i--)
+			n += (size_t)snprintf(out + n, len > n ? len - n : 0, "%x.%x.",
+					      a6.s6_addr[i] & 0xf, a6.s6_addr[i] >> 4);
+		snprintf(out + n, len > n ? len - n : 0, "ip6.arpa");
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- annotations --------------------------------------------------------- */
+
+static void note(struct np_dns_message *m, size_t off, size_t len, const char *field,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void note(struct np_dns_message *m, size_t off, size_t len, const char *field,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	struct np_dns_annotation *a;
+
+	if (m->nnotes == m->capnotes) {
+		size_t cap = m->capnotes ? 2 * m->capnotes : 64;
+		struct np_dns_annotation *n = realloc(m->notes, cap * sizeof(*n));
+
+		if (!n)
+			return;
+		m->notes = n;
+		m->capnotes = cap;
+	}
+	a = &m->notes[m->nnotes++];
+	a->offset = off;
+	a->length = len;
+	a->field = field;
+	va_start(ap, fmt);
+	vsnprintf(a->text, sizeof(a->text), fmt, ap);
+	va_end(ap);
+}
+
+/* ---- rdata ----------------------------------------------------------------- */
+
+/* A cursor that may not leave [pos, end) of one record's rdata. */
+struct cursor {
+	const uint8_t *msg;
+	size_t len, pos, end;
+};
+
+static int take_name(struct cursor *c, char *out, size_t outlen)
+{
+	size_t off = c->pos;
+	int rc = np_dns_read_name(c->msg, c->len, &off, out, outlen);
+
+	if (rc)
+		return rc;
+	if (off > c->end)
+		return NP_DNS_ESHORT;	/* the name runs past its rdata */
+	c->pos = off;
+	return NP_DNS_OK;
+}
+
+static int take16(struct cursor *c, uint32_t *v)
+{
+	if (c->pos + 2 > c->end)
+		return NP_DNS_ESHORT;
+	*v = get16(c->msg + c->pos);
+	c->pos += 2;
+	return NP_DNS_OK;
+}
+
+static int take32(struct cursor *c, uint32_t *v)
+{
+	if (c->pos + 4 > c->end)
+		return NP_DNS_ESHORT;
+	*v = get32(c->msg + c->pos);
+	c->pos += 4;
+	return NP_DNS_OK;
+}
+
+/* dig's escaping of a character-string: \" \\ and \DDD for the unprintable,
+ * within double quotes when quoted. Returns the length written. */
+static size_t escape(const uint8_t *s, size_t n, char *out, size_t outlen, bool quoted)
+{
+	size_t o = 0;
+
+	if (outlen == 0)
+		return 0;
+	if (quoted && o + 1 < outlen)
+		out[o++] = '"';
+	for (size_t i = 0; i < n && o + 6 < outlen; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			o += (size_t)snprintf(out + o, outlen - o, "\\%c", s[i]);
+		else if (s[i] >= 0x20 && s[i] < 0x7f)
+			out[o++] = (char)s[i];
+		else
+			o += (size_t)snprintf(out + o, outlen - o, "\\%03u", s[i]);
+	}
+	if (quoted && o + 1 < outlen)
+		out[o++] = '"';
+	out[o] = '\0';
+	return o;
+}
+
+static void add_string(struct np_dns_record *r, const uint8_t *s, size_t n)
+{
+	size_t have = 0;
+	char *p;
+
+	for (size_t i = 0; i < r->nstrings; i++)
+		have += strlen(r->strings + have) + 1;
+	p = realloc(r->strings, have + 4 * n + 8);
+	if (!p)
+		return;
+	r->strings = p;
+	escape(s, n, p + have, 4 * n + 8, false);
+	r->nstrings++;
+}
+
+static int rdata_strings(struct cursor *c, struct np_dns_record *r, size_t *t)
+{
+	while (c->pos < c->end) {
+		size_t n = c->msg[c->pos];
+
+		if (c->pos + 1 + n > c->end)
+			return NP_DNS_ESHORT;
+		if (*t && *t + 1 < sizeof(r->text))
+			r->text[(*t)++] = ' ';
+		*t += escape(c->msg + c->pos + 1, n, r->text + *t, sizeof(r->text) - *t, true);
+		add_string(r, c->msg + c->pos + 1, n);
+		c->pos += 1 + n;
+	}
+	return NP_DNS_OK;
+}
+
+static int rdata_caa(struct cursor *c, struct np_dns_record *r)
+{
+	uint8_t flags, taglen;
+	char value[NP_RDATA_TEXT / 2];
+
+	if (c->pos + 2 > c->end)
+		return NP_DNS_ESHORT;
+	flags = c->msg[c->pos];
+	taglen = c->msg[c->pos + 1];
+	if (c->pos + 2 + taglen > c->end || taglen == 0)
+		return NP_DNS_ESHORT;
+	r->num[r->nnum++] = flags;
+	add_string(r, c->msg + c->pos + 2, taglen);
+	add_string(r, c->msg + c->pos + 2 + taglen, c->end - c->pos - 2 - taglen);
+	escape(c->msg + c->pos + 2 + taglen, c->end - c->pos - 2 - taglen, value, sizeof(value),
+	       true);
+	snprintf(r->text, sizeof(r->text), "%u %.*s %s", flags, (int)taglen,
+		 (const char *)c->msg + c->pos + 2, value);
+	c->pos = c->end;
+	return NP_DNS_OK;
+}
+
+static int rdata_unknown(struct cursor *c, struct np_dns_record *r)
+{
+	size_t t = (size_t)snprintf(r->text, sizeof(r->text), "\\# %u", r->rdlength);
+
+	if (r->rdlength && t + 1 < sizeof(r->text))
+		r->text[t++] = ' ';
+	for (size_t i = c->pos; i < c->end && t + 3 < sizeof(r->text); i++)
+		t += (size_t)snprintf(r->text + t, sizeof(r->text) - t, "%02x", c->msg[i]);
+	c->pos = c->end;
+	return NP_DNS_OK;
+}
+
+static int decode_rdata(const uint8_t *msg, size_t len, struct np_dns_record *r)
+{
+	struct cursor c = { msg, len, r->rdata, r->rdata + r->rdlength };
+	size_t t = 0;
+	int rc = NP_DNS_OK;
+	char buf[INET6_ADDRSTRLEN];
+
+	switch (r->type) {
+	case 1:
+	case 28:
+		if (r->rdlength != (r->type == 1 ? 4 : 16))
+			return NP_DNS_ESHORT;
+		inet_ntop(r->type == 1 ? AF_INET : AF_INET6, msg + r->rdata, buf, sizeof(buf));
+		snprintf(r->text, sizeof(r->text), "%s", buf);
+		c.pos = c.end;
+		break;
+	case 2:
+	case 5:
+	case 12:
+		rc = take_name(&c, r->names[0], sizeof(r->names[0]));
+		r->nnames = 1;
+		snprintf(r->text, sizeof(r->text), "%s", r->names[0]);
+		break;
+	case 15:
+		if (!(rc = take16(&c, &r->num[0])) && !(rc = take_name(&c, r->names[0], sizeof(r->names[0])))) {
+			r->nnum = r->nnames = 1;
+			snprintf(r->text, sizeof(r->text), "%u %s", r->num[0], r->names[0]);
+		}
+		break;
+	case 16:
+		rc = rdata_strings(&c, r, &t);
+		break;
+	case 33:
+		for (int i = 0; i < 3 && !rc; i++)
+			rc = take16(&c, &r->num[i]);
+		if (!rc && !(rc = take_name(&c, r->names[0], sizeof(r->names[0])))) {
+			r->nnum = 3;
+			r->nnames = 1;
+			snprintf(r->text, sizeof(r->text), "%u %u %u %s", r->num[0], r->num[1], r->num[2],
+				 r->names[0]);
+		}
+		break;
+	case 6:
+		if ((rc = take_name(&c, r->names[0], sizeof(r->names[0]))) ||
+		    (rc = take_name(&c, r->names[1], sizeof(r->names[1]))))
+			break;
+		for (int i = 0; i < 5 && !rc; i++)
+			rc = take32(&c, &r->num[i]);
+		if (!rc) {
+			r->nnum = 5;
+			r->nnames = 2;
+			snprintf(r->text, sizeof(r->text), "%s %s %u %u %u %u %u", r->names[0],
+				 r->names[1], r->num[0], r->num[1], r->num[2], r->num[3], r->num[4]);
+		}
+		break;
+	case 257:
+		rc = rdata_caa(&c, r);
+		break;
+	default:
+		rc = rdata_unknown(&c, r);
+	}
+	if (!rc && c.pos != c.end)
+		rc = NP_DNS_ESHORT;	/* rdata longer than its content: a lying rdlength */
+	return rc;
+}
+
+/* ---- the message ------------------------------------------------------------- */
+
+static void note_header(struct np_dns_message *m, const uint8_t *msg)
+{
+	char flags[64], rc[16];
+	const struct np_dns_header *h = &m->h;
+
+	np_dns_flags_text(h->flags, flags, sizeof(flags));
+	note(m, 0, 2, "ID", "%u", h->id);
+	note(m, 2, 2, "flags", "%s; opcode %s; rcode %s", flags[0] ? flags : "(none)",
+	     np_dns_opcode_name(NP_DNS_OPCODE(h->flags)),
+	     np_dns_rcode_name(NP_DNS_RCODE(h->flags), rc, sizeof(rc)));
+	note(m, 4, 2, "QDCOUNT", "%u", h->qdcount);
+	note(m, 6, 2, "ANCOUNT", "%u", h->ancount);
+	note(m, 8, 2, "NSCOUNT", "%u", h->nscount);
+	note(m, 10, 2, "ARCOUNT", "%u", h->arcount);
+	(void)msg;
+}
+
+static struct np_dns_record *new_record(struct np_dns_message *m)
+{
+	struct np_dns_record *r;
+
+	if (m->nrecords == NP_DNS_MAX_RECORDS) {
+		m->dropped++;
+		return NULL;
+	}
+	r = &m->records[m->nrecords++];
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
+static int decode_question(struct np_dns_message *m, struct np_dns_reader *rd)
+{
+	struct np_dns_record scratch, *r;
+	size_t start = rd->off;
+	char tb[16], cb[16];
+	int rc;
+
+	r = new_record(m);
+	if (!r)
+		r = &scratch;
+	memset(r, 0, sizeof(*r));
+	r->section = NP_SEC_QUESTION;
+	r->offset = start;
+	rc = np_dns_read_question(rd, r->name, sizeof(r->name), &r->type, &r->rclass);
+	if (rc)
+		return rc;
+	note(m, start, rd->off - 4 - start, "QNAME", "%s", r->name);
+	note(m, rd->off - 4, 2, "QTYPE", "%s", np_dns_type_name(r->type, tb, sizeof(tb)));
+	note(m, rd->off - 2, 2, "QCLASS", "%s", np_dns_class_name(r->rclass, cb, sizeof(cb)));
+	return 0;
+}
+
+static int decode_rr(struct np_dns_message *m, struct np_dns_reader *rd, enum np_dns_section sec)
+{
+	struct np_dns_record scratch, *r;
+	struct np_dns_rr rr;
+	size_t start = rd->off, head;
+	char tb[16], cb[16];
+	int rc = np_dns_read_rr(rd, &rr);
+
+	if (rc)
+		return rc;
+	r = new_record(m);
+	if (!r) {
+		r = &scratch;
+		memset(r, 0, sizeof(*r));
+	}
+	r->section = sec;
+	memcpy(r->name, rr.name, sizeof(r->name));
+	r->type = rr.type;
+	r->rclass = rr.rclass;
+	r->ttl = rr.ttl;
+	r->rdlength = rr.rdlength;
+	r->offset = start;
+	r->rdata = rr.rdata;
+	head = rr.rdata - 10;
+	note(m, start, head - start, "NAME", "%s", r->name);
+	note(m, head, 2, "TYPE", "%s (%u)", np_dns_type_name(r->type, tb, sizeof(tb)), r->type);
+	note(m, head + 2, 2, "CLASS", "%s (%u)", np_dns_class_name(r->rclass, cb, sizeof(cb)),
+	     r->rclass);
+	note(m, head + 4, 4, "TTL", "%u s", r->ttl);
+	note(m, head + 8, 2, "RDLENGTH", "%u bytes", r->rdlength);
+	/* OPT (EDNS) carries no rdata worth a presentation form here */
+	rc = r->type == 41 ? (r->text[0] = '\0', NP_DNS_OK) : decode_rdata(rd->msg, rd->len, r);
+	if (!rc)
+		note(m, rr.rdata, rr.rdlength, "RDATA", "%.150s", r->text);
+	if (r == &scratch)
+		free(scratch.strings);
+	return rc;
+}
+
+int np_dns_decode(const uint8_t *msg, size_t len, struct np_dns_message *m)
+{
+	struct np_dns_reader rd;
+	const uint16_t *counts[3];
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->len = len;
+	rc = np_dns_reader_init(&rd, msg, len, &m->h);
+	if (rc)
+		return rc;
+	m->records = calloc(NP_DNS_MAX_RECORDS, sizeof(*m->records));
+	if (!m->records)
+		return NP_DNS_ESHORT;
+	note_header(m, msg);
+	for (unsigned i = 0; i < m->h.qdcount; i++)
+		if ((rc = decode_question(m, &rd)))
+			return rc;
+	counts[0] = &m->h.ancount;
+	counts[1] = &m->h.nscount;
+	counts[2] = &m->h.arcount;
+	for (int s = 0; s < 3; s++)
+		for (unsigned i = 0; i < *counts[s]; i++)
+			if ((rc = decode_rr(m, &rd, (enum np_dns_section)(s + 1))))
+				return rc;
+	return NP_DNS_OK;	/* trailing bytes after the last record are tolerated */
+}
+
+void np_dns_message_free(struct np_dns_message *m)
+{
+	for (size_t i = 0; i < m->nrecords; i++)
+		free(m->records[i].strings);
+	free(m->records);
+	free(m->notes);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,68 @@
+/* The server side of the seed: socket(), bind(), listen(), then accept() in a loop
+ * (stream), or recvfrom()/sendto() (datagram), echoing what clients send. Bounded:
+ * concurrent clients, idle time, bytes per client. Results go out as events. */
+#ifndef NP_LISTEN_H
+#define NP_LISTEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include "errors.h"
+
+#define NP_LISTEN_MAX_BINDS 8
+
+struct np_listen_opts {
+	struct sockaddr_storage binds[NP_LISTEN_MAX_BINDS];	/* port set in each */
+	socklen_t bind_lens[NP_LISTEN_MAX_BINDS];
+	size_t nbinds;
+	bool udp;		/* datagram: UDP, or SOCK_DGRAM for a Unix path */
+	int v6only;		/* for an AF_INET6 bind: -1 default (0 on ::), 0, 1 */
+	int backlog;
+	unsigned max_clients;	/* at once (stream); more are accepted and closed */
+	unsigned count;		/* stop after this many clients or datagrams; 0: never */
+	double idle_ms;		/* close a client silent this long */
+	size_t max_bytes;	/* close a client after this many bytes in */
+	const uint8_t *reply;	/* send this instead of echoing; NULL: echo */
+	size_t reply_len;
+};
+
+enum np_listen_kind {
+	NP_LE_LISTENING,	/* a socket is bound and listening */
+	NP_LE_ACCEPTED,		/* accept() gave a client */
+	NP_LE_REJECTED,		/* accepted and closed at once: over max_clients */
+	NP_LE_DATAGRAM,		/* recvfrom() gave a datagram */
+	NP_LE_CLOSED,		/* a client is gone, and why */
+	NP_LE_SUMMARY,		/* the end */
+};
+
+struct np_listen_event {
+	enum np_listen_kind kind;
+	double t_ms;			/* since the server started */
+	unsigned long id;		/* client or datagram number, from 1 */
+	const struct sockaddr *local;	/* the listening socket's address */
+	socklen_t local_len;
+	const struct sockaddr *peer;	/* what accept() / recvfrom() filled in */
+	socklen_t peer_len;
+	int socktype;
+	int v6only;			/* LISTENING on AF_INET6: the option's value, else -1 */
+	int backlog;
+	bool removed_stale;		/* LISTENING on a path: a stale socket file was removed */
+	long peer_pid, peer_uid;	/* Unix stream peers (SO_PEERCRED); -1 unknown */
+	size_t bytes_in, bytes_out;
+	double duration_ms;
+	const char *reason;		/* CLOSED / REJECTED: in words */
+	struct np_error err;		/* CLOSED by an error: EPIPE, ECONNRESET */
+	/* SUMMARY */
+	unsigned long clients, rejected, datagrams;
+	int signal;			/* the signal that stopped us, 0 for --count */
+};
+
+typedef void (*np_listen_emit)(void *arg, const struct np_listen_event *ev);
+
+/* Serve until --count is reached or SIGINT/SIGTERM. -1 with err when a socket
+ * cannot be set up (bind's EADDRINUSE, EACCES...). */
+int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg,
+		  struct np_error *err);
+
+#endif

@@ -1,0 +1,187 @@
+/* The lookup command: send each query with ares_send on the shared loop, keep
+ * each reply whole, decode it. c-ares retries a truncated UDP answer over TCP by
+ * itself; the socket type at callback time tells us it did. */
+#include <config.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include "clock.h"
+#include "lookup.h"
+
+struct pending {
+	struct np_lookup_reply *reply;
+	struct np_resolver *resolver;
+	struct np_loop *loop;
+	const struct np_lookup_opts *opts;
+	double t0;
+};
+
+static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct pending *p = arg;
+	struct np_lookup_reply *r = p->reply;
+
+	r->time_ms = np_now_ms() - p->t0;
+	np_resolver_server(p->resolver, r->server, sizeof(r->server));
+	if (abuf && alen > 0) {
+		r->via_tcp = np_resolver_via_tcp(p->resolver);
+		r->retried_tcp = r->via_tcp && !p->opts->tcp;
+		r->msg = malloc((size_t)alen);
+		if (r->msg) {
+			memcpy(r->msg, abuf, (size_t)alen);
+			r->len = (size_t)alen;
+			r->decode_rc = np_dns_decode(r->msg, r->len, &r->m);
+		}
+	} else if (status == ARES_ETIMEOUT) {
+		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s", r->server,
+			     p->opts->resolve.timeout_ms / 1e3);
+	} else if (status == ARES_ECONNREFUSED) {
+		np_error_set(&r->err, "ECONNREFUSED", "%s refused the connection: nothing serves "
+			     "DNS there", r->server);
+	} else {
+		np_error_set(&r->err, "ARES_ERROR", "query failed: %s", ares_strerror(status));
+	}
+	np_loop_release(p->loop);
+}
+
+/* c-ares 1.18's ares_send keeps the ID it is given (only ares_query draws one),
+ * so draw an unpredictable one per query: an attacker off the path must guess. */
+static unsigned short query_id(void)
+{
+	unsigned short id = 0;
+
+	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != (ssize_t)sizeof(id))
+		id = (unsigned short)(np_now_ms() * 1000);
+	return id;
+}
+
+static void compare_system(const struct np_lookup_opts *o, struct np_lookup_result *r)
+{
+	struct np_lookup_system *s = &r->system;
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *i;
+	char cares[2 * NP_LOOKUP_MAX_SYSTEM][INET6_ADDRSTRLEN];
+	size_t ncares = 0;
+
+	s->asked = true;
+	s->gai_error = getaddrinfo(o->name, NULL, &hints, &res);
+	if (s->gai_error == 0) {
+		for (i = res; i && s->naddrs < NP_LOOKUP_MAX_SYSTEM; i = i->ai_next) {
+			char a[INET6_ADDRSTRLEN];
+
+			np_sockaddr_address(i->ai_addr, a, sizeof(a));
+			bool dup = false;
+			for (size_t k = 0; k < s->naddrs; k++)
+				dup |= strcmp(s->addrs[k], a) == 0;
+			if (!dup)
+				snprintf(s->addrs[s->naddrs++], INET6_ADDRSTRLEN, "%s", a);
+		}
+		freeaddrinfo(res);
+	}
+	for (size_t q = 0; q < r->nreplies; q++) {
+		const struct np_dns_message *m = &r->replies[q].m;
+
+		for (size_t k = 0; k < m->nrecords && ncares < 2 * NP_LOOKUP_MAX_SYSTEM; k++)
+			if (m->records[k].section == NP_SEC_ANSWER &&
+			    (m->records[k].type == 1 || m->records[k].type == 28))
+				snprintf(cares[ncares++], INET6_ADDRSTRLEN, "%.45s", m->records[k].text);
+	}
+	for (size_t k = 0; k < s->naddrs; k++) {
+		bool found = false;
+
+		for (size_t j = 0; j < ncares; j++)
+			found |= strcmp(s->addrs[k], cares[j]) == 0;
+		if (!found && s->nonly_system < NP_LOOKUP_MAX_SYSTEM)
+			snprintf(s->only_system[s->nonly_system++], INET6_ADDRSTRLEN, "%s", s->addrs[k]);
+	}
+	for (size_t j = 0; j < ncares; j++) {
+		bool found = false;
+
+		for (size_t k = 0; k < s->naddrs; k++)
+			found |= strcmp(s->addrs[k], cares[j]) == 0;
+		if (!found && s->nonly_cares < NP_LOOKUP_MAX_SYSTEM)
+			snprintf(s->only_cares[s->nonly_cares++], INET6_ADDRSTRLEN, "%.45s", cares[j]);
+	}
+}
+
+int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
+		  struct np_error *err)
+{
+	struct np_loop loop;
+	struct np_resolver resolver;
+	struct pending pend[NP_LOOKUP_MAX_TYPES];
+	int rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->opts = o;
+	if (np_loop_init(&loop) < 0) {
+		np_error_set(err, "LOOP", "cannot create the event loop: %s", strerror(errno));
+		return -1;
+	}
+	if (np_resolver_init(&resolver, &loop, &o->resolve, err) < 0) {
+		np_loop_free(&loop);
+		return -1;
+	}
+	for (size_t i = 0; i < o->ntypes; i++) {
+		unsigned char *q = NULL;
+		int qlen = 0;
+		struct np_lookup_reply *rep = &r->replies[r->nreplies++];
+
+		rep->qtype = o->types[i];
+		pend[i] = (struct pending){ rep, &resolver, &loop, o, np_now_ms() };
+		/* our own message: RD as asked, a random ID */
+		if (ares_create_query(o->name, 1, o->types[i], query_id(), !o->norecurse, &q, &qlen,
+				      0) !=
+		    ARES_SUCCESS) {
+			np_error_set(&rep->err, "BADNAME", "cannot build a query for %s", o->name);
+			continue;
+		}
+		np_loop_hold(&loop);
+		ares_send(resolver.channel, q, qlen, on_reply, &pend[i]);
+		ares_free_string(q);
+	}
+	np_resolver_rearm(&resolver);
+	if (np_loop_run(&loop) < 0) {
+		np_error_set(err, "LOOP", "event loop failed: %s", strerror(errno));
+		rc = -1;
+	}
+	np_resolver_free(&resolver);
+	np_loop_free(&loop);
+	if (rc == 0 && o->compare_system)
+		compare_system(o, r);
+	return rc;
+}
+
+void np_lookup_free(struct np_lookup_result *r)
+{
+	for (size_t i = 0; i < r->nreplies; i++) {
+		free(r->replies[i].msg);
+		np_dns_message_free(&r->replies[i].m);
+	}
+}
+
+int np_lookup_exit_code(const struct np_lookup_result *r)
+{
+	int code = 0;
+
+	for (size_t i = 0; i < r->nreplies; i++) {
+		const struct np_lookup_reply *rep = &r->replies[i];
+		size_t answers = 0;
+
+		if (!rep->msg || rep->decode_rc) {
+			code = 2;
+			continue;
+		}
+		if (NP_DNS_RCODE(rep->m.h.flags) != 0) {
+			code = 2;
+			continue;
+		}
+		for (size_t k = 0; k < rep->m.nrecords; k++)
+			answers += rep->m.records[k].section == NP_SEC_ANSWER;
+		if (!answers && code < 1)
+			code = 1;
+	}
+	return code;
+}

@@ -1,0 +1,236 @@
+/* What the server saw, for people (text) and scripts (ndjson). The words explain
+ * the seed's special addresses: loopback reaches this host only, INADDR_ANY and
+ * in6addr_any every interface. */
+#include <config.h>
+#include <arpa/inet.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/un.h>
+#include "report_json.h"
+#include "report_listen.h"
+#include "sockaddr.h"
+
+static const char *const kinds[] = {
+	[NP_LE_LISTENING] = "listening", [NP_LE_ACCEPTED] = "accepted",
+	[NP_LE_REJECTED] = "rejected", [NP_LE_DATAGRAM] = "datagram",
+	[NP_LE_CLOSED] = "closed", [NP_LE_SUMMARY] = "summary",
+};
+
+const char *np_bind_scope(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+
+		return a == INADDR_ANY ? "all_interfaces" : (a >> 24) == 127 ? "loopback" : "address";
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+
+		return IN6_IS_ADDR_UNSPECIFIED(a) ? "all_interfaces"
+			: IN6_IS_ADDR_LOOPBACK(a) ? "loopback" : "address";
+	}
+	return "local";		/* a Unix path: this host only, by file permissions */
+}
+
+static const char *name_of(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
+{
+	if (sa->sa_family == AF_UNIX) {
+		if (len <= sizeof(sa_family_t))
+			return "(unnamed)";
+		return np_sockaddr_unix_path(sa, len, buf, n);
+	}
+	return np_sockaddr_endpoint(sa, buf, n);
+}
+
+static const char *proto_of(const struct np_listen_event *ev)
+{
+	return ev->local && ev->local->sa_family == AF_UNIX ? "unix"
+		: ev->socktype == SOCK_STREAM ? "tcp" : "udp";
+}
+
+static void text_scope(FILE *out, const struct np_listen_event *ev)
+{
+	const char *scope = np_bind_scope(ev->local);
+
+	if (strcmp(scope, "loopback") == 0)
+		fprintf(out, "    loopback only: this host can connect, other hosts cannot\n");
+	else if (strcmp(scope, "all_interfaces") == 0)
+		fprintf(out, "    all interfaces (%s): other hosts can connect\n",
+			ev->local->sa_family == AF_INET ? "INADDR_ANY, 0.0.0.0" : "in6addr_any, ::");
+	else if (strcmp(scope, "address") == 0)
+		fprintf(out, "    this address only: not on loopback, not on other interfaces\n");
+	if (ev->v6only == 0)
+		fprintf(out, "    IPV6_V6ONLY=0: IPv4 clients are accepted too, as ::ffff:a.b.c.d\n");
+	else if (ev->v6only == 1 && strcmp(scope, "all_interfaces") == 0)
+		fprintf(out, "    IPV6_V6ONLY=1: IPv6 only, IPv4 clients are refused\n");
+	if (ev->removed_stale)
+		fprintf(out, "    removed a stale socket file nobody listened on\n");
+}
+
+static void text_dump(FILE *out, const struct sockaddr *sa, socklen_t len)
+{
+	struct np_sa_dump d;
+
+	if (!sa || len <= sizeof(sa_family_t) || np_sockaddr_dump(sa, len, &d) < 0)
+		return;
+	fprintf(out, "    %s, %zu bytes as accept()/recvfrom() filled them in:\n", d.type, d.length);
+	for (size_t i = 0; i < d.nfields; i++) {
+		const struct np_sa_field *f = &d.fields[i];
+
+		fprintf(out, "      +%-3zu", f->offset);
+		for (size_t b = 0; b < f->size && b < 16; b++)
+			fprintf(out, " %02x", d.bytes[f->offset + b]);
+		fprintf(out, "%s  %s = ", f->size > 16 ? " ..." : "", f->name);
+		if (f->has_number)
+			fprintf(out, "%llu", (unsigned long long)f->number);
+		else
+			fprintf(out, "%s", f->text[0] ? f->text : "0");
+		fprintf(out, " (%s)\n", f->order == NP_ORDER_NETWORK ? "network byte order"
+			: f->order == NP_ORDER_HOST ? "host byte order" : "no byte order");
+	}
+}
+
+static void text_event(FILE *out, bool dump, const struct np_listen_event *ev)
+{
+	char lbuf[NP_ENDPOINT_LEN + 128], pbuf[NP_ENDPOINT_LEN + 128];
+	const char *local = ev->local ? name_of(ev->local, ev->local_len, lbuf, sizeof(lbuf)) : "";
+	const char *peer = ev->peer ? name_of(ev->peer, ev->peer_len, pbuf, sizeof(pbuf)) : "";
+
+	switch (ev->kind) {
+	case NP_LE_LISTENING:
+		if (ev->local->sa_family == AF_UNIX)
+			fprintf(out, "listening on unix:%s (%s): socket, bind%s\n", local,
+				ev->socktype == SOCK_STREAM ? "stream" : "datagram",
+				ev->socktype == SOCK_STREAM ? ", listen" : "");
+		else
+			fprintf(out, "listening on %s/%s: socket, bind%s\n", local, proto_of(ev),
+				ev->socktype == SOCK_STREAM ? ", listen" : "");
+		text_scope(out, ev);
+		break;
+	case NP_LE_ACCEPTED:
+	case NP_LE_REJECTED:
+		fprintf(out, "#%lu %s from %s on %s", ev->id, kinds[ev->kind], peer, local);
+		if (ev->peer_pid >= 0)
+			fprintf(out, " (peer pid %ld, uid %ld)", ev->peer_pid, ev->peer_uid);
+		fprintf(out, "%s%s\n", ev->reason ? ": " : "", ev->reason ? ev->reason : "");
+		if (dump)
+			text_dump(out, ev->peer, ev->peer_len);
+		break;
+	case NP_LE_DATAGRAM:
+		fprintf(out, "#%lu datagram of %zu byte%s from %s on %s, answered %zu\n", ev->id,
+			ev->bytes_in, ev->bytes_in == 1 ? "" : "s", peer, local, ev->bytes_out);
+		if (dump)
+			text_dump(out, ev->peer, ev->peer_len);
+		break;
+	case NP_LE_CLOSED:
+		fprintf(out, "#%lu closed %s after %.3f ms: %s; %zu bytes in, %zu out\n", ev->id, peer,
+			ev->duration_ms, ev->reason, ev->bytes_in, ev->bytes_out);
+		break;
+	case NP_LE_SUMMARY:
+		fprintf(out, "summary: %lu client%s, %lu rejected, %lu datagram%s, %zu bytes in, "
+			"%zu out, %.3f s; ", ev->clients, ev->clients == 1 ? "" : "s", ev->rejected,
+			ev->datagrams, ev->datagrams == 1 ? "" : "s", ev->bytes_in, ev->bytes_out,
+			ev->t_ms / 1000.0);
+		if (ev->signal)
+			fprintf(out, "stopped by %s\n", ev->signal == SIGINT ? "SIGINT" : "SIGTERM");
+		else
+			fprintf(out, "stopped after --count\n");
+		break;
+	}
+	fflush(out);
+}
+
+static json_t *endpoint_json(const struct sockaddr *sa, socklen_t len)
+{
+	char buf[NP_ENDPOINT_LEN + 128];
+
+	if (!sa)
+		return json_null();
+	if (sa->sa_family == AF_UNIX)
+		return json_pack("{s:s, s:s, s:n}", "family", "unix", "address",
+				 len <= sizeof(sa_family_t) ? "" : np_sockaddr_unix_path(sa, len, buf,
+											  sizeof(buf)),
+				 "port");
+	return json_pack("{s:s, s:s, s:i}", "family", np_family_name(sa->sa_family), "address",
+			 np_sockaddr_address(sa, buf, sizeof(buf)), "port", np_sockaddr_port(sa));
+}
+
+json_t *np_json_listen_event(const struct np_listen_event *ev)
+{
+	json_t *o = json_pack("{s:s, s:f, s:s}", "event", kinds[ev->kind],
+			      "t_ms", round(ev->t_ms * 1000) / 1000, "proto", proto_of(ev));
+
+	json_object_set_new(o, "local", endpoint_json(ev->local, ev->local_len));
+	switch (ev->kind) {
+	case NP_LE_LISTENING:
+		json_object_set_new(o, "scope", json_string(np_bind_scope(ev->local)));
+		json_object_set_new(o, "v6only", ev->v6only < 0 ? json_null() : json_boolean(ev->v6only));
+		json_object_set_new(o, "backlog", ev->socktype == SOCK_STREAM ? json_integer(ev->backlog)
+										: json_null());
+		json_object_set_new(o, "removed_stale", json_boolean(ev->removed_stale));
+		json_object_set_new(o, "sockaddr", np_json_sockaddr(ev->local, ev->local_len));
+		break;
+	case NP_LE_ACCEPTED:
+	case NP_LE_REJECTED:
+	case NP_LE_DATAGRAM:
+		json_object_set_new(o, "id", json_integer((json_int_t)ev->id));
+		json_object_set_new(o, "peer", endpoint_json(ev->peer, ev->peer_len));
+		json_object_set_new(o, "peer_sockaddr", ev->peer_len > sizeof(sa_family_t)
+				    ? np_json_sockaddr(ev->peer, ev->peer_len) : json_null());
+		json_object_set_new(o, "peer_pid", ev->peer_pid < 0 ? json_null() : json_integer(ev->peer_pid));
+		json_object_set_new(o, "peer_uid", ev->peer_uid < 0 ? json_null() : json_integer(ev->peer_uid));
+		if (ev->kind == NP_LE_DATAGRAM) {
+			json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
+			json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
+		}
+		json_object_set_new(o, "reason", ev->reason ? json_string(ev->reason) : json_null());
+		break;
+	case NP_LE_CLOSED:
+		json_object_set_new(o, "id", json_integer((json_int_t)ev->id));
+		json_object_set_new(o, "peer", endpoint_json(ev->peer, ev->peer_len));
+		json_object_set_new(o, "reason", json_string(ev->reason));
+		json_object_set_new(o, "error", ev->err.set ? json_pack("{s:s, s:i, s:s}", "code",
+				    ev->err.code, "errno", ev->err.errnum, "message", ev->err.message)
+				    : json_null());
+		json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
+		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
+		json_object_set_new(o, "duration_ms", json_real(round(ev->duration_ms * 1000) / 1000));
+		break;
+	case NP_LE_SUMMARY:
+		json_object_set_new(o, "clients", json_integer((json_int_t)ev->clients));
+		json_object_set_new(o, "rejected", json_integer((json_int_t)ev->rejected));
+		json_object_set_new(o, "datagrams", json_integer((json_int_t)ev->datagrams));
+		json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
+		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
+		json_object_set_new(o, "signal", !ev->signal ? json_null()
+				    : json_string(ev->signal == SIGINT ? "SIGINT" : "SIGTERM"));
+		break;
+	}
+	return o;
+}
+
+static void ndjson_event(FILE *out, bool dump, const struct np_listen_event *ev)
+{
+	json_t *o = np_json_listen_event(ev);
+
+	json_dumpf(o, out, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	fputc('\n', out);
+	fflush(out);	/* a script reads each event as it happens */
+	json_decref(o);
+}
+
+static const struct np_listen_reporter listen_reporters[] = {
+	{ "text", text_event },
+	{ "ndjson", ndjson_event },
+	{ "json", ndjson_event },	/* a server streams: one object per line either way */
+};
+
+const struct np_listen_reporter *np_listen_reporter_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(listen_reporters) / sizeof(listen_reporters[0]); i++)
+		if (strcmp(listen_reporters[i].name, name) == 0)
+			return &listen_reporters[i];
+	return NULL;
+}

@@ -1,0 +1,17 @@
+/* Reporters of netprobe local: text and one JSON document. */
+#ifndef NP_REPORT_LOCAL_H
+#define NP_REPORT_LOCAL_H
+
+#include <stdio.h>
+#include <jansson.h>
+#include "local.h"
+
+struct np_local_reporter {
+	const char *name;
+	void (*report)(FILE *out, const struct np_local_result *r, int exit_code);
+};
+
+const struct np_local_reporter *np_local_reporter_find(const char *name);
+json_t *np_json_local(const struct np_local_result *r, int exit_code);
+
+#endif

@@ -1,0 +1,298 @@
+/* Lookup output. Text follows dig's layout so a dig user reads it without
+ * thinking; --dump adds the reply byte by byte with each field decoded from
+ * network byte order; JSON carries every section with numbers as numbers. */
+#include <config.h>
+#include <math.h>
+#include <string.h>
+#include "report_lookup.h"
+
+static const char *const section_names[] = { "QUESTION", "ANSWER", "AUTHORITY", "ADDITIONAL" };
+
+static size_t count(const struct np_dns_message *m, enum np_dns_section s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->nrecords; i++)
+		n += m->records[i].section == s;
+	return n;
+}
+
+static void print_record(FILE *out, const struct np_dns_record *r)
+{
+	char tb[16], cb[16];
+
+	if (r->section == NP_SEC_QUESTION) {
+		fprintf(out, ";%-30s %-7s %s\n", r->name, np_dns_class_name(r->rclass, cb, sizeof(cb)),
+			np_dns_type_name(r->type, tb, sizeof(tb)));
+		return;
+	}
+	if (r->type == 41) {
+		fprintf(out, "; OPT (EDNS) udp size %u\n", r->rclass);
+		return;
+	}
+	fprintf(out, "%-23s %-7u %-7s %-7s %s\n", r->name, r->ttl,
+		np_dns_class_name(r->rclass, cb, sizeof(cb)), np_dns_type_name(r->type, tb, sizeof(tb)),
+		r->text);
+}
+
+static void print_dump(FILE *out, const struct np_lookup_reply *rep)
+{
+	const struct np_dns_message *m = &rep->m;
+
+	fprintf(out, ";; reply, %zu bytes; each field as the bytes on the wire (network byte "
+		"order) and its value:\n", rep->len);
+	for (size_t i = 0; i < m->nnotes; i++) {
+		const struct np_dns_annotation *a = &m->notes[i];
+		char hex[3 * 8 + 4] = "";
+		size_t n = 0;
+
+		for (size_t b = 0; b < a->length && b < 8; b++)
+			n += (size_t)snprintf(hex + n, sizeof(hex) - n, "%s%02x", b ? " " : "",
+					      rep->msg[a->offset + b]);
+		if (a->length > 8)
+			snprintf(hex + n, sizeof(hex) - n, " ..");
+		fprintf(out, ";;   %04zx  %-26s %-9s %s\n", a->offset, hex, a->field, a->text);
+	}
+}
+
+static void print_reply(FILE *out, const struct np_lookup_result *res,
+			const struct np_lookup_reply *rep, const struct np_lookup_view *v)
+{
+	const struct np_dns_message *m = &rep->m;
+	char flags[64], rc[16], tb[16];
+
+	fprintf(out, "; <<>> netprobe %s <<>> lookup %s %s\n", PACKAGE_VERSION, res->opts->name,
+		np_dns_type_name(rep->qtype, tb, sizeof(tb)));
+	if (!rep->msg) {
+		fprintf(out, ";; no reply: %s\n\n", rep->err.message);
+		return;
+	}
+	np_dns_flags_text(m->h.flags, flags, sizeof(flags));
+	fprintf(out, ";; ->>HEADER<<- opcode: %s, status: %s, id: %u\n",
+		np_dns_opcode_name(NP_DNS_OPCODE(m->h.flags)),
+		np_dns_rcode_name(NP_DNS_RCODE(m->h.flags), rc, sizeof(rc)), m->h.id);
+	fprintf(out, ";; flags: %s; QUERY: %u, ANSWER: %u, AUTHORITY: %u, ADDITIONAL: %u\n", flags,
+		m->h.qdcount, m->h.ancount, m->h.nscount, m->h.arcount);
+	if (rep->decode_rc)
+		fprintf(out, ";; MALFORMED reply: %s (decoding stopped there)\n",
+			np_dns_strerror(rep->decode_rc));
+	for (int s = NP_SEC_QUESTION; s <= NP_SEC_ADDITIONAL; s++) {
+		if (!count(m, (enum np_dns_section)s))
+			continue;
+		fprintf(out, "\n;; %s SECTION:\n", section_names[s]);
+		for (size_t i = 0; i < m->nrecords; i++)
+			if (m->records[i].section == (enum np_dns_section)s)
+				print_record(out, &m->records[i]);
+	}
+	if (m->dropped)
+		fprintf(out, ";; (%zu more records not shown)\n", m->dropped);
+	fprintf(out, "\n;; Query time: %.3f msec\n", rep->time_ms);
+	fprintf(out, ";; SERVER: %s (%s%s)\n", rep->server, rep->via_tcp ? "TCP" : "UDP",
+		rep->retried_tcp ? ", retried over TCP after a truncated UDP answer" : "");
+	fprintf(out, ";; MSG SIZE  rcvd: %zu\n", rep->len);
+	if (v->dump)
+		print_dump(out, rep);
+	fputc('\n', out);
+}
+
+static void print_system(FILE *out, const struct np_lookup_system *s)
+{
+	if (!s->asked)
+		return;
+	if (s->gai_error) {
+		fprintf(out, ";; SYSTEM (getaddrinfo): %s\n", gai_strerror(s->gai_error));
+	} else {
+		fprintf(out, ";; SYSTEM (getaddrinfo):");
+		for (size_t i = 0; i < s->naddrs; i++)
+			fprintf(out, " %s", s->addrs[i]);
+		fputc('\n', out);
+	}
+	for (size_t i = 0; i < s->nonly_system; i++)
+		fprintf(out, ";;   only the system has %s (hosts file, mDNS, another resolver?)\n",
+			s->only_system[i]);
+	for (size_t i = 0; i < s->nonly_cares; i++)
+		fprintf(out, ";;   only DNS has %s\n", s->only_cares[i]);
+	if (!s->nonly_system && !s->nonly_cares)
+		fprintf(out, ";;   the system and DNS agree\n");
+}
+
+static void text_report(FILE *out, const struct np_lookup_result *r,
+			const struct np_lookup_view *v, int exit_code)
+{
+	for (size_t i = 0; i < r->nreplies; i++) {
+		const struct np_lookup_reply *rep = &r->replies[i];
+
+		if (!v->short_form) {
+			print_reply(out, r, rep, v);
+			continue;
+		}
+		for (size_t k = 0; k < rep->m.nrecords; k++)
+			if (rep->m.records[k].section == NP_SEC_ANSWER)
+				fprintf(out, "%s\n", rep->m.records[k].text);
+		if (!rep->msg)
+			fprintf(out, ";; %s\n", rep->err.message);
+	}
+	print_system(out, &r->system);
+}
+
+static json_t *string_array(const char *strings, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++, strings += strlen(strings) + 1)
+		json_array_append_new(a, json_string(strings));
+	return a;
+}
+
+static json_t *rdata_json(const struct np_dns_record *r)
+{
+	static const char *const soa[] = { "serial", "refresh", "retry", "expire", "minimum" };
+	static const char *const srv[] = { "priority", "weight", "port" };
+
+	switch (r->type) {
+	case 1:
+	case 28:
+		return json_pack("{s:s}", "address", r->text);
+	case 2:
+	case 5:
+	case 12:
+		return json_pack("{s:s}", "target", r->names[0]);
+	case 15:
+		return json_pack("{s:I, s:s}", "preference", (json_int_t)r->num[0], "exchange",
+				 r->names[0]);
+	case 16:
+		return json_pack("{s:o}", "strings", string_array(r->strings, r->nstrings));
+	case 33: {
+		json_t *o = json_pack("{s:s}", "target", r->names[0]);
+
+		for (int i = 0; i < 3; i++)
+			json_object_set_new(o, srv[i], json_integer(r->num[i]));
+		return o;
+	}
+	case 6: {
+		json_t *o = json_pack("{s:s, s:s}", "mname", r->names[0], "rname", r->names[1]);
+
+		for (int i = 0; i < 5; i++)
+			json_object_set_new(o, soa[i], json_integer(r->num[i]));
+		return o;
+	}
+	case 257:
+		if (r->nstrings == 2)
+			return json_pack("{s:I, s:s, s:s}", "flags", (json_int_t)r->num[0], "tag",
+					 r->strings, "value", r->strings + strlen(r->strings) + 1);
+		return json_object();
+	default:
+		return json_object();
+	}
+}
+
+static json_t *record_json(const struct np_dns_record *r)
+{
+	char tb[16], cb[16];
+	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:i}", "name", r->name,
+			      "type", np_dns_type_name(r->type, tb, sizeof(tb)), "type_code", r->type,
+			      "class", np_dns_class_name(r->rclass, cb, sizeof(cb)), "offset",
+			      (int)r->offset);
+
+	if (r->section == NP_SEC_QUESTION)
+		return o;
+	json_object_set_new(o, "ttl", json_integer(r->ttl));
+	json_object_set_new(o, "rdlength", json_integer(r->rdlength));
+	json_object_set_new(o, "rdata", json_string(r->text));
+	json_object_set_new(o, "fields", rdata_json(r));
+	return o;
+}
+
+static json_t *reply_json(const struct np_lookup_reply *rep)
+{
+	static const char *const keys[] = { "question", "answer", "authority", "additional" };
+	const struct np_dns_message *m = &rep->m;
+	char tb[16], rc[16], flags[64];
+	json_t *o = json_pack("{s:s, s:f, s:o, s:s, s:b, s:b}",
+		"type", np_dns_type_name(rep->qtype, tb, sizeof(tb)),
+		"time_ms", round(rep->time_ms * 1000) / 1000,
+		"server", rep->server[0] ? json_string(rep->server) : json_null(),
+		"transport", rep->via_tcp ? "tcp" : "udp", "retried_tcp", rep->retried_tcp,
+		"truncated", rep->msg ? (bool)NP_DNS_TC(m->h.flags) : false);
+	json_t *flagarr = json_array();
+
+	if (!rep->msg) {
+		json_object_set_new(o, "rcode", json_null());
+		json_object_set_new(o, "flags", flagarr);
+		json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code", rep->err.code,
+							  "message", rep->err.message));
+		return o;
+	}
+	np_dns_flags_text(m->h.flags, flags, sizeof(flags));
+	for (char *save = NULL, *f = strtok_r(flags, " ", &save); f; f = strtok_r(NULL, " ", &save))
+		json_array_append_new(flagarr, json_string(f));
+	json_object_set_new(o, "rcode", json_string(np_dns_rcode_name(NP_DNS_RCODE(m->h.flags), rc,
+								      sizeof(rc))));
+	json_object_set_new(o, "flags", flagarr);
+	json_object_set_new(o, "id", json_integer(m->h.id));
+	json_object_set_new(o, "opcode", json_string(np_dns_opcode_name(NP_DNS_OPCODE(m->h.flags))));
+	json_object_set_new(o, "counts", json_pack("{s:i, s:i, s:i, s:i}", "question", m->h.qdcount,
+		"answer", m->h.ancount, "authority", m->h.nscount, "additional", m->h.arcount));
+	json_object_set_new(o, "size", json_integer((json_int_t)rep->len));
+	for (int s = 0; s < 4; s++) {
+		json_t *a = json_array();
+
+		for (size_t i = 0; i < m->nrecords; i++)
+			if (m->records[i].section == (enum np_dns_section)s)
+				json_array_append_new(a, record_json(&m->records[i]));
+		json_object_set_new(o, keys[s], a);
+	}
+	json_object_set_new(o, "error", rep->decode_rc
+		? json_pack("{s:s, s:s}", "code", "MALFORMED", "message", np_dns_strerror(rep->decode_rc))
+		: json_null());
+	return o;
+}
+
+json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code)
+{
+	json_t *replies = json_array(), *sys = json_null();
+
+	for (size_t i = 0; i < r->nreplies; i++)
+		json_array_append_new(replies, reply_json(&r->replies[i]));
+	if (r->system.asked) {
+		json_t *all = json_array(), *os = json_array(), *oc = json_array();
+
+		for (size_t i = 0; i < r->system.naddrs; i++)
+			json_array_append_new(all, json_string(r->system.addrs[i]));
+		for (size_t i = 0; i < r->system.nonly_system; i++)
+			json_array_append_new(os, json_string(r->system.only_system[i]));
+		for (size_t i = 0; i < r->system.nonly_cares; i++)
+			json_array_append_new(oc, json_string(r->system.only_cares[i]));
+		sys = json_pack("{s:o, s:o, s:o, s:o, s:b}", "error", r->system.gai_error
+				? json_string(gai_strerror(r->system.gai_error)) : json_null(),
+				"addresses", all, "only_system", os, "only_dns", oc,
+				"agree", !r->system.nonly_system && !r->system.nonly_cares);
+	}
+	return json_pack("{s:i, s:s, s:s, s:s, s:b, s:o, s:o, s:i}", "schema_version", 1,
+		"netprobe_version", PACKAGE_VERSION, "command", "lookup", "name", r->opts->name,
+		"recursion_desired", !r->opts->norecurse, "replies", replies, "system", sys,
+		"exit_code", exit_code);
+}
+
+static void json_report(FILE *out, const struct np_lookup_result *r,
+			const struct np_lookup_view *v, int exit_code)
+{
+	json_t *doc = np_json_lookup(r, exit_code);
+
+	json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+	fputc('\n', out);
+	json_decref(doc);
+}
+
+static const struct np_lookup_reporter lookup_reporters[] = {
+	{ "text", text_report },
+	{ "json", json_report },
+};
+
+const struct np_lookup_reporter *np_lookup_reporter_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(lookup_reporters) / sizeof(lookup_reporters[0]); i++)
+		if (strcmp(lookup_reporters[i].name, name) == 0)
+			return &lookup_reporters[i];
+	return NULL;
+}

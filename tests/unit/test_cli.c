@@ -1,0 +1,113 @@
+/* src/cli.c: options into struct np_config, --send escapes, conflicts refused. */
+#include <config.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static struct np_config cfg;
+static char err[512];
+
+static int parse(int argc, ...)
+{
+	char *argv[32] = { "netprobe" };
+	va_list ap;
+
+	va_start(ap, argc);
+	for (int i = 0; i < argc; i++)
+		argv[i + 1] = va_arg(ap, char *);
+	va_end(ap);
+	err[0] = '\0';
+	return np_cli_parse(argc + 1, argv, &cfg, err, sizeof(err));
+}
+
+static void test_defaults(void **state)
+{
+	assert_int_equal(parse(2, "example.com", "443"), 0);
+	assert_true(cfg.tcp);
+	assert_false(cfg.udp);
+	assert_float_equal(cfg.timeout_ms, 3000, 0);
+	assert_float_equal(cfg.probe.timeout_ms, 3000, 0);
+	assert_int_equal(cfg.probe.retries, NP_RETRIES_DEFAULT);
+	assert_null(cfg.probe.send);
+	assert_string_equal(cfg.format, "text");
+}
+
+static void test_protocols_and_payload(void **state)
+{
+	assert_int_equal(parse(8, "-t", "-u", "--send", "PING\\r\\n", "--expect", "PONG",
+			       "127.0.0.1", "7"), 0);
+	assert_true(cfg.tcp && cfg.udp);
+	assert_int_equal(cfg.probe.send_len, 6);
+	assert_memory_equal(cfg.probe.send, "PING\r\n", 6);
+	assert_string_equal(cfg.probe.expect, "PONG");
+	assert_int_equal(parse(3, "-u", "--retries=0", "::1:53"), -1);	/* bare IPv6 needs a port arg */
+	assert_int_equal(parse(4, "-u", "--retries=0", "::1", "53"), 0);
+	assert_false(cfg.tcp);
+	assert_int_equal(cfg.probe.retries, 0);
+	assert_int_equal(parse(3, "--timeout=0.25", "@[::1]:5353", "[::1]:80"), 0);
+	assert_float_equal(cfg.timeout_ms, 250, 1e-9);
+	assert_int_equal(cfg.resolve.server.ss_family, AF_INET6);
+}
+
+static void test_unescape(void **state)
+{
+	uint8_t out[16];
+	size_t n;
+
+	assert_int_equal(np_cli_unescape("a\\x00\\xfF\\t\\\\", out, sizeof(out), &n, err,
+					 sizeof(err)), 0);
+	assert_int_equal(n, 5);
+	assert_memory_equal(out, "a\0\xff\t\\", 5);
+	assert_int_equal(np_cli_unescape("\\q", out, sizeof(out), &n, err, sizeof(err)), -1);
+	assert_int_equal(np_cli_unescape("\\x1", out, sizeof(out), &n, err, sizeof(err)), -1);
+	assert_int_equal(np_cli_unescape("\\", out, sizeof(out), &n, err, sizeof(err)), -1);
+	assert_int_equal(np_cli_unescape("0123456789abcdefX", out, sizeof(out), &n, err,
+					 sizeof(err)), -1);
+}
+
+static void test_refusals(void **state)
+{
+	assert_int_equal(parse(3, "--retries=11", "localhost", "53"), -1);
+	assert_int_equal(parse(3, "--expect=", "localhost", "53"), -1);
+	assert_int_equal(parse(3, "-4", "unix:/tmp/x.sock", "-t"), -1);
+	assert_non_null(strstr(err, "Unix-domain"));
+	assert_int_equal(parse(2, "@127.0.0.1", "unix:/tmp/x.sock"), -1);
+	assert_int_equal(parse(3, "-6", "127.0.0.1", "80"), -1);
+	assert_int_equal(parse(3, "--timeout", "0", "x"), -1);
+	assert_int_equal(parse(2, "--nope", "x"), -1);
+	assert_non_null(strstr(err, "--nope"));
+	assert_int_equal(parse(1, "--timeout"), -1);
+	assert_non_null(strstr(err, "needs a value"));
+}
+
+static void test_help_and_version(void **state)
+{
+	assert_int_equal(parse(1, "--help"), 0);
+	assert_int_equal(cfg.command, NP_CMD_HELP);
+	assert_int_equal(parse(1, "-V"), 0);
+	assert_int_equal(cfg.command, NP_CMD_VERSION);
+	/* every long option the table knows is documented in the help */
+	static const char *const documented[] = { "--ipv4", "--ipv6", "--server", "--timeout",
+		"--format", "--json", "--dump", "--no-hosts", "--tcp", "--udp", "--dgram", "--send",
+		"--expect", "--retries", "--help", "--version" };
+	for (size_t i = 0; i < sizeof(documented) / sizeof(documented[0]); i++)
+		if (!strstr(np_cli_usage(), documented[i]))
+			fail_msg("--help does not mention %s", documented[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_protocols_and_payload),
+		cmocka_unit_test(test_unescape),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_help_and_version),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
