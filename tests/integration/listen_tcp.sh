@@ -267,6 +267,20 @@ assert_eq "--v6only: SIGTERM, exit 0" 0 "$LRC"
 assert_ev "--v6only: no IPv4 client ever reached it" true v6only \
 	'all(e["peer"]["family"] == "ipv6" and not e["peer"]["address"].startswith("::ffff:") for e in ev("accepted"))'
 
+# ================================================================ --reply on a stream
+start_listen banner --reply 'BANNER\n' 127.0.0.1 0 || fatal "netprobe listen --reply did not start"
+np_json --expect BANNER 127.0.0.1 "$LPORT"
+assert_rc 0 "--reply: netprobe --expect BANNER (sending nothing) matches"
+assert_eq "--reply: the banner arrives on accept, escapes decoded (BANNER\\n)" "$(hex_of 'BANNER\n') true" \
+	"$(jpy "$NP_JSON" '"%s %s" % (t["probes"][0]["exchange"]["received_hex"], json.dumps(t["probes"][0]["exchange"]["matched"]))')"
+out=$(printf 'not echoed\n' | timeout -k 2 20 socat -t 5 - "TCP4:127.0.0.1:$LPORT" 2>&1)
+assert_eq "--reply: socat gets the banner, not an echo of what it sent" BANNER "$out"
+wait_ev banner 'len(ev("closed")) == 2' || true
+stop_listen banner TERM
+assert_eq "--reply: SIGTERM, exit 0" 0 "$LRC"
+assert_ev "--reply: each client got 7 bytes out; socat's 11 bytes in were not echoed" '[[0,7],[11,7]]' banner \
+	'[[e["bytes_in"], e["bytes_out"]] for e in ev("closed")]'
+
 # ================================================================ bind errors
 start_listener busy 127.0.0.1
 BUSY=$LISTEN_PORT
