@@ -18,7 +18,7 @@ its name (case-insensitive; anything may follow: loop.hostile.test, loop.x):
   ptrpast    the answer's owner name is a pointer past the end of the message
   counts     ANCOUNT 10, one record present (counts larger than the data)
   rdlength   an A record whose RDLENGTH (256) runs past the end
-  shorta     an A record with RDLENGTH 3 (and three bytes)
+  shorta     an address one byte short: A with RDLENGTH 3, AAAA with 15
   label64    the answer's owner name starts with label length byte 0x40
   label80    the same with 0x80 (the other reserved label type)
   nameover   an owner name of 5 x 63-byte labels: longer than 255 bytes
@@ -133,7 +133,7 @@ def build(case, qid, rd, question, qtype, tcp):
     if case == "rdlength":
         return body + rr(b"\xc0\x0c", 1, rdata[:4], rdlength=256)
     if case == "shorta":
-        return body + rr(b"\xc0\x0c", 1, b"\x7f\x00\x00")
+        return body + rr(b"\xc0\x0c", rtype, rdata[:-1])
     if case == "label64":
         return body + rr(b"\x40" + b"x" * 64 + b"\x00", rtype, rdata)
     if case == "label80":
