@@ -138,6 +138,62 @@ _netprobe_local()
     COMPREPLY=($(compgen -W '$(_netprobe_listening_ports)' -- "$cur"))
 }
 
+# netprobe lookup [OPTIONS] [@SERVER[:PORT]] NAME [TYPE...] | -x ADDRESS [TYPE...]
+_netprobe_lookup()
+{
+    local types='A AAAA CNAME MX NS TXT SRV SOA PTR CAA'
+
+    case $prev in
+        -f | --format)
+            COMPREPLY=($(compgen -W 'text json' -- "$cur"))
+            return
+            ;;
+        -s | --server | -x | --reverse | -T | --timeout | -h | --help)
+            # An address literal / seconds: nothing to offer.
+            return
+            ;;
+    esac
+
+    $split && return
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '-s --server= -x --reverse= -t --tcp --norecurse
+            --short --compare-system -T --timeout= -d --dump -f --format= -j --json
+            -h --help' -- "$cur"))
+        [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+        return
+    fi
+
+    # @SERVER[:PORT] is an address literal; nothing sensible to complete.
+    [[ $cur == @* ]] && return
+
+    # Positional arguments before this word (after "lookup"); with -x there is
+    # no NAME, every positional argument is a TYPE.
+    local i word n=0 skip=0 reverse=0
+    for ((i = 2; i < cword; i++)); do
+        word=${words[i]}
+        if ((skip)); then
+            skip=0
+            continue
+        fi
+        case $word in
+            -x | --reverse) reverse=1 skip=1 ;;
+            -x?* | --reverse=*) reverse=1 ;;
+            -s | -T | -f | --server | --timeout | --format) skip=1 ;;
+            -* | @*) ;;
+            *) ((n++)) ;;
+        esac
+    done
+
+    if ((n == 0 && !reverse)); then
+        _known_hosts_real -- "$cur"
+    else
+        # Record types, in the case the user started typing.
+        [[ $cur == [a-z]* ]] && types=${types,,}
+        COMPREPLY=($(compgen -W "$types" -- "$cur"))
+    fi
+}
+
 _netprobe()
 {
     local cur prev words cword split
@@ -152,6 +208,10 @@ _netprobe()
                 ;;
             local)
                 _netprobe_local
+                return
+                ;;
+            lookup)
+                _netprobe_lookup
                 return
                 ;;
         esac
@@ -192,7 +252,7 @@ _netprobe()
     if (($(_netprobe_npositional) == 0)); then
         _netprobe_target
         # The subcommands may only be the first word.
-        ((cword == 1)) && COMPREPLY+=($(compgen -W 'listen local' -- "$cur"))
+        ((cword == 1)) && COMPREPLY+=($(compgen -W 'listen local lookup' -- "$cur"))
     else
         COMPREPLY=($(compgen -W '$(_netprobe_services)' -- "$cur"))
     fi

@@ -32,11 +32,12 @@ function __netprobe_wants_port
     __netprobe_no_subcommand; and test (__netprobe_npositional) -ge 1
 end
 
-# The subcommands count only as the first word (netprobe listen ..., netprobe local ...).
+# The subcommands count only as the first word (netprobe listen ..., netprobe local ...,
+# netprobe lookup ...).
 function __netprobe_subcommand
     set -l tokens (commandline -opc)
     test (count $tokens) -ge 2; or return 1
-    contains -- $tokens[2] listen local; or return 1
+    contains -- $tokens[2] listen local lookup; or return 1
     echo $tokens[2]
 end
 
@@ -87,6 +88,45 @@ function __netprobe_unix_targets
     end
 end
 
+# netprobe lookup: positional arguments after "lookup" (options, their separate
+# arguments and @SERVER do not count); with -x/--reverse there is no NAME.
+function __netprobe_lookup_npositional
+    set -l tokens (commandline -opc)
+    set -e tokens[1..2]
+    set -l n 0
+    set -l skip 0
+    set -l reverse 0
+    for t in $tokens
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case -x --reverse
+                set reverse 1
+                set skip 1
+            case '-x?*' '--reverse=*'
+                set reverse 1
+            case -s -T -f --server --timeout --format
+                set skip 1
+            case '-*' '@*'
+            case '*'
+                set n (math $n + 1)
+        end
+    end
+    echo $n $reverse
+end
+
+function __netprobe_lookup_wants_name
+    __netprobe_using lookup; or return 1
+    test (__netprobe_lookup_npositional | string join ' ') = "0 0"
+end
+
+function __netprobe_lookup_wants_type
+    __netprobe_using lookup; or return 1
+    test (__netprobe_lookup_npositional | string join ' ') != "0 0"
+end
+
 function __netprobe_services
     test -r /etc/services; or return
     string match -r -g '^([^#\s]+)\s+\d+/tcp' </etc/services
@@ -116,6 +156,7 @@ complete -c netprobe -n __netprobe_wants_port -a '(__netprobe_services)' -d Port
 # Subcommands, as the first word.
 complete -c netprobe -n __netprobe_first_word -a listen -d 'Play the server: bind, listen, accept, echo'
 complete -c netprobe -n __netprobe_first_word -a local -d 'Who listens on a port here, and who can reach it'
+complete -c netprobe -n __netprobe_first_word -a lookup -d 'Ask DNS as dig does: any type, every section, TTLs'
 
 # netprobe listen [OPTIONS] [ADDR] PORT | unix:/PATH | unix:@ABSTRACT
 complete -c netprobe -n '__netprobe_using listen' -s b -l bind -x -a '127.0.0.1 ::1 0.0.0.0 ::' -d 'Bind this address (repeatable)'
@@ -143,3 +184,27 @@ complete -c netprobe -n '__netprobe_using local' -s f -l format -x -a 'text json
 complete -c netprobe -n '__netprobe_using local' -s j -l json -d 'Same as --format=json'
 complete -c netprobe -n '__netprobe_using local' -s h -l help -d 'Show help and exit'
 complete -c netprobe -n '__netprobe_using local' -a '(__netprobe_listening_ports)' -d 'Listening port'
+
+# netprobe lookup [OPTIONS] [@SERVER[:PORT]] NAME [TYPE...] | -x ADDRESS [TYPE...]
+complete -c netprobe -n '__netprobe_using lookup' -s s -l server -x -d 'DNS server ADDRESS[:PORT], as @SERVER'
+complete -c netprobe -n '__netprobe_using lookup' -s x -l reverse -x -d 'Reverse lookup: PTR of in-addr.arpa / ip6.arpa'
+complete -c netprobe -n '__netprobe_using lookup' -s t -l tcp -d 'Ask over TCP from the start'
+complete -c netprobe -n '__netprobe_using lookup' -l norecurse -d 'Clear RD: ask the server only what it knows'
+complete -c netprobe -n '__netprobe_using lookup' -l short -d "The answers' rdata only, like dig +short"
+complete -c netprobe -n '__netprobe_using lookup' -l compare-system -d 'Also ask getaddrinfo (NSS) and say where it disagrees'
+complete -c netprobe -n '__netprobe_using lookup' -s T -l timeout -x -d 'Give up after this long, seconds (default 3)'
+complete -c netprobe -n '__netprobe_using lookup' -s d -l dump -d 'Each reply as annotated hex, field by field'
+complete -c netprobe -n '__netprobe_using lookup' -s f -l format -x -a 'text json' -d 'Output format'
+complete -c netprobe -n '__netprobe_using lookup' -s j -l json -d 'Same as --format=json'
+complete -c netprobe -n '__netprobe_using lookup' -s h -l help -d 'Show help and exit'
+complete -c netprobe -n __netprobe_lookup_wants_name -a '(__fish_print_hostnames)' -d Name
+complete -c netprobe -n __netprobe_lookup_wants_type -a A -d 'IPv4 address'
+complete -c netprobe -n __netprobe_lookup_wants_type -a AAAA -d 'IPv6 address'
+complete -c netprobe -n __netprobe_lookup_wants_type -a CNAME -d 'Canonical name (alias)'
+complete -c netprobe -n __netprobe_lookup_wants_type -a MX -d 'Mail exchange'
+complete -c netprobe -n __netprobe_lookup_wants_type -a NS -d 'Name server'
+complete -c netprobe -n __netprobe_lookup_wants_type -a TXT -d 'Text strings'
+complete -c netprobe -n __netprobe_lookup_wants_type -a SRV -d 'Service location'
+complete -c netprobe -n __netprobe_lookup_wants_type -a SOA -d 'Start of authority'
+complete -c netprobe -n __netprobe_lookup_wants_type -a PTR -d 'Pointer (reverse)'
+complete -c netprobe -n __netprobe_lookup_wants_type -a CAA -d 'Certification authority authorization'

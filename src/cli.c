@@ -152,7 +152,7 @@ static const char lookup_usage[] =
 	"       netprobe lookup [OPTIONS] -x ADDRESS\n"
 	"\n"
 	"Ask DNS as dig does, one query per TYPE (default A), all at once: A AAAA CNAME\n"
-	"MX NS TXT SRV SOA PTR CAA, or TYPEnnn (rdata shown in RFC 3597 hex). Prints\n"
+	"MX NS TXT SRV SOA PTR CAA ANY, or TYPEnnn (rdata in RFC 3597 hex). Prints\n"
 	"the header (opcode, rcode, id, flags, counts), the QUESTION, ANSWER, AUTHORITY\n"
 	"and ADDITIONAL sections with TTLs, the query time, the server that answered,\n"
 	"the transport (a truncated UDP answer is retried over TCP, and said so) and\n"
@@ -166,7 +166,8 @@ static const char lookup_usage[] =
 	"      --norecurse          clear RD: ask the server only what it knows\n"
 	"      --short              answers' rdata only, like dig +short\n"
 	"      --compare-system     also ask getaddrinfo (NSS: hosts file, mDNS,\n"
-	"                           systemd-resolved...) and say where it disagrees\n"
+	"                           systemd-resolved...) and say where it disagrees,\n"
+	"                           for the families asked (A and AAAA if neither)\n"
 	"  -T, --timeout=SECONDS    give up after this long (default 3)\n"
 	"  -d, --dump               each reply as annotated hex: header fields, and each\n"
 	"                           record's TYPE, CLASS, TTL, RDLENGTH from network order\n"
@@ -648,6 +649,16 @@ static int lookup_option(int c, struct np_config *cfg, const char **reverse, cha
 	}
 }
 
+/* --compare-system compares addresses: without A or AAAA asked, ask both. */
+static void ask_addresses(struct np_lookup_opts *l)
+{
+	for (size_t i = 0; i < l->ntypes; i++)
+		if (l->types[i] == 1 || l->types[i] == 28)
+			return;
+	for (size_t i = 0; i < 2 && l->ntypes < NP_LOOKUP_MAX_TYPES; i++)
+		l->types[l->ntypes++] = i ? 28 : 1;
+}
+
 static int lookup_args(int npos, char *pos[], const char *reverse, struct np_config *cfg,
 		       char *err, size_t errlen)
 {
@@ -669,14 +680,16 @@ static int lookup_args(int npos, char *pos[], const char *reverse, struct np_con
 		uint16_t t = np_dns_type_from_name(pos[i]);
 
 		if (!t)
-			FAIL("unknown record type '%s': use A AAAA CNAME MX NS TXT SRV SOA PTR CAA or "
-			     "TYPEnnn", pos[i]);
+			FAIL("unknown record type '%s': use A AAAA CNAME MX NS TXT SRV SOA PTR CAA ANY "
+			     "or TYPEnnn", pos[i]);
 		if (l->ntypes == NP_LOOKUP_MAX_TYPES)
 			FAIL("too many record types: at most %d", NP_LOOKUP_MAX_TYPES);
 		l->types[l->ntypes++] = t;
 	}
 	if (l->ntypes == 0)
 		l->types[l->ntypes++] = reverse ? 12 : 1;
+	if (l->compare_system)
+		ask_addresses(l);
 	return 0;
 }
 
@@ -753,6 +766,9 @@ int np_cli_parse(int argc, char *argv[], struct np_config *cfg, char *err, size_
 			positional[npos++] = argv[i];
 		}
 	}
+	if (npos > 0 && (strcmp(positional[0], "listen") == 0 || strcmp(positional[0], "local") == 0 ||
+			 strcmp(positional[0], "lookup") == 0))
+		FAIL("options go after the command: netprobe %s [OPTIONS] ...", positional[0]);
 	if (np_parse_target(npos, positional, &cfg->target, err, errlen) < 0)
 		return -1;
 	cfg->resolve.timeout_ms = cfg->probe.timeout_ms = cfg->timeout_ms;

@@ -265,7 +265,7 @@ static void datagram_one(struct listener *l)
 	struct server *s = l->srv;
 	const struct np_listen_opts *o = s->o;
 	uint8_t buf[65536];
-	struct sockaddr_storage peer;
+	struct sockaddr_storage peer = { .ss_family = l->addr.ss_family };
 	socklen_t plen = sizeof(peer);
 	ssize_t n = recvfrom(l->fd, buf, sizeof(buf), 0, (struct sockaddr *)&peer, &plen);
 	struct np_listen_event ev = event(s, NP_LE_DATAGRAM);
@@ -279,8 +279,8 @@ static void datagram_one(struct listener *l)
 	ev.peer_len = plen;
 	ev.socktype = SOCK_DGRAM;
 	ev.bytes_in = (size_t)n;
-	/* An unbound Unix datagram sender has no address to answer to. */
-	if (plen > sizeof(sa_family_t) || peer.ss_family != AF_UNIX) {
+	/* An unbound Unix datagram sender has no address (plen 0 or 2) to answer to. */
+	if (peer.ss_family != AF_UNIX || plen > sizeof(sa_family_t)) {
 		const uint8_t *out = o->reply ? o->reply : buf;
 		size_t len = o->reply ? o->reply_len : (size_t)n;
 

@@ -65,6 +65,14 @@ static void compare_system(const struct np_lookup_opts *o, struct np_lookup_resu
 	char cares[2 * NP_LOOKUP_MAX_SYSTEM][INET6_ADDRSTRLEN];
 	size_t ncares = 0;
 
+	bool want4 = false, want6 = false;
+
+	for (size_t q = 0; q < o->ntypes; q++) {
+		want4 |= o->types[q] == 1;
+		want6 |= o->types[q] == 28;
+	}
+	/* compare only the families DNS was asked about */
+	hints.ai_family = want4 && !want6 ? AF_INET : want6 && !want4 ? AF_INET6 : AF_UNSPEC;
 	s->asked = true;
 	s->gai_error = getaddrinfo(o->name, NULL, &hints, &res);
 	if (s->gai_error == 0) {

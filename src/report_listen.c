@@ -36,7 +36,7 @@ const char *np_bind_scope(const struct sockaddr *sa)
 
 static const char *name_of(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
-	if (sa->sa_family == AF_UNIX) {
+	if (sa->sa_family == AF_UNIX || len <= sizeof(sa_family_t)) {
 		if (len <= sizeof(sa_family_t))
 			return "(unnamed)";
 		return np_sockaddr_unix_path(sa, len, buf, n);
@@ -148,7 +148,7 @@ static json_t *endpoint_json(const struct sockaddr *sa, socklen_t len)
 
 	if (!sa)
 		return json_null();
-	if (sa->sa_family == AF_UNIX)
+	if (sa->sa_family == AF_UNIX || len <= sizeof(sa_family_t))	/* unnamed Unix peer */
 		return json_pack("{s:s, s:s, s:n}", "family", "unix", "address",
 				 len <= sizeof(sa_family_t) ? "" : np_sockaddr_unix_path(sa, len, buf,
 											  sizeof(buf)),

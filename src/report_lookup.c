@@ -90,8 +90,10 @@ static void print_reply(FILE *out, const struct np_lookup_result *res,
 	fprintf(out, ";; SERVER: %s (%s%s)\n", rep->server, rep->via_tcp ? "TCP" : "UDP",
 		rep->retried_tcp ? ", retried over TCP after a truncated UDP answer" : "");
 	fprintf(out, ";; MSG SIZE  rcvd: %zu\n", rep->len);
-	if (v->dump)
+	if (v->dump) {
+		fputc('\n', out);
 		print_dump(out, rep);
+	}
 	fputc('\n', out);
 }
 
@@ -131,6 +133,8 @@ static void text_report(FILE *out, const struct np_lookup_result *r,
 				fprintf(out, "%s\n", rep->m.records[k].text);
 		if (!rep->msg)
 			fprintf(out, ";; %s\n", rep->err.message);
+		else if (rep->decode_rc)
+			fprintf(out, ";; MALFORMED reply: %s\n", np_dns_strerror(rep->decode_rc));
 	}
 	print_system(out, &r->system);
 }

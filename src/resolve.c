@@ -486,7 +486,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 	} else if (status == ARES_ECONNREFUSED) {
 		q->status = NP_DNS_STATUS_ERROR;
 		np_error_set(&q->err, "ECONNREFUSED",
-			     "DNS server %s refused the connection: nothing serves DNS on that port",
+			     "cannot reach DNS server %s: connection refused or no route "
+			     "(nothing serves DNS there, or the network is unreachable)",
 			     q->server[0] ? q->server : "(none)");
 	} else {
 		q->status = NP_DNS_STATUS_ERROR;
@@ -506,9 +507,13 @@ static void send_queries(struct lookup *lk)
 		types[n++] = 1;
 	if (fam != AF_INET)
 		types[n++] = 28;
+	struct np_resolver *r = lk->r;
+
 	lk->dns->source = NP_SOURCE_DNS;
 	lk->dns->nqueries = n;
-	lk->outstanding = (int)n;
+	/* One more than the queries: a query that fails at once calls back inside
+	 * ares_query, and the last callback must not free lk under our feet. */
+	lk->outstanding = (int)n + 1;
 	for (size_t i = 0; i < n; i++) {
 		struct np_dns_query *q = &lk->dns->queries[i];
 
@@ -517,9 +522,11 @@ static void send_queries(struct lookup *lk)
 	}
 	for (size_t i = 0; i < n; i++) {
 		/* ares_query: no search list, like dig; c-ares sets the ID. */
-		ares_query(lk->r->channel, lk->t->host, 1 /* C_IN */, types[i], on_reply, &lk->qctx[i]);
+		ares_query(r->channel, lk->t->host, 1 /* C_IN */, types[i], on_reply, &lk->qctx[i]);
 	}
-	np_resolver_rearm(lk->r);
+	np_resolver_rearm(r);
+	if (--lk->outstanding == 0)
+		finish(lk);
 }
 
 static void on_hosts(void *arg, int status, int timeouts, struct ares_addrinfo *res)
