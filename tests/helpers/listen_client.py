@@ -19,6 +19,12 @@ a timeout (--timeout, default 5 s): nothing here can hang.
     listen_client.py udp ADDR PORT DATA [N]     bind (ADDR, 0), send DATA N times, read the replies
     listen_client.py unix PATH DATA             Unix stream: connect, send, read back (pid printed)
     listen_client.py unixdgram PATH MYPATH DATA Unix datagram: bind MYPATH, sendto PATH, recvfrom
+    listen_client.py serve ADDR PORT [v6only|dual] [LIFETIME]
+                                                a plain TCP server (not netprobe): bind, listen,
+                                                print {"ready"...}, accept and close until SIGTERM
+                                                or LIFETIME seconds (default 120)
+    listen_client.py unbound PATH DATA          Unix datagram from an unbound socket (no address
+                                                to answer to): send DATA, do not wait
     listen_client.py stale PATH                 bind a Unix stream socket at PATH and close it:
                                                 leaves a socket file nobody listens on
 
@@ -234,6 +240,35 @@ def m_unixdgram(path, mypath, data):
     out(res)
 
 
+def m_serve(addr, port, mode="", lifetime="120"):
+    import signal
+    import time
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+    s = socket.socket(fam(addr), socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    if fam(addr) == socket.AF_INET6 and mode in ("v6only", "dual"):
+        s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1 if mode == "v6only" else 0)
+    s.bind((addr, int(port)))
+    s.listen(16)
+    out({"ready": True, "local": local_of(s)})
+    end = time.monotonic() + float(lifetime)
+    s.settimeout(0.5)
+    while time.monotonic() < end:
+        try:
+            c, _ = s.accept()
+            c.close()
+        except socket.timeout:
+            pass
+
+
+def m_unbound(path, data):
+    d = data_arg(data)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(d, unix_addr(path))
+    s.close()
+    out({"sent_hex": d.hex()})
+
+
 def m_stale(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.bind(unix_addr(path))
@@ -243,7 +278,7 @@ def m_stale(path):
 
 MODES = {"echo": m_echo, "vanish": m_vanish, "stay": m_stay, "rst": m_rst, "flood": m_flood,
          "hold": m_hold, "udp": m_udp, "unix": m_unix, "unixdgram": m_unixdgram,
-         "stale": m_stale}
+         "stale": m_stale, "serve": m_serve, "unbound": m_unbound}
 
 
 def main():

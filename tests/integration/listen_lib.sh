@@ -54,7 +54,7 @@ have_ipv6_lo() {
 # event; empty for unix: and --text) and L_NAME.  Returns 1 (and prints why)
 # when netprobe exited instead: LRC then holds its exit status.
 start_listen() {
-	local name=$1 ns= fmt=(--format ndjson) i pid= want=1; shift
+	local name=$1 ns='' fmt=(--format ndjson) i pid='' want=1; shift
 	while :; do
 		case ${1:-} in
 		--ns) ns=$2; shift 2 ;;
@@ -65,7 +65,7 @@ start_listen() {
 	done
 	local ev="$NP_TMP/$name.ev" err="$NP_TMP/$name.err"
 	: >"$ev"; : >"$err"
-	L_NAME=$name LPORT= LPID= LRC=
+	L_NAME=$name LPORT='' LPID='' LRC=''
 	echo "# server $name: ${ns:+ip netns exec $ns }netprobe listen ${fmt[*]} $*"
 	if [ -n "$ns" ]; then
 		timeout -k 2 120 ip netns exec "$ns" "$NETPROBE" listen "${fmt[@]}" "$@" >"$ev" 2>"$err" </dev/null &

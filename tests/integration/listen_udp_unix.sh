@@ -184,6 +184,20 @@ assert_ev "unix datagram: summary 1 datagram, signal SIGINT" "1 SIGINT" udx \
 	'"%s %s" % (ev("summary")[0]["datagrams"], ev("summary")[0]["signal"])'
 assert_true "unix datagram: the socket file is gone after SIGINT" test ! -e "$UD"
 
+# an unbound sender has no address: recvfrom() gives addrlen 0 and writes no
+# sockaddr, so the event must say so (unix, empty address, null port, no
+# sockaddr) and the server cannot answer.  The first datagram on a fresh server.
+start_listen udxu -u "unix:$D/dgram-unbound.sock" || fatal "netprobe listen -u unix: did not start"
+cli unbound "$D/dgram-unbound.sock" 'nobody'
+wait_ev udxu 'len(ev("datagram")) >= 1' || true
+assert_ev "unix datagram from an unbound sender (first datagram): peer {unix, \"\", null}, peer_sockaddr null, nothing sent back" \
+	'{"address":"","family":"unix","port":null} None 6 0' udxu \
+	'(lambda e: "%s %s %s %s" % (json.dumps(e["peer"], sort_keys=True, separators=(",", ":")), e["peer_sockaddr"], e["bytes_in"], e["bytes_out"]))(ev("datagram")[0])'
+cli unixdgram "$D/dgram-unbound.sock" "$D/client2.sock" 'after'
+assert_eq "unix datagram: after an unbound sender, a bound client still gets the echo" "$(hex_of after)" "$(cj 'd.get("received_hex")')"
+stop_listen udxu TERM
+assert_eq "unix datagram (unbound sender): SIGTERM, exit 0" 0 "$LRC"
+
 # a stale datagram socket file (bound by python, closed) is removed at start too
 "$PY" -c 'import socket, sys; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); s.close()' "$D/stale-dgram.sock"
 start_listen udxs -u "unix:$D/stale-dgram.sock" || fatal "netprobe listen -u on a stale file did not start"

@@ -1,0 +1,273 @@
+#!/bin/bash
+# `netprobe local PORT` verdicts, checked against what another host really gets.
+# Two network namespaces joined by a veth (tests/integration/local_netns.sh):
+# a "server" host (198.51.100.2, 2001:db8:100::2) and a "client" host
+# (198.51.100.1, 2001:db8:100::1).  For each way of binding a port (127.0.0.1,
+# ::1, loopback both, 0.0.0.0, :: dual-stack, :: IPV6_V6ONLY, 0.0.0.0 + ::
+# v6only, the interface address only, a plain python server, UDP, nothing) a
+# service runs in the server namespace; `netprobe local --json PORT` there must
+# give the verdict kind and a phrase of its message, the sockets (address,
+# v6only, pid), reachability whose prediction equals its own connect, the same
+# addresses with --proc; and netprobe run from the client namespace must find
+# the server's addresses open or closed exactly as the verdict says.  Last the
+# localhost probe: a hosts file mapping localhost to 127.0.0.1 and ::1, a service
+# on one family only: exit 1 and the "bound to ... only" warning.
+# Needs root and ip(8), else SKIP (77).  All traffic stays inside the two
+# namespaces this test creates (and their loopbacks).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/listen_lib.sh"
+. "$(dirname "$0")/local_netns.sh"
+
+np_init_listen
+lnet_need_root
+lnet_up
+
+# SVC_PID: pid of the service under test; SVC_KIND: netprobe or python
+SVC_PID=
+SVC_NAME=
+
+# svc_netprobe NAME ARGS...: netprobe listen ARGS in the server namespace.
+svc_netprobe() {
+	local name=$1; shift
+	start_listen "$name" --ns "$NSL_SRV" "$@" || fatal "netprobe listen $* did not start in $NSL_SRV"
+	SVC_PID=$LPID SVC_NAME=$name SVC_PROC=netprobe
+}
+
+# svc_python ADDR PORT [v6only|dual]: a plain python TCP server in the server ns.
+svc_python() {
+	local i pid=
+	timeout -k 2 120 ip netns exec "$NSL_SRV" "$PY" "$LISTEN_CLIENT" serve "$@" \
+		>"$NP_TMP/pysvc.out" 2>"$NP_TMP/pysvc.err" </dev/null &
+	LWRAP=$!
+	np_bg_register "$LWRAP"
+	for i in $(seq 1 100); do
+		[ -s "$NP_TMP/pysvc.out" ] && break
+		kill -0 "$LWRAP" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -s "$NP_TMP/pysvc.out" ] || fatal "python service $* did not start: $(cat "$NP_TMP/pysvc.err")"
+	SVC_PID=$(jget "$NP_TMP/pysvc.out" pid) SVC_NAME='' SVC_PROC=python3
+	LPID=$SVC_PID
+	echo "# python service on $1 port $2 ${3:-} (pid $SVC_PID)"
+}
+
+svc_stop() {
+	if [ -n "$SVC_PID" ]; then
+		stop_listen "${SVC_NAME:-python}" TERM "$SVC_PID" "$LWRAP"
+		[ -n "$SVC_NAME" ] && assert_eq "$SVC_NAME: the service stopped cleanly on SIGTERM (exit 0)" 0 "$LRC"
+	fi
+	SVC_PID='' SVC_NAME=''
+}
+
+# reach_state ADDR: "<tcp_accepts> <tcp_connect.state>" of the reachability entry
+# for ADDR in the last local document.
+reach() {
+	jpy "$NP_JSON" "(lambda r: '%s %s %s' % (json.dumps(r['tcp_accepts']), json.dumps(r['udp_accepts']), r['tcp_connect']['state'] if r['tcp_connect'] else None) if r else '<no entry for $1>')(next((x for x in d['reachability'] if x['address'] == '$1'), None))"
+}
+
+# check_local DESC PORT KIND PHRASE SOCKETS LO4 LO6 S4 S6
+#   SOCKETS: the expected [address, v6only] list (sock_diag), compact JSON, sorted
+#   LO4 LO6 S4 S6: open|closed for 127.0.0.1, ::1, 198.51.100.2, 2001:db8:100::2,
+#   both as predicted (tcp_accepts) and as connected (tcp_connect.state) in the
+#   server namespace, and as probed from the client namespace (S4, S6)
+check_local() {
+	local d=$1 port=$2 kind=$3 phrase=$4 socks=$5 lo4=$6 lo6=$7 s4=$8 s6=$9
+	local a st diag_socks
+	lnp_json "$NSL_SRV" local "$port"
+	assert_rc 0 "$d: local exit 0 (something listens)"
+	assert_eq "$d: JSON exit_code equals the exit status, command local, port, source sock_diag" \
+		"0 local $port sock_diag" "$(jpy "$NP_JSON" '"%s %s %s %s" % (d["exit_code"], d["command"], d["port"], d["source"])')"
+	assert_eq "$d: verdict.kind" "$kind" "$(jget "$NP_JSON" verdict.kind)"
+	assert_eq "$d: verdict.proto tcp" tcp "$(jget "$NP_JSON" verdict.proto)"
+	assert_match "$d: verdict.message says '$phrase'" "$(printf '%s' "$phrase" | sed 's/[][\.*^$()+?{}|]/\\&/g')" \
+		"$(jget "$NP_JSON" verdict.message)"
+	assert_eq "$d: sockets: [address, v6only] from sock_diag" "$socks" \
+		"$(jpy "$NP_JSON" 'sorted([s["address"], s["v6only"]] for s in d["sockets"])')"
+	assert_eq "$d: sockets: tcp, port $port, pid = the service's pid $SVC_PID, process $SVC_PROC, uid 0" true \
+		"$(jpy "$NP_JSON" "all(s['proto'] == 'tcp' and s['port'] == $port and s['pid'] == $SVC_PID and s['process'] == '$SVC_PROC' and s['uid'] == 0 for s in d['sockets']) and len(d['sockets']) > 0")"
+	assert_eq "$d: sockets: scope all_interfaces exactly for 0.0.0.0 and ::" true \
+		"$(jpy "$NP_JSON" 'all((s["scope"] == "all_interfaces") == (s["address"] in ("0.0.0.0", "::")) for s in d["sockets"])')"
+	for a in "127.0.0.1 $lo4" "::1 $lo6" "$L_S4 $s4" "$L_S6 $s6"; do
+		# shellcheck disable=SC2086  # split on purpose: address state [client]
+		set -- $a
+		assert_eq "$d: reachability $1: predicted $([ "$2" = open ] && echo accepted || echo refused), connect $2" \
+			"$([ "$2" = open ] && echo true || echo false) false $2" "$(reach "$1")"
+	done
+	assert_eq "$d: reachability: every prediction equals its own TCP connect" true \
+		"$(jpy "$NP_JSON" 'all(r["tcp_accepts"] == (r["tcp_connect"]["state"] == "open") for r in d["reachability"])')"
+	assert_eq "$d: reachability lists lo 127.0.0.1, lo ::1, ls0 $L_S4, ls0 $L_S6" true \
+		"$(jpy "$NP_JSON" "set([('lo', '127.0.0.1'), ('lo', '::1'), ('ls0', '$L_S4'), ('ls0', '$L_S6')]) <= set((r['interface'], r['address']) for r in d['reachability'])")"
+	diag_socks=$(jpy "$NP_JSON" 'sorted([s["address"], s["v6only"], s["pid"]] for s in d["sockets"] if s["proto"] == "tcp" and s["address"] == "::")')
+
+	lnp_run "$NSL_SRV" local "$port"
+	assert_match "$d: text: the verdict line says '$phrase'" \
+		"^verdict: .*$(printf '%s' "$phrase" | sed 's/[][\.*^$()+?{}|]/\\&/g')" "$(cat "$NP_OUT")"
+
+	lnp_json "$NSL_SRV" local --proc "$port"
+	assert_eq "$d: --proc: exit 0, source proc, same verdict kind" "0 proc $kind" \
+		"$NP_RC $(jpy "$NP_JSON" '"%s %s" % (d["source"], d["verdict"]["kind"])')"
+	assert_eq "$d: --proc: the same addresses" "$(echo "$socks" | "$PY" -c 'import json,sys; print(json.dumps(sorted(a for a, v in json.load(sys.stdin)), separators=(",", ":")))')" \
+		"$(jpy "$NP_JSON" 'sorted(s["address"] for s in d["sockets"])')"
+	assert_eq "$d: --proc: v6only null (not in /proc/net) except a TCP :: socket, inferred from the connects" true \
+		"$(jpy "$NP_JSON" 'all(s["v6only"] is None for s in d["sockets"] if s["address"] != "::")')"
+	# /proc/net has no IPV6_V6ONLY: netprobe infers it for a TCP :: socket from
+	# a connect to an IPv4 address no IPv4 socket covers; with 0.0.0.0 bound
+	# too there is none, and it stays null
+	case $socks in *'"0.0.0.0"'*) diag_socks=$(printf '%s' "$diag_socks" | sed 's/"::",\(true\|false\)/"::",null/g') ;; esac
+	assert_eq "$d: --proc: a TCP :: socket's v6only inferred from the connects equals sock_diag's (null when 0.0.0.0 covers IPv4)" "$diag_socks" \
+		"$(jpy "$NP_JSON" 'sorted([s["address"], s["v6only"], s["pid"]] for s in d["sockets"] if s["proto"] == "tcp" and s["address"] == "::")')"
+	assert_eq "$d: --proc: pid $SVC_PID" true "$(jpy "$NP_JSON" "all(s['pid'] == $SVC_PID for s in d['sockets'])")"
+
+	# what the other host gets
+	for a in "$L_S4 $s4 $L_C4" "$L_S6 $s6 $L_C6"; do
+		# shellcheck disable=SC2086  # split on purpose: address state [client]
+		set -- $a
+		lnp_json "$NSL_CLI" "$1" "$port"
+		st=$(jget "$NP_JSON" targets.0.probes.0.state)
+		assert_eq "$d: from the client host, netprobe $1 $port is $2 (exit $([ "$2" = open ] && echo 0 || echo 2))" \
+			"$2 $([ "$2" = open ] && echo 0 || echo 2)" "$st $NP_RC"
+		check_json_basics "$d: client probe $1" "$NP_JSON" "$NP_RC"
+		if [ "$2" = open ]; then
+			assert_eq "$d: the client probe came from the client host ($3)" "$3" \
+				"$(jget "$NP_JSON" targets.0.probes.0.local.address)"
+		else
+			assert_eq "$d: closed means refused by the server host (ECONNREFUSED)" ECONNREFUSED \
+				"$(jget "$NP_JSON" targets.0.probes.0.error.code)"
+		fi
+	done
+}
+
+P=4300
+
+# ---------------------------------------------------------------- 127.0.0.1 only
+P=$((P + 1)); svc_netprobe v4lo --bind 127.0.0.1 "$P"
+check_local "127.0.0.1 only" "$P" loopback_ipv4_only "127.0.0.1 only" '[["127.0.0.1",null]]' open closed closed closed
+svc_stop
+
+# ---------------------------------------------------------------- ::1 only
+P=$((P + 1)); svc_netprobe v6lo --bind ::1 "$P"
+check_local "::1 only" "$P" loopback_ipv6_only "::1 only" '[["::1",true]]' closed open closed closed
+svc_stop
+
+# ---------------------------------------------------------------- default: both loopbacks
+P=$((P + 1)); svc_netprobe lo --want 2 "$P"
+check_local "default bind (127.0.0.1 and ::1)" "$P" loopback_only "loopback only" \
+	'[["127.0.0.1",null],["::1",true]]' open open closed closed
+svc_stop
+
+# ---------------------------------------------------------------- 0.0.0.0
+P=$((P + 1)); svc_netprobe any4 --bind 0.0.0.0 "$P"
+check_local "0.0.0.0" "$P" all_interfaces_ipv4_only "0.0.0.0 only" '[["0.0.0.0",null]]' open closed open closed
+svc_stop
+
+# ---------------------------------------------------------------- :: dual-stack
+P=$((P + 1)); svc_netprobe dual --bind :: "$P"
+check_local ":: dual-stack" "$P" all_interfaces_dual_stack "IPv4 and IPv6" '[["::",false]]' open open open open
+wait_ev dual "any(e['peer']['address'] == '::ffff:$L_C4' for e in ev('accepted'))" || true
+assert_ev ":: dual-stack: the client host's IPv4 probe arrived as ::ffff:$L_C4" true dual \
+	"any(e['peer']['address'] == '::ffff:$L_C4' for e in ev('accepted'))"
+assert_ev ":: dual-stack: the client host's IPv6 probe arrived from $L_C6" true dual \
+	"any(e['peer']['address'] == '$L_C6' for e in ev('accepted'))"
+svc_stop
+
+# ---------------------------------------------------------------- :: IPV6_V6ONLY
+P=$((P + 1)); svc_netprobe v6only --bind :: --v6only "$P"
+check_local ":: --v6only" "$P" all_interfaces_ipv6_only "IPV6_V6ONLY" '[["::",true]]' closed open closed open
+svc_stop
+
+# ---------------------------------------------------------------- 0.0.0.0 and :: v6only
+P=$((P + 1)); svc_netprobe both --want 2 --bind 0.0.0.0 --bind :: --v6only "$P"
+check_local "0.0.0.0 + :: --v6only" "$P" all_interfaces "0.0.0.0 and" '[["0.0.0.0",null],["::",true]]' open open open open
+svc_stop
+
+# ---------------------------------------------------------------- the interface address only
+P=$((P + 1)); svc_netprobe ifaddr --bind "$L_S4" "$P"
+check_local "$L_S4 only" "$P" specific_addresses "$L_S4 only" "[[\"$L_S4\",null]]" closed closed open closed
+lnp_json "$NSL_SRV" 127.0.0.1 "$P"
+assert_eq "$L_S4 only: inside the server host, netprobe 127.0.0.1 $P is closed (exit 2)" "closed 2" \
+	"$(jget "$NP_JSON" targets.0.probes.0.state) $NP_RC"
+lnp_json "$NSL_SRV" "$L_S4" "$P"
+assert_eq "$L_S4 only: inside the server host, netprobe $L_S4 $P is open" "open 0" \
+	"$(jget "$NP_JSON" targets.0.probes.0.state) $NP_RC"
+assert_ev "$L_S4 only: the client host's probe is the peer the server saw ($L_C4)" true ifaddr \
+	"any(e['peer']['address'] == '$L_C4' for e in ev('accepted'))"
+svc_stop
+
+# ---------------------------------------------------------------- a python server (not netprobe)
+P=$((P + 1)); svc_python :: "$P" v6only
+check_local "python on :: with IPV6_V6ONLY" "$P" all_interfaces_ipv6_only "IPV6_V6ONLY" '[["::",true]]' closed open closed open
+svc_stop
+P=$((P + 1)); svc_python 127.0.0.1 "$P"
+check_local "python on 127.0.0.1" "$P" loopback_ipv4_only "127.0.0.1 only" '[["127.0.0.1",null]]' open closed closed closed
+svc_stop
+
+# ---------------------------------------------------------------- UDP only: 0.0.0.0
+P=$((P + 1)); svc_netprobe udp4 -u --bind 0.0.0.0 "$P"
+lnp_json "$NSL_SRV" local "$P"
+assert_eq "udp 0.0.0.0: exit 0, verdict all_interfaces_ipv4_only about udp" "0 all_interfaces_ipv4_only udp" \
+	"$NP_RC $(jpy "$NP_JSON" '"%s %s" % (d["verdict"]["kind"], d["verdict"]["proto"])')"
+assert_eq "udp 0.0.0.0: sockets: one udp 0.0.0.0, pid $SVC_PID" "[[\"udp\",\"0.0.0.0\",null,$SVC_PID]]" \
+	"$(jpy "$NP_JSON" '[[s["proto"], s["address"], s["v6only"], s["pid"]] for s in d["sockets"]]')"
+assert_eq "udp 0.0.0.0: predicted udp: 127.0.0.1 and $L_S4 yes, ::1 and $L_S6 no; no TCP connects" \
+	"true true false false" \
+	"$(jpy "$NP_JSON" '" ".join(json.dumps(next(r for r in d["reachability"] if r["address"] == a)["udp_accepts"]) for a in ("127.0.0.1", "198.51.100.2", "::1", "2001:db8:100::2")) if all(r["tcp_connect"] is None and not r["tcp_accepts"] for r in d["reachability"]) else "tcp connects were made"')"
+lnp_json "$NSL_CLI" -u --send 'udp-x' "$L_S4" "$P"
+assert_eq "udp 0.0.0.0: from the client host, netprobe -u $L_S4 is open with the echo" "0 open $(hex_of udp-x)" \
+	"$NP_RC $(jpy "$NP_JSON" '"%s %s" % (t["probes"][0]["state"], (t["probes"][0]["exchange"] or {}).get("received_hex"))')"
+lnp_json "$NSL_CLI" -u --send 'udp-x' "$L_S6" "$P"
+assert_eq "udp 0.0.0.0: from the client host, netprobe -u $L_S6 is closed (port unreachable), exit 2" "2 closed" \
+	"$NP_RC $(jget "$NP_JSON" targets.0.probes.0.state)"
+svc_stop
+
+# ---------------------------------------------------------------- nothing listens
+P=$((P + 1))
+lnp_json "$NSL_SRV" local "$P"
+assert_eq "nothing: exit 2, JSON exit_code 2" "2 2" "$NP_RC $(jget "$NP_JSON" exit_code)"
+assert_eq "nothing: verdict.kind nothing, no sockets" "nothing 0" \
+	"$(jpy "$NP_JSON" '"%s %s" % (d["verdict"]["kind"], len(d["sockets"]))')"
+assert_match "nothing: message says nothing listens" 'nothing listens' "$(jget "$NP_JSON" verdict.message)"
+assert_eq "nothing: no address predicted to accept" true \
+	"$(jpy "$NP_JSON" 'not any(r["tcp_accepts"] or r["udp_accepts"] for r in d["reachability"])')"
+lnp_json "$NSL_SRV" local --proc "$P"
+assert_eq "nothing, --proc: exit 2, kind nothing" "2 nothing" "$NP_RC $(jget "$NP_JSON" verdict.kind)"
+lnp_json "$NSL_CLI" "$L_S4" "$P"
+assert_eq "nothing: from the client host, $L_S4 closed, exit 2" "closed 2" "$(jget "$NP_JSON" targets.0.probes.0.state) $NP_RC"
+
+# ---------------------------------------------------------------- the localhost probe
+HOSTS="$NP_TMP/hosts.localhost"
+printf '127.0.0.1 localhost\n::1 localhost\n' >"$HOSTS"
+# a closed DNS port on the server's own loopback: if the hosts file were not
+# used, the query would be refused there, never sent to the system resolver
+NODNS=@127.0.0.1:9
+
+P=$((P + 1)); svc_netprobe he4 --bind 127.0.0.1 "$P"
+NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_run "$NSL_SRV" "$NODNS" localhost "$P"
+assert_rc 1 "localhost, service on 127.0.0.1 only: exit 1 (degraded)"
+assert_match "localhost, 127.0.0.1 only: text warns it is bound to 127.0.0.1 only" \
+	'bound to 127\.0\.0\.1 only: IPv6 clients \(localhost -> ::1 first\) are refused' "$(cat "$NP_OUT")"
+assert_match "localhost: the names came from the hosts file" 'source hosts' "$(cat "$NP_OUT")"
+NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_json "$NSL_SRV" "$NODNS" localhost "$P"
+assert_match "localhost, 127.0.0.1 only: JSON happy_eyeballs.message says the same" \
+	'bound to 127\.0\.0\.1 only: IPv6 clients \(localhost -> ::1 first\) are refused' \
+	"$(jget "$NP_JSON" targets.0.happy_eyeballs.message)"
+assert_eq "localhost, 127.0.0.1 only: happy_eyeballs first ::1, exit_code 1" "::1 1" \
+	"$(jpy "$NP_JSON" '"%s %s" % (t["happy_eyeballs"]["first"], d["exit_code"])')"
+check_json_basics "localhost, 127.0.0.1 only" "$NP_JSON" "$NP_RC"
+svc_stop
+
+P=$((P + 1)); svc_netprobe he6 --bind ::1 "$P"
+NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_run "$NSL_SRV" "$NODNS" localhost "$P"
+assert_rc 1 "localhost, service on ::1 only: exit 1 (degraded)"
+assert_match "localhost, ::1 only: text warns it is bound to ::1 only" 'bound to ::1 only' "$(cat "$NP_OUT")"
+NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_json "$NSL_SRV" "$NODNS" localhost "$P"
+assert_match "localhost, ::1 only: JSON happy_eyeballs.message says bound to ::1 only" 'bound to ::1 only' \
+	"$(jget "$NP_JSON" targets.0.happy_eyeballs.message)"
+svc_stop
+
+P=$((P + 1)); svc_netprobe he46 --want 2 "$P"
+NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_json "$NSL_SRV" "$NODNS" localhost "$P"
+assert_eq "localhost, service on both loopbacks: exit 0, no happy-eyeballs fault" "0 None" \
+	"$NP_RC $(jpy "$NP_JSON" 'str((t["happy_eyeballs"] or {}).get("fault"))')"
+svc_stop
+
+np_done
