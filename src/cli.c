@@ -9,10 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
-#include "report.h"
-#include "report_listen.h"
-#include "report_local.h"
-#include "report_lookup.h"
 #include "sockaddr.h"
 
 enum {
@@ -323,8 +319,75 @@ static int set_server(struct np_config *cfg, const char *s, char *err, size_t er
 	return np_parse_server(s, &cfg->resolve.server, &cfg->resolve.server_len, err, errlen);
 }
 
-static int parse_option(int c, struct np_config *cfg, char *err, size_t errlen)
+static int check_getopt(int c, char *argv[], char *err, size_t errlen)
 {
+	if (c == ':')
+		FAIL("option '%s' needs a value: see netprobe --help", argv[optind - 1]);
+	if (c == '?' && optopt)
+		FAIL("unknown option '-%c': see netprobe --help", optopt);
+	if (c == '?')
+		FAIL("unknown option '%s': see netprobe --help", argv[optind - 1]);
+	return 0;
+}
+
+/* The output formats each command knows, first the default. */
+static const char *const probe_formats[] = { "text", "json", NULL };
+static const char *const listen_formats[] = { "text", "ndjson", "json", NULL };
+static const char *const document_formats[] = { "text", "json", NULL };	/* local, lookup */
+
+/* Options every command has: --format, --json, --dump, --help. 1 when c was
+ * one of them, 0 when not, -1 on a bad value. */
+static int shared_option(int c, struct np_config *cfg, const char *const formats[], char *err,
+			 size_t errlen)
+{
+	switch (c) {
+	case 'f':
+		for (size_t i = 0; formats[i]; i++)
+			if (strcmp(optarg, formats[i]) == 0) {
+				cfg->format = formats[i];
+				return 1;
+			}
+		FAIL("unknown --format '%s': use %s%s%s%s%s", optarg, formats[0],
+		     formats[1] ? ", " : "", formats[1] ? formats[1] : "", formats[2] ? ", " : "",
+		     formats[2] ? formats[2] : "");
+	case 'j':
+		cfg->format = "json";
+		return 1;
+	case 'd':
+		cfg->dump = true;
+		return 1;
+	case 'h':
+		cfg->command = NP_CMD_HELP;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+typedef int (*np_option_fn)(int c, struct np_config *cfg, void *ctx, char *err, size_t errlen);
+
+/* getopt_long over one command's table, each option to fn. */
+static int each_option(int argc, char *argv[], const struct option *opts, np_option_fn fn,
+		       struct np_config *cfg, void *ctx, char *err, size_t errlen)
+{
+	char optstring[64];
+	int c;
+
+	build_optstring(opts, optstring, sizeof(optstring));
+	opterr = 0;		/* our messages, one line each */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1)
+		if (check_getopt(c, argv, err, errlen) < 0 || fn(c, cfg, ctx, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+static int probe_option(int c, struct np_config *cfg, void *ctx, char *err, size_t errlen)
+{
+	int shared = shared_option(c, cfg, probe_formats, err, errlen);
+
+	if (shared)
+		return shared < 0 ? -1 : 0;
 	switch (c) {
 	case '4':
 	case '6':
@@ -336,17 +399,6 @@ static int parse_option(int c, struct np_config *cfg, char *err, size_t errlen)
 		return set_server(cfg, optarg, err, errlen);
 	case 'T':
 		return parse_timeout(optarg, &cfg->timeout_ms, err, errlen);
-	case 'f':
-		if (!np_reporter_find(optarg))
-			FAIL("unknown --format '%s': use text or json", optarg);
-		cfg->format = optarg;
-		return 0;
-	case 'j':
-		cfg->format = "json";
-		return 0;
-	case 'd':
-		cfg->dump = true;
-		return 0;
 	case OPT_NO_HOSTS:
 		cfg->resolve.no_hosts = true;
 		return 0;
@@ -370,26 +422,12 @@ static int parse_option(int c, struct np_config *cfg, char *err, size_t errlen)
 		return 0;
 	case OPT_RETRIES:
 		return parse_retries(optarg, &cfg->probe.retries, err, errlen);
-	case 'h':
-		cfg->command = NP_CMD_HELP;
-		return 0;
 	case 'V':
 		cfg->command = NP_CMD_VERSION;
 		return 0;
 	default:
 		FAIL("unhandled option: see netprobe --help");
 	}
-}
-
-static int check_getopt(int c, char *argv[], char *err, size_t errlen)
-{
-	if (c == ':')
-		FAIL("option '%s' needs a value: see netprobe --help", argv[optind - 1]);
-	if (c == '?' && optopt)
-		FAIL("unknown option '-%c': see netprobe --help", optopt);
-	if (c == '?')
-		FAIL("unknown option '%s': see netprobe --help", argv[optind - 1]);
-	return 0;
 }
 
 static int parse_count(const char *opt, const char *s, unsigned long min, unsigned long max,
@@ -434,11 +472,14 @@ static int add_bind(struct np_listen_opts *l, const char *addr, char *err, size_
 	return 0;
 }
 
-static int listen_option(int c, struct np_config *cfg, char *err, size_t errlen)
+static int listen_option(int c, struct np_config *cfg, void *ctx, char *err, size_t errlen)
 {
 	struct np_listen_opts *l = &cfg->listen;
 	unsigned long v;
+	int shared = shared_option(c, cfg, listen_formats, err, errlen);
 
+	if (shared)
+		return shared < 0 ? -1 : 0;
 	switch (c) {
 	case 'b':
 		return add_bind(l, optarg, err, errlen);
@@ -481,20 +522,6 @@ static int listen_option(int c, struct np_config *cfg, char *err, size_t errlen)
 		if (parse_count("backlog", optarg, 1, 65535, &v, err, errlen) < 0)
 			return -1;
 		l->backlog = (int)v;
-		return 0;
-	case 'f':
-		if (!np_listen_reporter_find(optarg))
-			FAIL("unknown --format '%s' for listen: use text, ndjson or json", optarg);
-		cfg->format = optarg;
-		return 0;
-	case 'j':
-		cfg->format = "json";
-		return 0;
-	case 'd':
-		cfg->dump = true;
-		return 0;
-	case 'h':
-		cfg->command = NP_CMD_HELP;
 		return 0;
 	default:
 		FAIL("unhandled option: see netprobe listen --help");
@@ -555,51 +582,36 @@ static int listen_positional(int npos, char *pos[], struct np_config *cfg, char 
 
 static int parse_listen(int argc, char *argv[], struct np_config *cfg, char *err, size_t errlen)
 {
-	char optstring[64];
-	int c;
-
 	cfg->command = NP_CMD_LISTEN;
 	cfg->help = listen_usage;
 	cfg->listen = (struct np_listen_opts){ .v6only = -1, .backlog = 128, .max_clients = 64,
 					       .idle_ms = 30000, .max_bytes = 1 << 20 };
-	build_optstring(listen_options, optstring, sizeof(optstring));
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, optstring, listen_options, NULL)) != -1) {
-		if (check_getopt(c, argv, err, errlen) < 0 || listen_option(c, cfg, err, errlen) < 0)
-			return -1;
-	}
+	if (each_option(argc, argv, listen_options, listen_option, cfg, NULL, err, errlen) < 0)
+		return -1;
 	if (cfg->command == NP_CMD_HELP)
 		return 0;
 	return listen_positional(argc - optind, argv + optind, cfg, err, errlen);
 }
 
+static int local_option(int c, struct np_config *cfg, void *ctx, char *err, size_t errlen)
+{
+	int shared = shared_option(c, cfg, document_formats, err, errlen);
+
+	if (shared)
+		return shared < 0 ? -1 : 0;
+	if (c == OPT_PROC)
+		cfg->local_proc = true;
+	else if (c == 'T')
+		return parse_timeout(optarg, &cfg->timeout_ms, err, errlen);
+	return 0;
+}
+
 static int parse_local(int argc, char *argv[], struct np_config *cfg, char *err, size_t errlen)
 {
-	char optstring[64];
-	int c;
-
 	cfg->command = NP_CMD_LOCAL;
 	cfg->help = local_usage;
-	build_optstring(local_options, optstring, sizeof(optstring));
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, optstring, local_options, NULL)) != -1) {
-		if (check_getopt(c, argv, err, errlen) < 0)
-			return -1;
-		if (c == OPT_PROC)
-			cfg->local_proc = true;
-		else if (c == 'T' && parse_timeout(optarg, &cfg->timeout_ms, err, errlen) < 0)
-			return -1;
-		else if (c == 'f' && !np_local_reporter_find(optarg))
-			FAIL("unknown --format '%s' for local: use text or json", optarg);
-		else if (c == 'f')
-			cfg->format = optarg;
-		else if (c == 'j')
-			cfg->format = "json";
-		else if (c == 'h')
-			cfg->command = NP_CMD_HELP;
-	}
+	if (each_option(argc, argv, local_options, local_option, cfg, NULL, err, errlen) < 0)
+		return -1;
 	if (cfg->command == NP_CMD_HELP)
 		return 0;
 	if (argc - optind != 1)
@@ -607,9 +619,13 @@ static int parse_local(int argc, char *argv[], struct np_config *cfg, char *err,
 	return np_parse_port(argv[optind], &cfg->local_port, err, errlen);
 }
 
-static int lookup_option(int c, struct np_config *cfg, const char **reverse, char *err,
-			 size_t errlen)
+static int lookup_option(int c, struct np_config *cfg, void *ctx, char *err, size_t errlen)
 {
+	const char **reverse = ctx;
+	int shared = shared_option(c, cfg, document_formats, err, errlen);
+
+	if (shared)
+		return shared < 0 ? -1 : 0;
 	switch (c) {
 	case 's':
 		return set_server(cfg, optarg, err, errlen);
@@ -630,20 +646,6 @@ static int lookup_option(int c, struct np_config *cfg, const char **reverse, cha
 		return 0;
 	case 'T':
 		return parse_timeout(optarg, &cfg->timeout_ms, err, errlen);
-	case 'f':
-		if (!np_lookup_reporter_find(optarg))
-			FAIL("unknown --format '%s' for lookup: use text or json", optarg);
-		cfg->format = optarg;
-		return 0;
-	case 'j':
-		cfg->format = "json";
-		return 0;
-	case 'd':
-		cfg->dump = true;
-		return 0;
-	case 'h':
-		cfg->command = NP_CMD_HELP;
-		return 0;
 	default:
 		FAIL("unhandled option: see netprobe lookup --help");
 	}
@@ -695,21 +697,14 @@ static int lookup_args(int npos, char *pos[], const char *reverse, struct np_con
 
 static int parse_lookup(int argc, char *argv[], struct np_config *cfg, char *err, size_t errlen)
 {
-	char optstring[64];
 	char *pos[NP_LOOKUP_MAX_TYPES + 2];
 	const char *reverse = NULL;
-	int npos = 0, c;
+	int npos = 0;
 
 	cfg->command = NP_CMD_LOOKUP;
 	cfg->help = lookup_usage;
-	build_optstring(lookup_options, optstring, sizeof(optstring));
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, optstring, lookup_options, NULL)) != -1) {
-		if (check_getopt(c, argv, err, errlen) < 0 ||
-		    lookup_option(c, cfg, &reverse, err, errlen) < 0)
-			return -1;
-	}
+	if (each_option(argc, argv, lookup_options, lookup_option, cfg, &reverse, err, errlen) < 0)
+		return -1;
 	if (cfg->command == NP_CMD_HELP)
 		return 0;
 	for (int i = optind; i < argc; i++) {
@@ -733,9 +728,8 @@ static int parse_lookup(int argc, char *argv[], struct np_config *cfg, char *err
 
 int np_cli_parse(int argc, char *argv[], struct np_config *cfg, char *err, size_t errlen)
 {
-	char optstring[64];
 	char *positional[NP_MAX_PORTS + 2];
-	int npos = 0, c;
+	int npos = 0;
 
 	*cfg = (struct np_config){ .command = NP_CMD_PROBE, .timeout_ms = 3000.0, .format = "text",
 				   .probe.retries = NP_RETRIES_DEFAULT };
@@ -747,13 +741,8 @@ int np_cli_parse(int argc, char *argv[], struct np_config *cfg, char *err, size_
 		return parse_local(argc - 1, argv + 1, cfg, err, errlen);
 	if (argc > 1 && strcmp(argv[1], "lookup") == 0)
 		return parse_lookup(argc - 1, argv + 1, cfg, err, errlen);
-	build_optstring(long_options, optstring, sizeof(optstring));
-	opterr = 0;		/* our messages, one line each */
-	optind = 1;
-	while ((c = getopt_long(argc, argv, optstring, long_options, NULL)) != -1) {
-		if (check_getopt(c, argv, err, errlen) < 0 || parse_option(c, cfg, err, errlen) < 0)
-			return -1;
-	}
+	if (each_option(argc, argv, long_options, probe_option, cfg, NULL, err, errlen) < 0)
+		return -1;
 	if (cfg->command != NP_CMD_PROBE)
 		return 0;
 	for (int i = optind; i < argc; i++) {
