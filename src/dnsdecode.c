@@ -246,7 +246,7 @@ static int rdata_unknown(struct cursor *c, struct np_dns_record *r)
 	if (r->rdlength && t + 1 < sizeof(r->text))
 		r->text[t++] = ' ';
 	for (size_t i = c->pos; i < c->end && t + 3 < sizeof(r->text); i++)
-		t += (size_t)snprintf(r->text + t, sizeof(r->text) - t, "%02x", c->msg[i]);
+		t += (size_t)snprintf(r->text + t, sizeof(r->text) - t, "%02X", c->msg[i]);
 	c->pos = c->end;
 	return NP_DNS_OK;
 }
@@ -405,8 +405,12 @@ static int decode_rr(struct np_dns_message *m, struct np_dns_reader *rd, enum np
 	rc = r->type == 41 ? (r->text[0] = '\0', NP_DNS_OK) : decode_rdata(rd->msg, rd->len, r);
 	if (!rc)
 		note(m, rr.rdata, rr.rdlength, "RDATA", "%.150s", r->text);
-	if (r == &scratch)
+	if (r == &scratch) {
 		free(scratch.strings);
+	} else if (rc) {	/* a record whose rdata lies is not listed half-decoded */
+		free(r->strings);
+		m->nrecords--;
+	}
 	return rc;
 }
 

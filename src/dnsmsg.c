@@ -27,6 +27,8 @@ const char *np_dns_strerror(int err)
 	case NP_DNS_ELABEL: return "name has an unknown label type";
 	case NP_DNS_ENAMELEN: return "name is longer than 255 bytes";
 	case NP_DNS_EPTR: return "name compression pointer points past the message";
+	case NP_DNS_ENOTRESP: return "reply is not marked as a response (QR=0)";
+	case NP_DNS_EBADNAME: return "name cannot be encoded (label over 63 bytes, name over 255, bad escape)";
 	default: return "malformed message";
 	}
 }
@@ -75,7 +77,8 @@ static bool put_label(char *text, size_t textlen, size_t *t, const uint8_t *lab,
 {
 	for (size_t i = 0; i < n; i++) {
 		char esc[5];
-		int m = (lab[i] == '.' || lab[i] == '\\') ? snprintf(esc, sizeof(esc), "\\%c", lab[i])
+		/* dig escapes these: they mean something in zone-file syntax */
+		int m = strchr(".\\\"();@$", lab[i]) && lab[i] ? snprintf(esc, sizeof(esc), "\\%c", lab[i])
 			: isgraph(lab[i]) ? snprintf(esc, sizeof(esc), "%c", lab[i])
 			: snprintf(esc, sizeof(esc), "\\%03u", lab[i]);
 
@@ -180,4 +183,80 @@ int np_dns_name_eq(const char *a, const char *b)
 	if (lb > 1 && b[lb - 1] == '.')
 		lb--;
 	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+/* Presentation name (with \. \X and \DDD escapes) to wire labels at out. */
+static int encode_name(const char *name, uint8_t *out, size_t cap, size_t *len)
+{
+	size_t n = 0, lab = 0;	/* lab: where the current label's length byte is */
+
+	if (cap < 2)
+		return NP_DNS_EBADNAME;
+	out[n++] = 0;
+	for (const char *p = name; *p; p++) {
+		unsigned c = (unsigned char)*p;
+
+		if (c == '.') {
+			if (out[lab] == 0) {
+				if (p == name && p[1] == '\0')
+					continue;	/* "." alone: the root */
+				return NP_DNS_EBADNAME;	/* an empty label */
+			}
+			lab = n;
+			if (n >= cap)
+				return NP_DNS_EBADNAME;
+			out[n++] = 0;
+			continue;
+		}
+		if (c == '\\') {
+			if (isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
+			    isdigit((unsigned char)p[3])) {
+				c = (unsigned)((p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'));
+				if (c > 255)
+					return NP_DNS_EBADNAME;
+				p += 3;
+			} else if (p[1]) {
+				c = (unsigned char)*++p;
+			} else {
+				return NP_DNS_EBADNAME;
+			}
+		}
+		if (out[lab] == 63 || n >= cap)
+			return NP_DNS_EBADNAME;
+		out[lab]++;
+		out[n++] = (uint8_t)c;
+	}
+	if (out[lab] != 0) {	/* close the last label with the root */
+		if (n >= cap)
+			return NP_DNS_EBADNAME;
+		out[n++] = 0;
+	}
+	if (n > 255)
+		return NP_DNS_EBADNAME;
+	*len = n;
+	return NP_DNS_OK;
+}
+
+int np_dns_build_query(const char *name, uint16_t type, uint16_t id, bool rd, uint8_t *buf,
+		       size_t cap, size_t *len)
+{
+	size_t nl;
+	int rc;
+
+	if (cap < 12 + 4)
+		return NP_DNS_EBADNAME;
+	memset(buf, 0, 12);
+	buf[0] = (uint8_t)(id >> 8);
+	buf[1] = (uint8_t)id;
+	buf[2] = rd ? 0x01 : 0x00;	/* opcode QUERY, RD as asked */
+	buf[5] = 1;			/* QDCOUNT */
+	rc = encode_name(name, buf + 12, cap - 12 - 4, &nl);
+	if (rc)
+		return rc;
+	buf[12 + nl] = (uint8_t)(type >> 8);
+	buf[13 + nl] = (uint8_t)type;
+	buf[14 + nl] = 0;
+	buf[15 + nl] = 1;		/* class IN */
+	*len = 16 + nl;
+	return NP_DNS_OK;
 }

@@ -3,6 +3,7 @@
 #ifndef NP_DNSMSG_H
 #define NP_DNSMSG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,8 @@ enum np_dns_err {
 	NP_DNS_ELABEL = -3,	/* unknown label type (0x40/0x80) */
 	NP_DNS_ENAMELEN = -4,	/* name over 255 bytes */
 	NP_DNS_EPTR = -5,	/* compression pointer past the end */
+	NP_DNS_ENOTRESP = -6,	/* QR clear: a query, not a reply */
+	NP_DNS_EBADNAME = -7,	/* a name we were asked to encode does not fit */
 };
 
 struct np_dns_header {
@@ -51,6 +54,11 @@ int np_dns_read_name(const uint8_t *msg, size_t len, size_t *off, char *text, si
 int np_dns_read_question(struct np_dns_reader *r, char *name, size_t namelen,
 			 uint16_t *type, uint16_t *rclass);
 int np_dns_read_rr(struct np_dns_reader *r, struct np_dns_rr *rr);
+
+/* A query message for name (presentation form: \\. \\X \\DDD escapes decoded,
+ * unlike c-ares 1.18's ares_create_query), one question of type, class IN. */
+int np_dns_build_query(const char *name, uint16_t type, uint16_t id, bool rd, uint8_t *buf,
+		       size_t cap, size_t *len);
 
 /* Case-insensitive comparison of two presentation names, ignoring a final dot. */
 int np_dns_name_eq(const char *a, const char *b);

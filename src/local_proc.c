@@ -98,6 +98,10 @@ static void owner_of(struct np_local_result *r, unsigned long inode, long pid)
 		if ((f = fopen(path, "r"))) {
 			if (fgets(s->comm, sizeof(s->comm), f))
 				s->comm[strcspn(s->comm, "\n")] = '\0';
+			/* a process names itself: keep the report printable ASCII */
+			for (char *c = s->comm; *c; c++)
+				if (*c < 0x20 || *c > 0x7e)
+					*c = '?';
 			fclose(f);
 		}
 	}

@@ -25,6 +25,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 	struct np_lookup_reply *r = p->reply;
 
 	r->time_ms = np_now_ms() - p->t0;
+	r->via_tcp = p->opts->tcp;	/* as asked, until a reply says otherwise */
 	np_resolver_server(p->resolver, r->server, sizeof(r->server));
 	if (abuf && alen > 0) {
 		r->via_tcp = np_resolver_via_tcp(p->resolver);
@@ -34,6 +35,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 			memcpy(r->msg, abuf, (size_t)alen);
 			r->len = (size_t)alen;
 			r->decode_rc = np_dns_decode(r->msg, r->len, &r->m);
+			if (r->decode_rc == NP_DNS_OK && !NP_DNS_QR(r->m.h.flags))
+				r->decode_rc = NP_DNS_ENOTRESP;
 		}
 	} else if (status == ARES_ETIMEOUT) {
 		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s", r->server,
@@ -133,22 +136,21 @@ int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 		return -1;
 	}
 	for (size_t i = 0; i < o->ntypes; i++) {
-		unsigned char *q = NULL;
-		int qlen = 0;
+		uint8_t q[512];
+		size_t qlen;
 		struct np_lookup_reply *rep = &r->replies[r->nreplies++];
 
 		rep->qtype = o->types[i];
 		pend[i] = (struct pending){ rep, &resolver, &loop, o, np_now_ms() };
-		/* our own message: RD as asked, a random ID */
-		if (ares_create_query(o->name, 1, o->types[i], query_id(), !o->norecurse, &q, &qlen,
-				      0) !=
-		    ARES_SUCCESS) {
-			np_error_set(&rep->err, "BADNAME", "cannot build a query for %s", o->name);
+		/* our own message: RD as asked, a random ID, \DDD escapes decoded */
+		if (np_dns_build_query(o->name, o->types[i], query_id(), !o->norecurse, q, sizeof(q),
+				       &qlen) != NP_DNS_OK) {
+			np_error_set(&rep->err, "BADNAME", "cannot build a query for %s: %s", o->name,
+				     np_dns_strerror(NP_DNS_EBADNAME));
 			continue;
 		}
 		np_loop_hold(&loop);
-		ares_send(resolver.channel, q, qlen, on_reply, &pend[i]);
-		ares_free_string(q);
+		ares_send(resolver.channel, q, (int)qlen, on_reply, &pend[i]);
 	}
 	np_resolver_rearm(&resolver);
 	if (np_loop_run(&loop) < 0) {

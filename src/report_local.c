@@ -78,6 +78,8 @@ static json_t *reach_json(const struct np_local_reach *x)
 				  "error", x->probe.err.set ? json_pack("{s:s, s:i, s:s}", "code",
 					x->probe.err.code, "errno", x->probe.err.errnum, "message",
 					x->probe.err.message) : json_null());
+	if (x->probed && x->probe.err.set && !x->probe.err.errnum)	/* no system call failed */
+		json_object_set_new(json_object_get(probe, "error"), "errno", json_null());
 	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:o}", "interface", x->ifname,
 		"family", np_family_name(sa->sa_family), "address",
 		np_sockaddr_address(sa, addr, sizeof(addr)), "tcp_accepts", x->tcp_accepts,
@@ -92,10 +94,10 @@ json_t *np_json_local(const struct np_local_result *r, int exit_code)
 		json_array_append_new(socks, local_socket_json(&r->socks[i]));
 	for (size_t i = 0; i < r->nreach; i++)
 		json_array_append_new(reach, reach_json(&r->reach[i]));
-	return json_pack("{s:i, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s, s:s}, s:i}",
+	return json_pack("{s:i, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s}, s:i}",
 		"schema_version", 1, "netprobe_version", PACKAGE_VERSION, "command", "local",
 		"port", r->port, "source", r->source, "sockets", socks, "reachability", reach,
-		"verdict", "kind", np_local_kind_name(r->kind), "proto", proto_name(r->kind_proto),
+		"verdict", "kind", np_local_kind_name(r->kind), "proto", r->nsocks ? proto_name(r->kind_proto) : NULL,
 		"message", r->verdict, "exit_code", exit_code);
 }
 

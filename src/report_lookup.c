@@ -220,9 +220,16 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 		"truncated", rep->msg ? (bool)NP_DNS_TC(m->h.flags) : false);
 	json_t *flagarr = json_array();
 
-	if (!rep->msg) {
+	if (!rep->msg) {	/* no reply: the same keys, empty */
 		json_object_set_new(o, "rcode", json_null());
 		json_object_set_new(o, "flags", flagarr);
+		json_object_set_new(o, "id", json_null());
+		json_object_set_new(o, "opcode", json_null());
+		json_object_set_new(o, "counts", json_null());
+		json_object_set_new(o, "size", json_integer(0));
+		for (int s = 0; s < 4; s++)
+			json_object_set_new(o, keys[s], json_array());
+		json_object_set_new(o, "records_dropped", json_integer(0));
 		json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code", rep->err.code,
 							  "message", rep->err.message));
 		return o;
@@ -246,6 +253,7 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 				json_array_append_new(a, record_json(&m->records[i]));
 		json_object_set_new(o, keys[s], a);
 	}
+	json_object_set_new(o, "records_dropped", json_integer((json_int_t)m->dropped));
 	json_object_set_new(o, "error", rep->decode_rc
 		? json_pack("{s:s, s:s}", "code", "MALFORMED", "message", np_dns_strerror(rep->decode_rc))
 		: json_null());

@@ -383,10 +383,16 @@ void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_
 
 /* ---- one lookup ------------------------------------------------------------ */
 
-static int status_rank(enum np_dns_status s)
+static int status_rank(const struct np_dns_query *q)
 {
-	/* Which failure explains the lookup best when no query found addresses. */
-	switch (s) {
+	/* Which failure explains the lookup best when no query found addresses: a
+	 * reply that broke the rules first (it is the anomaly to see), then what
+	 * the name's state says. */
+	if (q->status == NP_DNS_STATUS_ERROR && q->err.set &&
+	    (!strcmp(q->err.code, "MALFORMED") || !strcmp(q->err.code, "MISMATCH") ||
+	     !strcmp(q->err.code, "BADREPLY") || !strcmp(q->err.code, "CNAME_LOOP")))
+		return -1;
+	switch (q->status) {
 	case NP_DNS_STATUS_NODATA: return 0;
 	case NP_DNS_STATUS_NXDOMAIN: return 1;
 	case NP_DNS_STATUS_SERVFAIL: return 2;
@@ -426,7 +432,7 @@ static void finish(struct lookup *lk)
 				decider = q;
 				break;
 			}
-		} else if (!decider || status_rank(q->status) < status_rank(decider->status)) {
+		} else if (!decider || status_rank(q) < status_rank(decider)) {
 			decider = q;
 		}
 	}

@@ -85,7 +85,7 @@ static void test_types(void **state)
 	assert_string_equal(answer(4)->text,
 			    "ns.x.test. hostmaster.x.test. 2024010101 3600 900 604800 60");
 	assert_int_equal(answer(4)->num[0], 2024010101u);
-	assert_string_equal(answer(5)->text, "\\# 3 0102ff");
+	assert_string_equal(answer(5)->text, "\\# 3 0102FF");
 	assert_string_equal(answer(6)->text, "2001:db8::1");
 	assert_int_equal(answer(0)->ttl, 300);
 }

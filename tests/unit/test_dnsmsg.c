@@ -216,6 +216,48 @@ static void test_names(void **state)
 	assert_true(np_dns_name_eq(".", "."));
 }
 
+static void test_build_query(void **state)
+{
+	uint8_t q[512];
+	size_t len;
+	static const uint8_t want[] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
+		6, 's', 'p', ' ', 'a', 'c', 'e', 4, 't', 'e', 's', 't', 0, 0, 16, 0, 1 };
+	char name[NP_DNS_TEXT_MAX], l64[80];
+	size_t off = 12;
+
+	/* \032 is a space: decoded, unlike ares_create_query in c-ares 1.18 */
+	assert_int_equal(np_dns_build_query("sp\\032ace.test.", 16, 0x1234, true, q, sizeof(q), &len),
+			 NP_DNS_OK);
+	assert_int_equal(len, sizeof(want));
+	assert_memory_equal(q, want, sizeof(want));
+	assert_int_equal(np_dns_read_name(q, len, &off, name, sizeof(name)), NP_DNS_OK);
+	assert_string_equal(name, "sp\\032ace.test.");	/* and back, as dig writes it */
+
+	assert_int_equal(np_dns_build_query("a\\.b.test", 1, 1, false, q, sizeof(q), &len), 0);
+	assert_int_equal(q[2], 0x00);	/* RD clear */
+	assert_int_equal(q[12], 3);	/* "a.b" is one label */
+	assert_int_equal(np_dns_build_query(".", 2, 1, true, q, sizeof(q), &len), 0);
+	assert_int_equal(len, 12 + 1 + 4);
+	assert_int_equal(np_dns_build_query("a..b", 1, 1, true, q, sizeof(q), &len), NP_DNS_EBADNAME);
+	assert_int_equal(np_dns_build_query("a\\999", 1, 1, true, q, sizeof(q), &len), NP_DNS_EBADNAME);
+	memset(l64, 'x', 64);
+	l64[64] = '\0';
+	assert_int_equal(np_dns_build_query(l64, 1, 1, true, q, sizeof(q), &len), NP_DNS_EBADNAME);
+}
+
+static void test_zone_file_escapes(void **state)
+{
+	struct msg m;
+	char name[NP_DNS_TEXT_MAX];
+
+	putheader(&m, 1, RESP(0), 1, 0, 0, 0);
+	put8(&m, 6);
+	putbytes(&m, "a;b(c)", 6);	/* ; ( ) mean something in a zone file */
+	put8(&m, 0);
+	assert_int_equal(read_name_at(&m, 12, name, sizeof(name), NULL), NP_DNS_OK);
+	assert_string_equal(name, "a\\;b\\(c\\).");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +275,8 @@ int main(void)
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_root_name),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_build_query),
+		cmocka_unit_test(test_zone_file_escapes),
 	};
 
 	return cmocka_run_group_tests_name("dnsmsg", tests, NULL, NULL);
