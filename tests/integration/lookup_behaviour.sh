@@ -52,7 +52,7 @@ assert_rc 2 "timeout (JSON): exit status 2"
 assert_eq "timeout (JSON): error.code TIMEOUT, rcode null, flags [], exit_code 2" \
 	'["TIMEOUT",null,[],2]' "$(jpy "$NP_OUT" '[d["replies"][0]["error"]["code"], d["replies"][0]["rcode"], d["replies"][0]["flags"], d["exit_code"]]')"
 assert_match "timeout (JSON): error.message names the server" "127\.0\.0\.1:$SILENT_PORT" "$(jget "$NP_OUT" replies.0.error.message)"
-assert_eq_known "a reply that never came has no question/answer/authority/additional keys" "timeout (JSON): every section present (empty)" '[[],[],[],[]]' \
+assert_eq "timeout (JSON): every section present (empty)" '[[],[],[],[]]' \
 	"$(jpy "$NP_OUT" '[d["replies"][0].get(k) for k in ("question", "answer", "authority", "additional")]')"
 np_run lookup --short -T 1 "@127.0.0.1:$SILENT_PORT" www.lookup.test A
 assert_rc 2 "timeout --short: exit status 2"
@@ -95,6 +95,15 @@ for n in "$N253" "$N253."; do
 	np_run lookup "$LS" "$n" A
 	assert_rc 2 "a 253-byte name (${#n} characters) is asked (knotd: REFUSED, exit 2)"
 	assert_eq "a 253-byte name: status REFUSED from knotd" "REFUSED" "$(first_status)"
+done
+
+echo "# --- -x builds the reverse name python's ipaddress builds"
+for a in 0.0.0.0 255.255.255.255 127.0.0.1 :: ::1 ::ffff:127.0.0.1 2001:db8:: fe80::1:2 \
+	2001:db8:ffff:ffff:ffff:ffff:ffff:ffff; do
+	np_lookup --json -x "$a"
+	assert_eq "-x $a: the question asked is ipaddress's reverse_pointer" \
+		"$("$PY" -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]).reverse_pointer + ".")' "$a") PTR" \
+		"$(jpy "$NP_OUT" 'd["replies"][0]["question"][0]["name"] + " " + d["replies"][0]["question"][0]["type"]')"
 done
 
 echo "# --- --short equals dig +short"
@@ -287,7 +296,7 @@ np_lookup --json ttl0.lookup.test A
 assert_eq "TTL 0 is the integer 0" "0" "$(jpy "$NP_OUT" 'd["replies"][0]["answer"][0]["ttl"]')"
 np_lookup --json unknown.lookup.test TYPE65280
 assert_eq "unknown type: type TYPE65280, type_code 65280, fields {}, rdlength 0 and 4" \
-	'[["TYPE65280",65280,{},0,"\\# 0"],["TYPE65280",65280,{},4,"\\# 4 deadbeef"]]' \
+	'[["TYPE65280",65280,{},0,"\\# 0"],["TYPE65280",65280,{},4,"\\# 4 DEADBEEF"]]' \
 	"$(jpy "$NP_OUT" 'sorted([r["type"], r["type_code"], r["fields"], r["rdlength"], r["rdata"]] for r in d["replies"][0]["answer"])')"
 
 echo "# --- --dump: header fields and each record's fixed fields, bytes and values"
@@ -352,7 +361,7 @@ assert_match "--dump MX: additional AAAA TYPE is 00 1c" '^;;   [0-9a-f]{4}  00 1
 assert_match "--dump MX: TYPE MX is 00 0f" '^;;   [0-9a-f]{4}  00 0f +TYPE +MX \(15\)$' "$(np_stdout)"
 np_lookup --dump unknown.lookup.test TYPE65280
 assert_match "--dump TYPE65280: TYPE bytes ff 00" '^;;   [0-9a-f]{4}  ff 00 +TYPE +TYPE65280 \(65280\)$' "$(np_stdout)"
-assert_match "--dump TYPE65280: RDATA de ad be ef" '^;;   [0-9a-f]{4}  de ad be ef +RDATA +\\# 4 deadbeef$' "$(np_stdout)"
+assert_match "--dump TYPE65280: RDATA de ad be ef" '^;;   [0-9a-f]{4}  de ad be ef +RDATA +\\# 4 DEADBEEF$' "$(np_stdout)"
 np_lookup --dump --json www.lookup.test A
 assert_eq "--dump with --json: still one JSON document" "0" "$(jget "$NP_OUT" exit_code)"
 

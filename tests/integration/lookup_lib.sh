@@ -33,7 +33,7 @@ lookup_init() {
 # to load would answer SERVFAIL and every comparison would be meaningless;
 # broken.test is meant to fail).
 start_lookup_knot() {
-	local kd="$NP_TMP/knot" try i up z
+	local kd="$NP_TMP/knot" try up z
 	mkdir -p "$kd/run" "$kd/db" "$kd/zones"
 	for z in $LOOKUP_ZONES; do
 		cp "$ZONES/$z.zone" "$kd/zones/" || fatal "cannot copy $ZONES/$z.zone"
@@ -73,7 +73,7 @@ EOF
 		KNOT_PID=$!
 		np_bg_register "$KNOT_PID"
 		up=0
-		for i in $(seq 1 50); do
+		for _ in $(seq 1 50); do
 			kill -0 "$KNOT_PID" 2>/dev/null || break
 			if lookup_knot_ok 127.0.0.1 && lookup_knot_ok ::1; then up=1; break; fi
 			sleep 0.1
@@ -91,7 +91,7 @@ EOF
 		echo "# knotd attempt $try on port $KNOT_PORT failed:"
 		sed 's/^/#   /' "$kd/knotd.log" | tail -n 20
 		kill -TERM "$KNOT_PID" 2>/dev/null
-		for i in $(seq 1 30); do kill -0 "$KNOT_PID" 2>/dev/null || break; sleep 0.1; done
+		for _ in $(seq 1 30); do kill -0 "$KNOT_PID" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$KNOT_PID" 2>/dev/null
 		wait "$KNOT_PID" 2>/dev/null
 	done
