@@ -1,6 +1,7 @@
 #!/bin/bash
-# bench/oneshot.sh: whole-process timing of one netprobe run against dig, kdig and
-# drill looking up the same name on the same local knotd, in ONE hyperfine run.
+# bench/oneshot.sh: whole-process timing of one netprobe run, and of one
+# `netprobe lookup NAME A`, against dig, kdig and drill looking up the same name
+# on the same local knotd, all in ONE hyperfine run.
 #
 #   bash bench/oneshot.sh
 #
@@ -10,7 +11,9 @@
 #   RUNS       hyperfine runs per command (default 200)
 #   WARMUP     hyperfine warmup runs per command (default 10)
 #   RESULTS    file for a copy of the whole output (default
-#              bench/results/oneshot-YYYY-MM-DD.txt, UTC date); RESULTS=- : no copy
+#              bench/results/oneshot-YYYY-MM-DD.txt, UTC date, or
+#              oneshot-YYYY-MM-DD-N.txt with the first free N >= 2 if that exists:
+#              an earlier result is never overwritten); RESULTS=- : no copy
 #   CALLGRIND  0 to skip the valgrind/callgrind instruction counts (default 1)
 #
 # House rules: traffic only to 127.0.0.1 and ::1 (every lookup names the server
@@ -28,7 +31,17 @@ set -u
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$SCRIPT_DIR/.." && pwd)
 if [ -z "${ONESHOT_CHILD:-}" ]; then
-	RESULTS=${RESULTS:-$SCRIPT_DIR/results/oneshot-$(date -u +%Y-%m-%d).txt}
+	if [ -z "${RESULTS:-}" ]; then
+		RESULTS=$SCRIPT_DIR/results/oneshot-$(date -u +%Y-%m-%d)
+		if [ -e "$RESULTS.txt" ] || [ -e "$RESULTS.txt.partial" ]; then
+			n=2                                  # bounded: 1000 names
+			while [ "$n" -lt 1000 ] && { [ -e "$RESULTS-$n.txt" ] || [ -e "$RESULTS-$n.txt.partial" ]; }; do
+				n=$((n + 1))
+			done
+			RESULTS=$RESULTS-$n
+		fi
+		RESULTS=$RESULTS.txt
+	fi
 	if [ "$RESULTS" = - ]; then
 		ONESHOT_CHILD=1 exec bash "${BASH_SOURCE[0]}" "$@"
 	fi
@@ -227,7 +240,7 @@ start_listener() {
 }
 
 # ---------------------------------------------------------------- environment
-echo "# bench/oneshot.sh: netprobe vs kdig, dig, drill; whole-process wall time"
+echo "# bench/oneshot.sh: netprobe (full run, and lookup A) vs kdig, dig, drill; whole-process wall time"
 echo "date:      $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "machine:   nproc $(nproc), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), kernel $(uname -r), Debian $(cat /etc/debian_version 2>/dev/null || echo '?')"
 echo "load:      $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min)"
@@ -247,11 +260,12 @@ echo
 
 NP_FULL="$NETPROBE @127.0.0.1:$KPORT $NAME $LPORT"
 NP_V4="$NETPROBE -4 @127.0.0.1:$KPORT $NAME $LPORT"
+NP_LOOKUP="$NETPROBE lookup @127.0.0.1:$KPORT $NAME A"
 KDIG="kdig @127.0.0.1 -p $KPORT $NAME A"
 DIG="dig @127.0.0.1 -p $KPORT $NAME A"
 DRILL="drill -p $KPORT $NAME @127.0.0.1 A"
-CMDS=("$NP_FULL" "$NP_V4" "$KDIG" "$DIG" "$DRILL")
-LABELS=("netprobe (A+AAAA, 2 connects)" "netprobe -4 (A, 1 connect)" "kdig A" "dig A" "drill A")
+CMDS=("$NP_FULL" "$NP_V4" "$NP_LOOKUP" "$KDIG" "$DIG" "$DRILL")
+LABELS=("netprobe (A+AAAA, 2 connects)" "netprobe -4 (A, 1 connect)" "netprobe lookup A" "kdig A" "dig A" "drill A")
 
 # ---------------------------------------------------------------- sanity
 # Every command must succeed and give the right answer before anything is timed.
@@ -271,9 +285,13 @@ sane() { # sane LABEL EXPECTED-ERE COMMAND-STRING
 }
 sane "${LABELS[0]}" "^$NAME: ok, 2 of 2 probes open" "$NP_FULL"
 sane "${LABELS[1]}" "^$NAME: ok, 1 of 1 probe open" "$NP_V4"
-sane "${LABELS[2]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$KDIG"
-sane "${LABELS[3]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$DIG"
-sane "${LABELS[4]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$DRILL"
+# The lookup, like dig, must say NOERROR, come from our server, and answer A 127.0.0.1.
+sane "${LABELS[2]}" "status: NOERROR" "$NP_LOOKUP"
+sane "${LABELS[2]}" "^;; SERVER: 127\.0\.0\.1[#:]$KPORT" "$NP_LOOKUP"
+sane "${LABELS[2]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$NP_LOOKUP"
+sane "${LABELS[3]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$KDIG"
+sane "${LABELS[4]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$DIG"
+sane "${LABELS[5]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$DRILL"
 echo
 
 # ---------------------------------------------------------------- hyperfine
@@ -324,6 +342,15 @@ print("bar 1: netprobe full median %.2f ms <= kdig A median %.2f ms: %s (netprob
 print("bar 2: netprobe full median %.2f ms <= dig A median / 5 = %.2f ms: %s (netprobe/dig = %.3f, i.e. 1/%.1f)"
       % (npf, dg / 5, "PASS" if npf <= dg / 5 else "FAIL", npf / dg, dg / npf))
 print("bar:   %s" % ("MET" if npf <= kd and npf <= dg / 5 else "NOT MET"))
+
+# The dig-grade lookup against the tools it imitates: one A query each.
+lk = med["netprobe lookup A"]
+print()
+print("# netprobe lookup A vs the others' lookup A (ratio = command median / netprobe lookup A median)")
+for name in ("netprobe lookup A", "kdig A", "dig A", "drill A"):
+    print("%-*s  %9.2f ms  %6.2f" % (w, name, med[name], med[name] / lk))
+print("lookup: netprobe lookup A median %.2f ms: netprobe/kdig = %.2f, netprobe/dig = %.3f (1/%.1f), netprobe/drill = %.2f"
+      % (lk, lk / kd, lk / dg, dg / lk, lk / med["drill A"]))
 PYEOF
 echo
 
@@ -336,8 +363,7 @@ elif ! command -v valgrind >/dev/null 2>&1; then
 	echo "# callgrind: skipped (valgrind not installed: apt-get install valgrind)"
 else
 	echo "# callgrind: instructions executed (Ir) for one run of each command, whole process"
-	printf '%-32s  %14s  %s\n' "command" "Ir" "x netprobe"
-	base_ir=
+	: >"$TMP/callgrind.tsv"
 	for i in "${!CMDS[@]}"; do
 		out=$TMP/callgrind.$i.out
 		timeout -k 5 300 valgrind --tool=callgrind --callgrind-out-file="$out" \
@@ -345,14 +371,24 @@ else
 		rc=$?
 		ir=$(sed -n 's/^summary: \([0-9]*\).*/\1/p' "$out" 2>/dev/null | head -n 1)
 		[ -n "$ir" ] || ir=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$out" 2>/dev/null | head -n 1)
-		if [ "$rc" -ne 0 ] || [ -z "$ir" ]; then
-			printf '%-32s  %14s  (exit %s under valgrind)\n' "${LABELS[$i]}" "?" "$rc"
-			continue
-		fi
-		[ -n "$base_ir" ] || base_ir=$ir
-		"$PY" -c 'import sys; print("%-32s  %14s  %6.2f" % (sys.argv[1], format(int(sys.argv[2]), ","), int(sys.argv[2]) / int(sys.argv[3])))' \
-			"${LABELS[$i]}" "$ir" "$base_ir"
+		[ "$rc" -eq 0 ] && [ -n "$ir" ] || ir="?exit $rc under valgrind"
+		printf '%s\t%s\n' "${LABELS[$i]}" "$ir" >>"$TMP/callgrind.tsv"
 	done
+	# Ratios to the full netprobe run and to netprobe lookup A.
+	"$PY" - "$TMP/callgrind.tsv" <<'PYEOF'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+ir = {k: (int(v) if v.isdigit() else None) for k, v in rows}
+full, lk = ir.get("netprobe (A+AAAA, 2 connects)"), ir.get("netprobe lookup A")
+print("%-32s  %14s  %10s  %8s" % ("command", "Ir", "x netprobe", "x lookup"))
+for k, v in rows:
+    if ir[k] is None:
+        print("%-32s  %14s  (%s)" % (k, "?", v[1:]))
+        continue
+    r1 = "%6.2f" % (ir[k] / full) if full else "?"
+    r2 = "%6.2f" % (ir[k] / lk) if lk else "?"
+    print("%-32s  %14s  %10s  %8s" % (k, format(ir[k], ","), r1, r2))
+PYEOF
 fi
 echo
 echo "# command: bash bench/oneshot.sh (RUNS=$RUNS WARMUP=$WARMUP)"
