@@ -4,6 +4,7 @@
  * states, never a dead process. */
 #include <config.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include "clock.h"
@@ -12,7 +13,6 @@
 bool np_exchange_absorb(struct np_probe *p, const uint8_t *data, size_t n)
 {
 	struct np_exchange *x = &p->res->xchg;
-	size_t room = sizeof(p->buf) - p->buflen;
 	size_t keep = sizeof(x->data) - x->kept;
 
 	if (x->received == 0)
@@ -20,9 +20,15 @@ bool np_exchange_absorb(struct np_probe *p, const uint8_t *data, size_t n)
 	x->received += n;
 	memcpy(x->data + x->kept, data, n < keep ? n : keep);
 	x->kept += n < keep ? n : keep;
+	if (!p->opts->expect)
+		return false;
+	if (!p->buf && !(p->buf = malloc(NP_EXCHANGE_MATCH)))
+		return false;
+	size_t room = NP_EXCHANGE_MATCH - p->buflen;
+
 	memcpy(p->buf + p->buflen, data, n < room ? n : room);
 	p->buflen += n < room ? n : room;
-	if (p->opts->expect && !x->matched)
+	if (!x->matched)
 		x->matched = memmem(p->buf, p->buflen, p->opts->expect,
 				    strlen(p->opts->expect)) != NULL;
 	return x->matched;

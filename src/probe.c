@@ -2,6 +2,7 @@
 #include <config.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -106,6 +107,8 @@ void np_probe_finish(struct np_probe *p, enum np_probe_state state)
 		r->time_ms = np_now_ms() - p->t_start;
 	r->state = state;
 	np_timer_cancel(p->loop, &p->timer);
+	free(p->buf);
+	p->buf = NULL;
 	if (p->fd >= 0) {
 		np_io_set(p->loop, &p->io, 0);
 		close(p->fd);

@@ -54,7 +54,7 @@ struct np_probe {
 	void *arg;
 	int fd;
 	size_t sent;			/* bytes of the payload written so far */
-	uint8_t buf[NP_EXCHANGE_MATCH];	/* what the peer said, for --expect */
+	uint8_t *buf;			/* what the peer said, for --expect (allocated then) */
 	size_t buflen;
 };
 
