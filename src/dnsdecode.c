@@ -319,7 +319,7 @@ static int decode_rdata(const uint8_t *msg, size_t len, struct np_dns_record *r)
 
 /* ---- the message ------------------------------------------------------------- */
 
-static void note_header(struct np_dns_message *m, const uint8_t *msg)
+static void note_header(struct np_dns_message *m)
 {
 	char flags[64], rc[16];
 	const struct np_dns_header *h = &m->h;
@@ -333,7 +333,6 @@ static void note_header(struct np_dns_message *m, const uint8_t *msg)
 	note(m, 6, 2, "ANCOUNT", "%u", h->ancount);
 	note(m, 8, 2, "NSCOUNT", "%u", h->nscount);
 	note(m, 10, 2, "ARCOUNT", "%u", h->arcount);
-	(void)msg;
 }
 
 static struct np_dns_record *new_record(struct np_dns_message *m)
@@ -428,7 +427,7 @@ int np_dns_decode(const uint8_t *msg, size_t len, struct np_dns_message *m)
 	m->records = calloc(NP_DNS_MAX_RECORDS, sizeof(*m->records));
 	if (!m->records)
 		return NP_DNS_ESHORT;
-	note_header(m, msg);
+	note_header(m);
 	for (unsigned i = 0; i < m->h.qdcount; i++)
 		if ((rc = decode_question(m, &rd)))
 			return rc;

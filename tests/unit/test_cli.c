@@ -99,6 +99,43 @@ static void test_help_and_version(void **state)
 			fail_msg("--help does not mention %s", documented[i]);
 }
 
+static void check_documented(const char *usage, const char *const opts[])
+{
+	for (size_t i = 0; opts[i]; i++)
+		if (!strstr(usage, opts[i]))
+			fail_msg("the help does not mention %s", opts[i]);
+}
+
+static void test_command_help(void **state)
+{
+	static const char *const listen[] = { "--bind", "--tcp", "--udp", "--dgram", "--v6only",
+		"--dual-stack", "--reply", "--max-clients", "--idle", "--max-bytes", "--backlog",
+		"--count", "--format", "--json", "--dump", "--help", NULL };
+	static const char *const local[] = { "--proc", "--timeout", "--format", "--json", "--help",
+		NULL };
+	static const char *const lookup[] = { "--server", "--reverse", "--tcp", "--norecurse",
+		"--short", "--compare-system", "--timeout", "--dump", "--format", "--json", "--help",
+		NULL };
+
+	check_documented(np_cli_listen_usage(), listen);
+	check_documented(np_cli_local_usage(), local);
+	check_documented(np_cli_lookup_usage(), lookup);
+	assert_int_equal(parse(2, "listen", "--help"), 0);
+	assert_int_equal(cfg.command, NP_CMD_HELP);
+	assert_ptr_equal(cfg.help, np_cli_listen_usage());
+	assert_int_equal(parse(3, "lookup", "-x", "192.0.2.1"), 0);
+	assert_string_equal(cfg.lookup.name, "1.2.0.192.in-addr.arpa");
+	assert_int_equal(cfg.lookup.types[0], 12);	/* PTR */
+	assert_int_equal(parse(4, "lookup", "--compare-system", "x.test", "MX"), 0);
+	assert_int_equal(cfg.lookup.ntypes, 3);		/* MX, and A and AAAA to compare */
+	assert_int_equal(parse(3, "listen", "--bind=0.0.0.0", "--bind=::"), -1);	/* no port */
+	assert_int_equal(parse(4, "listen", "--bind=0.0.0.0", "--bind=::", "0"), 0);
+	assert_int_equal(cfg.listen.v6only, 1);		/* both wildcards: :: must be v6only */
+	assert_int_equal(parse(2, "local", "0"), -1);
+	assert_int_equal(parse(3, "--json", "local", "22"), -1);	/* options after the command */
+	assert_non_null(strstr(err, "after the command"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -107,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_unescape),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_help_and_version),
+		cmocka_unit_test(test_command_help),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
