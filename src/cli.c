@@ -459,16 +459,14 @@ static int add_bind(struct np_listen_opts *l, const char *addr, char *err, size_
 	}
 	ss = &l->binds[l->nbinds];
 	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+	if (inet_pton(AF_INET, addr, &((struct sockaddr_in *)ss)->sin_addr) == 1)
 		ss->ss_family = AF_INET;
-		l->bind_lens[l->nbinds++] = sizeof(struct sockaddr_in);
-	} else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+	else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1)
 		ss->ss_family = AF_INET6;
-		l->bind_lens[l->nbinds++] = sizeof(struct sockaddr_in6);
-	} else {
+	else
 		FAIL("bad bind address '%s': give an IPv4 or IPv6 address (0.0.0.0 or :: for all "
 		     "interfaces)", addr);
-	}
+	l->bind_lens[l->nbinds++] = np_sockaddr_len(ss);
 	return 0;
 }
 
@@ -571,12 +569,8 @@ static int listen_positional(int npos, char *pos[], struct np_config *cfg, char 
 		add_bind(l, "::1", err, errlen);
 	}
 	both_wildcards(l);
-	for (size_t i = 0; i < l->nbinds; i++) {
-		if (l->binds[i].ss_family == AF_INET)
-			((struct sockaddr_in *)&l->binds[i])->sin_port = htons(port);
-		else
-			((struct sockaddr_in6 *)&l->binds[i])->sin6_port = htons(port);
-	}
+	for (size_t i = 0; i < l->nbinds; i++)
+		np_sockaddr_set_port(&l->binds[i], port);
 	return 0;
 }
 

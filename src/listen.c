@@ -418,10 +418,8 @@ static int open_listener(struct server *s, struct listener *l, struct sockaddr_s
 /* Port 0 on several addresses: the first bind picks, the others follow it. */
 static void follow_port(struct sockaddr_storage *ss, uint16_t port)
 {
-	if (ss->ss_family == AF_INET && !((struct sockaddr_in *)ss)->sin_port)
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-	else if (ss->ss_family == AF_INET6 && !((struct sockaddr_in6 *)ss)->sin6_port)
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	if (np_sockaddr_port((struct sockaddr *)ss) == 0)
+		np_sockaddr_set_port(ss, port);
 }
 
 static void shutdown_all(struct server *s)

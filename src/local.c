@@ -180,14 +180,10 @@ static void gather_addresses(struct np_local_result *r)
 		x = &r->reach[r->nreach++];
 		memset(x, 0, sizeof(*x));
 		snprintf(x->ifname, sizeof(x->ifname), "%s", i->ifa_name);
-		memcpy(&x->probe.sa, i->ifa_addr, i->ifa_addr->sa_family == AF_INET
-		       ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
-		x->probe.salen = i->ifa_addr->sa_family == AF_INET ? sizeof(struct sockaddr_in)
-								   : sizeof(struct sockaddr_in6);
-		if (x->probe.sa.ss_family == AF_INET)
-			((struct sockaddr_in *)&x->probe.sa)->sin_port = htons(r->port);
-		else
-			((struct sockaddr_in6 *)&x->probe.sa)->sin6_port = htons(r->port);
+		x->probe.sa.ss_family = i->ifa_addr->sa_family;
+		x->probe.salen = np_sockaddr_len(&x->probe.sa);
+		memcpy(&x->probe.sa, i->ifa_addr, x->probe.salen);
+		np_sockaddr_set_port(&x->probe.sa, r->port);
 	}
 	freeifaddrs(ifa);
 }

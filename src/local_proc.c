@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "local.h"
+#include "sockaddr.h"
 
 static int hexword(const char *s, uint32_t *out)
 {
@@ -53,10 +54,7 @@ int np_local_parse_proc_line(const char *line, int family, int proto, uint16_t p
 		else
 			memcpy((uint8_t *)&((struct sockaddr_in6 *)&s->addr)->sin6_addr + 4 * i, &w, 4);
 	}
-	if (family == AF_INET)
-		((struct sockaddr_in *)&s->addr)->sin_port = htons(port);
-	else
-		((struct sockaddr_in6 *)&s->addr)->sin6_port = htons(port);
+	np_sockaddr_set_port(&s->addr, port);
 	return 1;
 }
 

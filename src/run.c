@@ -25,14 +25,6 @@ static void on_probe_done(struct np_probe *p, void *arg)
 		run->result.nopen++;
 }
 
-static void set_port(struct sockaddr_storage *ss, uint16_t port)
-{
-	if (ss->ss_family == AF_INET)
-		((struct sockaddr_in *)ss)->sin_port = htons(port);
-	else
-		((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-}
-
 /* The transports asked for: stream and/or datagram, for this kind of target. */
 static size_t transports(const struct np_config *cfg, const struct np_transport *tp[2])
 {
@@ -88,9 +80,8 @@ static void on_resolved(void *arg)
 				struct np_probe_result *pr = &r->probes[i];
 
 				pr->sa = r->dns.addrs[a].sa;
-				set_port(&pr->sa, t->ports[p]);
-				pr->salen = pr->sa.ss_family == AF_INET ? sizeof(struct sockaddr_in)
-									 : sizeof(struct sockaddr_in6);
+				np_sockaddr_set_port(&pr->sa, t->ports[p]);
+				pr->salen = np_sockaddr_len(&pr->sa);
 				each[i] = tp[k];
 			}
 		}

@@ -40,6 +40,10 @@ const char *np_sockaddr_name(const struct sockaddr *sa, socklen_t salen, char *b
 const char *np_sockaddr_address(const struct sockaddr *sa, char *buf, size_t len);
 const char *np_family_name(int family);	/* "ipv4", "ipv6", "unix" */
 uint16_t np_sockaddr_port(const struct sockaddr *sa);
+/* Store port (host order) into an AF_INET or AF_INET6 address: htons() here. */
+void np_sockaddr_set_port(struct sockaddr_storage *ss, uint16_t port);
+/* The length connect() and bind() want for an AF_INET or AF_INET6 address. */
+socklen_t np_sockaddr_len(const struct sockaddr_storage *ss);
 /* A sockaddr_un's name: the path, or "@name" for an abstract one, with
  * unprintable bytes escaped as \xHH. */
 const char *np_sockaddr_unix_path(const struct sockaddr *sa, socklen_t salen, char *buf,
