@@ -13,25 +13,8 @@ LISTEN_CLIENT="$HELPERS/listen_client.py"
 # np_init_listen: like lib.sh's np_init (temp dir, traps, empty CARES_HOSTS,
 # NETPROBE), without the knotd/kdig requirement: these tests never ask DNS.
 np_init_listen() {
-	[ -x "$PY" ] || skip "$PY not found"
-	"$PY" -c 'import jsonschema' 2>/dev/null ||
-		skip "python3-jsonschema not installed for $PY"
-	command -v timeout >/dev/null 2>&1 || skip "timeout(1) not found"
-	NP_TMP=$(mktemp -d "${TMPDIR:-/tmp}/netprobe-it.XXXXXX") || fatal "mktemp failed"
-	trap np_cleanup EXIT
-	trap 'np_on_signal INT' INT
-	trap 'np_on_signal TERM' TERM
-	: >"$NP_TMP/hosts.empty"
-	export CARES_HOSTS="$NP_TMP/hosts.empty"
-	if [ -z "${NETPROBE:-}" ]; then
-		for c in "$top_srcdir/build/src/netprobe" "$top_srcdir/src/netprobe"; do
-			[ -x "$c" ] && NETPROBE=$c && break
-		done
-	fi
-	[ -n "${NETPROBE:-}" ] || fatal "NETPROBE is not set and no built binary was found"
-	[ -x "$NETPROBE" ] || fatal "NETPROBE=$NETPROBE is not an executable file"
+	np_init_base
 	[ -f "$LISTEN_CLIENT" ] || fatal "$LISTEN_CLIENT is missing"
-	echo "# test: $(basename "$0"), netprobe: $NETPROBE, tmp: $NP_TMP"
 }
 
 need_socat() {
