@@ -97,22 +97,32 @@ static int lookup(const struct np_config *cfg)
 	struct np_error err = { 0 };
 	int code;
 
-	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS ||
-	    np_lookup_run(&cfg->lookup, &r, &err) < 0) {
-		np_report_fatal(err.set ? err.message : "cannot initialise c-ares");
+	if (np_lookup_run(&cfg->lookup, &r, &err) < 0) {
+		np_report_fatal(err.message);
 		return 3;
 	}
 	code = np_lookup_exit_code(&r);
 	np_lookup_reporter_find(cfg->format)->report(stdout, &r, &view, code);
 	np_lookup_free(&r);
-	ares_library_cleanup();
+	return finish_output(code);
+}
+
+/* netprobe HOST PORT: the exit code is the verdict's. */
+static int probe(const struct np_config *cfg)
+{
+	struct np_error err = { 0 };
+	int code = np_run(cfg, np_reporter_find(cfg->format), stdout, &err);
+
+	if (err.set) {
+		np_report_fatal(err.message);
+		return 3;
+	}
 	return finish_output(code);
 }
 
 int main(int argc, char *argv[])
 {
 	struct np_config cfg;
-	struct np_error err = { 0 };
 	char msg[512];
 	int code;
 
@@ -126,29 +136,27 @@ int main(int argc, char *argv[])
 		np_report_fatal(msg);
 		return 3;
 	}
-	if (cfg.command == NP_CMD_HELP) {
+	switch (cfg.command) {
+	case NP_CMD_HELP:
 		np_report_usage(stdout, cfg.help);
 		return finish_output(0);
-	}
-	if (cfg.command == NP_CMD_LISTEN)
-		return serve(&cfg);
-	if (cfg.command == NP_CMD_LOCAL)
-		return local(&cfg);
-	if (cfg.command == NP_CMD_LOOKUP)
-		return lookup(&cfg);
-	if (cfg.command == NP_CMD_VERSION) {
+	case NP_CMD_VERSION:
 		np_report_version(stdout);
 		return finish_output(0);
+	case NP_CMD_LISTEN:
+		return serve(&cfg);
+	case NP_CMD_LOCAL:
+		return local(&cfg);
+	case NP_CMD_LOOKUP:
+	case NP_CMD_PROBE:
+		break;
 	}
+	/* the two commands that ask DNS */
 	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
 		np_report_fatal("cannot initialise c-ares");
 		return 3;
 	}
-	code = np_run(&cfg, np_reporter_find(cfg.format), stdout, &err);
+	code = cfg.command == NP_CMD_LOOKUP ? lookup(&cfg) : probe(&cfg);
 	ares_library_cleanup();
-	if (err.set) {
-		np_report_fatal(err.message);
-		return 3;
-	}
-	return finish_output(code);
+	return code;
 }

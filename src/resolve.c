@@ -362,7 +362,9 @@ void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_
 	struct np_dns_header h;
 	char final[NP_DNS_TEXT_MAX];
 
+	/* until the reply proves sound: every early return is a broken reply */
 	q->status = NP_DNS_STATUS_ERROR;
+	q->broken = true;
 	if (np_dns_reader_init(&rd, msg, len, &h) != NP_DNS_OK) {
 		np_error_set(&q->err, "MALFORMED", "reply of %zu bytes is shorter than a DNS header",
 			     len);
@@ -372,10 +374,9 @@ void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_
 		return;
 	q->rcode = NP_DNS_RCODE(h.flags);
 	if (follow_chain(&rd, h.ancount, qname, q, dns, final, sizeof(final)) < 0 ||
-	    collect(&rd, h.ancount, final, qtype, q, dns) < 0) {
-		q->status = NP_DNS_STATUS_ERROR;
+	    collect(&rd, h.ancount, final, qtype, q, dns) < 0)
 		return;
-	}
+	q->broken = false;
 	if (!dns->canonical[0] && (q->rcode == 0 || dns->ncnames))
 		copy_name(dns->canonical, final);
 	set_rcode_status(q, qname);
@@ -388,9 +389,7 @@ static int status_rank(const struct np_dns_query *q)
 	/* Which failure explains the lookup best when no query found addresses: a
 	 * reply that broke the rules first (it is the anomaly to see), then what
 	 * the name's state says. */
-	if (q->status == NP_DNS_STATUS_ERROR && q->err.set &&
-	    (!strcmp(q->err.code, "MALFORMED") || !strcmp(q->err.code, "MISMATCH") ||
-	     !strcmp(q->err.code, "BADREPLY") || !strcmp(q->err.code, "CNAME_LOOP")))
+	if (q->broken)
 		return -1;
 	switch (q->status) {
 	case NP_DNS_STATUS_NODATA: return 0;

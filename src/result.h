@@ -46,6 +46,7 @@ struct np_dns_query {
 	double time_ms;
 	size_t answers;			/* records of qtype for the final name */
 	char server[NP_ENDPOINT_LEN];	/* that answered; "" when none */
+	bool broken;			/* the reply broke the protocol (malformed, mismatch) */
 	struct np_error err;
 };
 
