@@ -65,8 +65,9 @@ static const char listen_usage[] =
 	"client has (what accept() or recvfrom() filled in) and echoes what it sends.\n"
 	"The default bind is loopback (127.0.0.1 and ::1): other hosts cannot connect.\n"
 	"Bind 0.0.0.0 (INADDR_ANY) or :: (in6addr_any) to accept on all interfaces.\n"
-	"PORT 0 lets the kernel choose; the port is printed. SIGINT or SIGTERM stop it\n"
-	"with a summary; a Unix socket file it created is removed.\n"
+	"PORT 0 lets the kernel choose; the port is printed. SIGINT, SIGTERM or SIGHUP\n"
+	"stop it with a summary; a Unix socket file it created is removed. It stops\n"
+	"too when standard output is gone (netprobe listen | head -1: EPIPE).\n"
 	"\n"
 	"Options:\n"
 	"  -b, --bind=ADDR          bind this address (repeatable); the same as ADDR\n"
@@ -87,7 +88,7 @@ static const char listen_usage[] =
 	"  -h, --help               this help\n"
 	"\n"
 	"Exit status: 0 stopped cleanly, 2 cannot bind or listen (EADDRINUSE, EACCES),\n"
-	"3 usage error.\n";
+	"3 usage error, or standard output cannot be written (EPIPE).\n";
 
 const char *np_cli_listen_usage(void)
 {

@@ -54,7 +54,8 @@ struct server {
 	struct client *clients;
 	unsigned long next_id, active, done, rejected, datagrams;
 	size_t total_in, total_out;
-	bool stopping;
+	bool stopping;		/* the loop is released: no --count, no more holds */
+	bool mute;		/* emit failed: the output is gone, say nothing more */
 	np_listen_emit emit;
 	void *arg;
 	double t0;
@@ -66,10 +67,29 @@ static struct np_listen_event event(const struct server *s, enum np_listen_kind 
 					 .peer_pid = -1, .peer_uid = -1 };
 }
 
+/* Release the loop's one hold: it ends after this batch of events. */
+static void stop_serving(struct server *s)
+{
+	if (!s->stopping)
+		np_loop_release(&s->loop);
+	s->stopping = true;
+}
+
 static void count_done(struct server *s)
 {
 	if (!s->stopping && s->o->count && ++s->done == s->o->count)
-		np_loop_release(&s->loop);	/* the one hold: the loop ends */
+		stop_serving(s);
+}
+
+/* A reader that went away stops the server: serving on would lose every event. */
+static void emit_event(struct server *s, const struct np_listen_event *ev)
+{
+	if (s->mute)
+		return;
+	if (s->emit(s->arg, ev) < 0) {
+		s->mute = true;
+		stop_serving(s);
+	}
 }
 
 /* ---- clients (stream) ------------------------------------------------------ */
@@ -96,7 +116,7 @@ static void client_close(struct client *c, const char *reason, int errnum)
 		np_error_set(&ev.err, np_errno_name(errnum, buf, sizeof(buf)), "%s", strerror(errnum));
 		ev.err.errnum = errnum;
 	}
-	s->emit(s->arg, &ev);
+	emit_event(s, &ev);
 	s->total_in += c->in;
 	s->total_out += c->out;
 	np_io_set(&s->loop, &c->io, 0);
@@ -236,13 +256,13 @@ static void accept_one(struct listener *l)
 	peer_creds(c, &ev);
 	if (ev.kind == NP_LE_REJECTED) {
 		ev.reason = "over --max-clients: closed at once";
-		s->emit(s->arg, &ev);
+		emit_event(s, &ev);
 		close(c->fd);
 		free(c);
 		s->rejected++;
 		return;
 	}
-	s->emit(s->arg, &ev);
+	emit_event(s, &ev);
 	s->active++;
 	c->next = s->clients;
 	s->clients = c;
@@ -289,7 +309,7 @@ static void datagram_one(struct listener *l)
 	}
 	s->total_in += ev.bytes_in;
 	s->total_out += ev.bytes_out;
-	s->emit(s->arg, &ev);
+	emit_event(s, &ev);
 	count_done(s);
 }
 
@@ -411,7 +431,7 @@ static int open_listener(struct server *s, struct listener *l, struct sockaddr_s
 	ev.local_len = l->len;
 	ev.socktype = type;
 	ev.backlog = o->udp ? 0 : o->backlog;
-	s->emit(s->arg, &ev);
+	emit_event(s, &ev);
 	return 0;
 }
 
@@ -453,6 +473,7 @@ int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg
 	s.loop.wait_mask = &s.wait_mask;
 	s.loop.after_batch = free_dead;
 	s.loop.after_batch_arg = &s;
+	np_loop_hold(&s.loop);	/* released by --count or a failed emit; signals stop it too */
 	memcpy(binds, o->binds, sizeof(binds));
 	for (size_t i = 0; i < o->nbinds && rc == 0; i++) {
 		if (i > 0 && binds[0].ss_family != AF_UNIX)
@@ -462,7 +483,6 @@ int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg
 			s.nl++;
 	}
 	if (rc == 0) {
-		np_loop_hold(&s.loop);
 		rc = np_loop_run(&s.loop);
 		if (rc < 0)
 			np_error_set(err, "LOOP", "event loop failed: %s", strerror(errno));
@@ -481,7 +501,7 @@ int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg
 		ev.local_len = s.l[0].len;
 	}
 	if (rc == 0)
-		emit(arg, &ev);
+		emit_event(&s, &ev);
 	np_loop_free(&s.loop);
 	return rc;
 }

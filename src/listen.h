@@ -58,10 +58,12 @@ struct np_listen_event {
 	int signal;			/* the signal that stopped us, 0 for --count */
 };
 
-typedef void (*np_listen_emit)(void *arg, const struct np_listen_event *ev);
+/* 0, or -1 when the events cannot be written any more (a reader that went away):
+ * then the server stops, and emits nothing more. */
+typedef int (*np_listen_emit)(void *arg, const struct np_listen_event *ev);
 
-/* Serve until --count is reached or SIGINT/SIGTERM. -1 with err when a socket
- * cannot be set up (bind's EADDRINUSE, EACCES...). */
+/* Serve until --count is reached, SIGINT/SIGTERM/SIGHUP, or emit fails. -1 with
+ * err when a socket cannot be set up (bind's EADDRINUSE, EACCES...). */
 int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg,
 		  struct np_error *err);
 

@@ -34,6 +34,12 @@ const char *np_bind_scope(const struct sockaddr *sa)
 	return "local";		/* a Unix path: this host only, by file permissions */
 }
 
+/* The stop signals by name (np_signals_catch_stop catches these three). */
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
+}
+
 static const char *name_of(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
 	if (sa->sa_family == AF_UNIX || len <= sizeof(sa_family_t)) {
@@ -92,7 +98,7 @@ static void text_dump(FILE *out, const struct sockaddr *sa, socklen_t len)
 	}
 }
 
-static void text_event(FILE *out, bool dump, const struct np_listen_event *ev)
+static int text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 {
 	char lbuf[NP_ENDPOINT_LEN + 128], pbuf[NP_ENDPOINT_LEN + 128];
 	const char *local = ev->local ? name_of(ev->local, ev->local_len, lbuf, sizeof(lbuf)) : "";
@@ -134,12 +140,12 @@ static void text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 			ev->datagrams, ev->datagrams == 1 ? "" : "s", ev->bytes_in, ev->bytes_out,
 			ev->t_ms / 1000.0);
 		if (ev->signal)
-			fprintf(out, "stopped by %s\n", ev->signal == SIGINT ? "SIGINT" : "SIGTERM");
+			fprintf(out, "stopped by %s\n", signal_name(ev->signal));
 		else
 			fprintf(out, "stopped after --count\n");
 		break;
 	}
-	fflush(out);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
 static json_t *endpoint_json(const struct sockaddr *sa, socklen_t len)
@@ -205,20 +211,21 @@ json_t *np_json_listen_event(const struct np_listen_event *ev)
 		json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
 		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
 		json_object_set_new(o, "signal", !ev->signal ? json_null()
-				    : json_string(ev->signal == SIGINT ? "SIGINT" : "SIGTERM"));
+				    : json_string(signal_name(ev->signal)));
 		break;
 	}
 	return o;
 }
 
-static void ndjson_event(FILE *out, bool dump, const struct np_listen_event *ev)
+static int ndjson_event(FILE *out, bool dump, const struct np_listen_event *ev)
 {
 	json_t *o = np_json_listen_event(ev);
 
 	json_dumpf(o, out, JSON_COMPACT | JSON_REAL_PRECISION(12));
-	fputc('\n', out);
-	fflush(out);	/* a script reads each event as it happens */
 	json_decref(o);
+	fputc('\n', out);
+	/* a script reads each event as it happens */
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
 static const struct np_listen_reporter listen_reporters[] = {
