@@ -33,6 +33,7 @@ enum np_listen_kind {
 	NP_LE_REJECTED,		/* accepted and closed at once: over max_clients */
 	NP_LE_DATAGRAM,		/* recvfrom() gave a datagram */
 	NP_LE_CLOSED,		/* a client is gone, and why */
+	NP_LE_FD_LIMIT,		/* accept() ran out of descriptors (EMFILE, ENFILE) */
 	NP_LE_SUMMARY,		/* the end */
 };
 
@@ -52,7 +53,12 @@ struct np_listen_event {
 	size_t bytes_in, bytes_out;
 	double duration_ms;
 	const char *reason;		/* CLOSED / REJECTED: in words */
-	struct np_error err;		/* CLOSED by an error: EPIPE, ECONNRESET */
+	struct np_error err;		/* CLOSED by an error: EPIPE, ECONNRESET; FD_LIMIT's */
+	/* FD_LIMIT: RLIMIT_NOFILE (-1 unknown); paused: no spare descriptor helped,
+	 * accepting waits pause_ms; else waiting clients are rejected until one leaves */
+	long fd_limit;
+	bool paused;
+	double pause_ms;
 	/* SUMMARY */
 	unsigned long clients, rejected, datagrams;
 	int signal;			/* the signal that stopped us, 0 for --count */
