@@ -59,7 +59,7 @@ struct np_listen_event {
 	long fd_limit;
 	bool paused;
 	double pause_ms;
-	/* SUMMARY */
+	/* SUMMARY (FD_LIMIT: clients is the number open then) */
 	unsigned long clients, rejected, datagrams;
 	int signal;			/* the signal that stopped us, 0 for --count */
 };
