@@ -4,7 +4,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,8 +65,10 @@ static const char listen_usage[] =
 	"client has (what accept() or recvfrom() filled in) and echoes what it sends.\n"
 	"The default bind is loopback (127.0.0.1 and ::1): other hosts cannot connect.\n"
 	"Bind 0.0.0.0 (INADDR_ANY) or :: (in6addr_any) to accept on all interfaces.\n"
-	"PORT 0 lets the kernel choose; the port is printed. SIGINT or SIGTERM stop it\n"
-	"with a summary; a Unix socket file it created is removed.\n"
+	"PORT 0 lets the kernel choose; the port is printed. SIGINT, SIGTERM or SIGHUP\n"
+	"stop it with a summary; a Unix socket file it created is removed. It stops\n"
+	"too when standard output is gone (netprobe listen | head -1: EPIPE). Out of\n"
+	"file descriptors (EMFILE), it closes waiting clients at once and says so.\n"
 	"\n"
 	"Options:\n"
 	"  -b, --bind=ADDR          bind this address (repeatable); the same as ADDR\n"
@@ -88,7 +89,7 @@ static const char listen_usage[] =
 	"  -h, --help               this help\n"
 	"\n"
 	"Exit status: 0 stopped cleanly, 2 cannot bind or listen (EADDRINUSE, EACCES),\n"
-	"3 usage error.\n";
+	"3 usage error, or standard output cannot be written (EPIPE).\n";
 
 const char *np_cli_listen_usage(void)
 {
@@ -251,25 +252,49 @@ static void build_optstring(const struct option *opts, char *buf, size_t len)
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
-static int parse_timeout(const char *s, double *ms, char *err, size_t errlen)
+/* Numbers on the command line are decimal digits only, as OpenBSD's strtonum
+ * wants them: strtod and strtoul would also take " 5", "+5", "0x10", "1e1" and
+ * "inf". With fraction, one point between digits is allowed too. */
+static bool decimal_only(const char *s, bool fraction)
 {
-	char *end;
-	double v = strtod(s, &end);
+	size_t digits = 0;
 
-	if (end == s || *end || !isfinite(v) || v <= 0 || v > 3600)
-		FAIL("bad --timeout '%s': give seconds, more than 0 and at most 3600", s);
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9') {
+			digits++;
+		} else if (*s == '.' && fraction && digits && s[1]) {
+			fraction = false;	/* one point, digits on both sides */
+			digits = 0;
+		} else {
+			return false;
+		}
+	}
+	return digits > 0;
+}
+
+/* SECONDS of --timeout, -T or --idle: opt names the option in the message. */
+static int parse_seconds(const char *opt, const char *s, double *ms, char *err, size_t errlen)
+{
+	double v = decimal_only(s, true) ? strtod(s, NULL) : -1;
+
+	if (v <= 0 || v > 3600)
+		FAIL("bad %s '%s': give seconds in decimal digits (30, 0.5), more than 0 and at most "
+		     "3600", opt, s);
 	*ms = v * 1000.0;
 	return 0;
 }
 
-static int parse_retries(const char *s, unsigned *out, char *err, size_t errlen)
+static int parse_count(const char *opt, const char *s, unsigned long min, unsigned long max,
+		       unsigned long *out, char *err, size_t errlen)
 {
-	char *end;
-	long v = strtol(s, &end, 10);
+	bool ok = decimal_only(s, false);
+	unsigned long v;
 
-	if (end == s || *end || v < 0 || v > 10)
-		FAIL("bad --retries '%s': give a number from 0 to 10", s);
-	*out = (unsigned)v;
+	errno = 0;
+	v = ok ? strtoul(s, NULL, 10) : 0;
+	if (!ok || errno || v < min || v > max)
+		FAIL("bad --%s '%s': give a number from %lu to %lu", opt, s, min, max);
+	*out = v;
 	return 0;
 }
 
@@ -279,8 +304,8 @@ static int hexval(char c)
 		: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-int np_cli_unescape(const char *s, uint8_t *out, size_t cap, size_t *len, char *err,
-		    size_t errlen)
+int np_cli_unescape(const char *opt, const char *s, uint8_t *out, size_t cap, size_t *len,
+		    char *err, size_t errlen)
 {
 	size_t n = 0;
 
@@ -296,16 +321,16 @@ int np_cli_unescape(const char *s, uint8_t *out, size_t cap, size_t *len, char *
 			case '\\': c = '\\'; break;
 			case 'x':
 				if (hexval(s[1]) < 0 || hexval(s[2]) < 0)
-					FAIL("bad escape in --send: \\x needs two hex digits");
+					FAIL("bad escape in %s: \\x needs two hex digits", opt);
 				c = hexval(s[1]) << 4 | hexval(s[2]);
 				s += 2;
 				break;
 			default:
-				FAIL("bad escape in --send: use \\n \\r \\t \\0 \\\\ or \\xHH");
+				FAIL("bad escape in %s: use \\n \\r \\t \\0 \\\\ or \\xHH", opt);
 			}
 		}
 		if (n == cap)
-			FAIL("--send is longer than %zu bytes", cap);
+			FAIL("%s is longer than %zu bytes", opt, cap);
 		out[n++] = (uint8_t)c;
 	}
 	*len = n;
@@ -319,10 +344,16 @@ static int set_server(struct np_config *cfg, const char *s, char *err, size_t er
 	return np_parse_server(s, &cfg->resolve.server, &cfg->resolve.server_len, err, errlen);
 }
 
-static int check_getopt(int c, char *argv[], char *err, size_t errlen)
+/* getopt_long says '?' for an unknown option and for a value given to an option
+ * that takes none (--help=x); then optopt is that option's val, so find its name. */
+static int check_getopt(int c, char *argv[], const struct option *opts, char *err,
+			size_t errlen)
 {
 	if (c == ':')
 		FAIL("option '%s' needs a value: see netprobe --help", argv[optind - 1]);
+	for (const struct option *o = opts; c == '?' && optopt && o->name; o++)
+		if (o->val == optopt && o->has_arg == no_argument)
+			FAIL("option '--%s' takes no value: see netprobe --help", o->name);
 	if (c == '?' && optopt)
 		FAIL("unknown option '-%c': see netprobe --help", optopt);
 	if (c == '?')
@@ -377,13 +408,14 @@ static int each_option(int argc, char *argv[], const struct option *opts, np_opt
 	opterr = 0;		/* our messages, one line each */
 	optind = 1;
 	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1)
-		if (check_getopt(c, argv, err, errlen) < 0 || fn(c, cfg, ctx, err, errlen) < 0)
+		if (check_getopt(c, argv, opts, err, errlen) < 0 || fn(c, cfg, ctx, err, errlen) < 0)
 			return -1;
 	return 0;
 }
 
 static int probe_option(int c, struct np_config *cfg, void *ctx, char *err, size_t errlen)
 {
+	unsigned long v;
 	int shared = shared_option(c, cfg, probe_formats, err, errlen);
 
 	if (shared)
@@ -391,14 +423,15 @@ static int probe_option(int c, struct np_config *cfg, void *ctx, char *err, size
 	switch (c) {
 	case '4':
 	case '6':
-		if (cfg->resolve.family != AF_UNSPEC)
-			FAIL("-4 and -6 exclude each other");
+		if (cfg->resolve.family != AF_UNSPEC &&
+		    cfg->resolve.family != (c == '4' ? AF_INET : AF_INET6))
+			FAIL("-4 and -6 exclude each other");	/* -4 -4 is just -4 */
 		cfg->resolve.family = c == '4' ? AF_INET : AF_INET6;
 		return 0;
 	case 's':
 		return set_server(cfg, optarg, err, errlen);
 	case 'T':
-		return parse_timeout(optarg, &cfg->timeout_ms, err, errlen);
+		return parse_seconds("--timeout", optarg, &cfg->timeout_ms, err, errlen);
 	case OPT_NO_HOSTS:
 		cfg->resolve.no_hosts = true;
 		return 0;
@@ -410,7 +443,7 @@ static int probe_option(int c, struct np_config *cfg, void *ctx, char *err, size
 		cfg->udp = true;
 		return 0;
 	case OPT_SEND:
-		if (np_cli_unescape(optarg, cfg->send_buf, sizeof(cfg->send_buf),
+		if (np_cli_unescape("--send", optarg, cfg->send_buf, sizeof(cfg->send_buf),
 				    &cfg->probe.send_len, err, errlen) < 0)
 			return -1;
 		cfg->probe.send = cfg->send_buf;
@@ -421,27 +454,16 @@ static int probe_option(int c, struct np_config *cfg, void *ctx, char *err, size
 		cfg->probe.expect = optarg;
 		return 0;
 	case OPT_RETRIES:
-		return parse_retries(optarg, &cfg->probe.retries, err, errlen);
+		if (parse_count("retries", optarg, 0, 10, &v, err, errlen) < 0)
+			return -1;
+		cfg->probe.retries = (unsigned)v;
+		return 0;
 	case 'V':
 		cfg->command = NP_CMD_VERSION;
 		return 0;
 	default:
 		FAIL("unhandled option: see netprobe --help");
 	}
-}
-
-static int parse_count(const char *opt, const char *s, unsigned long min, unsigned long max,
-		       unsigned long *out, char *err, size_t errlen)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (end == s || *end || errno || s[0] == '-' || v < min || v > max)
-		FAIL("bad --%s '%s': give a number from %lu to %lu", opt, s, min, max);
-	*out = v;
-	return 0;
 }
 
 /* An address to bind: IPv4 or IPv6 literal, port set later. */
@@ -489,7 +511,7 @@ static int listen_option(int c, struct np_config *cfg, void *ctx, char *err, siz
 		return 0;
 	case OPT_V6ONLY:
 	case OPT_DUAL:
-		if (l->v6only >= 0)
+		if (l->v6only >= 0 && l->v6only != (c == OPT_V6ONLY))
 			FAIL("--v6only and --dual-stack exclude each other");
 		l->v6only = c == OPT_V6ONLY;
 		return 0;
@@ -499,14 +521,14 @@ static int listen_option(int c, struct np_config *cfg, void *ctx, char *err, siz
 		l->max_clients = (unsigned)v;
 		return 0;
 	case OPT_IDLE:
-		return parse_timeout(optarg, &l->idle_ms, err, errlen);
+		return parse_seconds("--idle", optarg, &l->idle_ms, err, errlen);
 	case OPT_MAX_BYTES:
 		if (parse_count("max-bytes", optarg, 1, 1UL << 40, &v, err, errlen) < 0)
 			return -1;
 		l->max_bytes = v;
 		return 0;
 	case OPT_REPLY:
-		if (np_cli_unescape(optarg, cfg->reply_buf, sizeof(cfg->reply_buf), &l->reply_len,
+		if (np_cli_unescape("--reply", optarg, cfg->reply_buf, sizeof(cfg->reply_buf), &l->reply_len,
 				    err, errlen) < 0)
 			return -1;
 		l->reply = cfg->reply_buf;
@@ -596,7 +618,7 @@ static int local_option(int c, struct np_config *cfg, void *ctx, char *err, size
 	if (c == OPT_PROC)
 		cfg->local_proc = true;
 	else if (c == 'T')
-		return parse_timeout(optarg, &cfg->timeout_ms, err, errlen);
+		return parse_seconds("--timeout", optarg, &cfg->timeout_ms, err, errlen);
 	return 0;
 }
 
@@ -639,7 +661,7 @@ static int lookup_option(int c, struct np_config *cfg, void *ctx, char *err, siz
 		cfg->lookup.compare_system = true;
 		return 0;
 	case 'T':
-		return parse_timeout(optarg, &cfg->timeout_ms, err, errlen);
+		return parse_seconds("--timeout", optarg, &cfg->timeout_ms, err, errlen);
 	default:
 		FAIL("unhandled option: see netprobe lookup --help");
 	}

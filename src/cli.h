@@ -35,9 +35,10 @@ struct np_config {
 
 #define NP_RETRIES_DEFAULT 2
 
-/* Decode --send's escapes (\n \r \t \0 \\ \xHH) into out; -1 with a reason. */
-int np_cli_unescape(const char *s, uint8_t *out, size_t cap, size_t *len, char *err,
-		    size_t errlen);
+/* Decode the escapes of --send or --reply (opt: the option's name, for the
+ * message) (\n \r \t \0 \\ \xHH) into out; -1 with a reason. */
+int np_cli_unescape(const char *opt, const char *s, uint8_t *out, size_t cap, size_t *len,
+		    char *err, size_t errlen);
 
 /* 0 on success; -1 with a one-line reason in err (exit 3). */
 int np_cli_parse(int argc, char *argv[], struct np_config *cfg, char *err, size_t errlen);

@@ -1,13 +1,17 @@
 /* The server: every listening socket and every client on the one event loop.
  * A client that vanishes costs us an EPIPE or ECONNRESET, reported, never a
  * SIGPIPE death; a client that floods is cut off at max_bytes, a silent one at
- * idle_ms, and more clients than max_clients are accepted and closed at once. */
+ * idle_ms, and more clients than max_clients are accepted and closed at once.
+ * Out of descriptors (EMFILE), waiting clients are accepted on a spare one and
+ * closed at once: a listener that stays readable must not be left unaccepted. */
 #include <config.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -19,8 +23,12 @@
 
 struct server;
 
+/* Out of descriptors with no spare to free: stop accepting this long. */
+#define NP_LISTEN_PAUSE_MS 100.0
+
 struct listener {
 	struct np_io io;
+	struct np_timer resume;	/* accepting paused at the fd limit: resume then */
 	struct server *srv;
 	int fd;
 	struct sockaddr_storage addr;
@@ -52,9 +60,13 @@ struct server {
 	struct listener l[NP_LISTEN_MAX_BINDS];
 	size_t nl;
 	struct client *clients;
+	int spare_fd;		/* kept open to be closed at EMFILE: room for one accept */
+	int fd_limited;		/* since the last accept that worked: 1 at the fd limit,
+				 * 2 paused there too (no spare helped) */
 	unsigned long next_id, active, done, rejected, datagrams;
 	size_t total_in, total_out;
-	bool stopping;
+	bool stopping;		/* the loop is released: no --count, no more holds */
+	bool mute;		/* emit failed: the output is gone, say nothing more */
 	np_listen_emit emit;
 	void *arg;
 	double t0;
@@ -66,10 +78,29 @@ static struct np_listen_event event(const struct server *s, enum np_listen_kind 
 					 .peer_pid = -1, .peer_uid = -1 };
 }
 
+/* Release the loop's one hold: it ends after this batch of events. */
+static void stop_serving(struct server *s)
+{
+	if (!s->stopping)
+		np_loop_release(&s->loop);
+	s->stopping = true;
+}
+
 static void count_done(struct server *s)
 {
 	if (!s->stopping && s->o->count && ++s->done == s->o->count)
-		np_loop_release(&s->loop);	/* the one hold: the loop ends */
+		stop_serving(s);
+}
+
+/* A reader that went away stops the server: serving on would lose every event. */
+static void emit_event(struct server *s, const struct np_listen_event *ev)
+{
+	if (s->mute)
+		return;
+	if (s->emit(s->arg, ev) < 0) {
+		s->mute = true;
+		stop_serving(s);
+	}
 }
 
 /* ---- clients (stream) ------------------------------------------------------ */
@@ -96,7 +127,7 @@ static void client_close(struct client *c, const char *reason, int errnum)
 		np_error_set(&ev.err, np_errno_name(errnum, buf, sizeof(buf)), "%s", strerror(errnum));
 		ev.err.errnum = errnum;
 	}
-	s->emit(s->arg, &ev);
+	emit_event(s, &ev);
 	s->total_in += c->in;
 	s->total_out += c->out;
 	np_io_set(&s->loop, &c->io, 0);
@@ -207,6 +238,94 @@ static void peer_creds(const struct client *c, struct np_listen_event *ev)
 	}
 }
 
+/* The event of a stream client that accept() has just given. */
+static struct np_listen_event client_event(struct server *s, enum np_listen_kind kind,
+					   struct listener *l, const struct sockaddr_storage *peer,
+					   socklen_t peer_len)
+{
+	struct np_listen_event ev = event(s, kind);
+
+	ev.id = ++s->next_id;
+	ev.local = (struct sockaddr *)&l->addr;
+	ev.local_len = l->len;
+	ev.peer = (const struct sockaddr *)peer;
+	ev.peer_len = peer_len;
+	ev.socktype = SOCK_STREAM;
+	return ev;
+}
+
+/* Accepted and closed at once: the client learns at once that it is not served. */
+static void reject(struct server *s, struct np_listen_event *ev, int fd, const char *reason)
+{
+	if (fd >= 0)
+		close(fd);
+	s->rejected++;
+	ev->kind = NP_LE_REJECTED;
+	ev->reason = reason;
+	emit_event(s, ev);
+}
+
+static void on_resume(void *arg)
+{
+	struct listener *l = arg;
+
+	np_io_set(&l->srv->loop, &l->io, NP_EV_READ);
+}
+
+static void fd_limit_event(struct server *s, struct listener *l, int errnum, bool paused)
+{
+	struct np_listen_event ev = event(s, NP_LE_FD_LIMIT);
+	struct rlimit rl;
+	char buf[16];
+
+	ev.local = (struct sockaddr *)&l->addr;
+	ev.local_len = l->len;
+	ev.socktype = SOCK_STREAM;
+	ev.clients = s->active;
+	ev.fd_limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+		? (long)rl.rlim_cur : -1;
+	ev.paused = paused;
+	ev.pause_ms = NP_LISTEN_PAUSE_MS;
+	np_error_set(&ev.err, np_errno_name(errnum, buf, sizeof(buf)), "%s", strerror(errnum));
+	ev.err.errnum = errnum;
+	emit_event(s, &ev);
+}
+
+/* accept() failed with EMFILE or ENFILE while clients wait. The listener stays
+ * readable, so leaving them there would spin the loop: free the spare
+ * descriptor, accept one client on it and close it, take the spare back. With
+ * no spare, or when the freed one went elsewhere (ENFILE), pause accepting. */
+static void out_of_fds(struct listener *l, int errnum)
+{
+	struct server *s = l->srv;
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	int fd = -1, again = errnum, state;
+
+	if (s->spare_fd >= 0) {
+		close(s->spare_fd);
+		fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_CLOEXEC);
+		again = fd < 0 ? errno : 0;
+		if (fd >= 0)
+			close(fd);
+		s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	state = again == EMFILE || again == ENFILE ? 2 : 1;
+	if (state > s->fd_limited)	/* once when it starts, once more if it pauses */
+		fd_limit_event(s, l, errnum, state == 2);
+	s->fd_limited = state;
+	if (state == 2) {
+		np_io_set(&s->loop, &l->io, 0);
+		np_timer_arm(&s->loop, &l->resume, np_now_ms() + NP_LISTEN_PAUSE_MS);
+	}
+	if (fd >= 0) {
+		struct np_listen_event ev = client_event(s, NP_LE_REJECTED, l, &peer, plen);
+
+		reject(s, &ev, -1, errnum == EMFILE ? "out of file descriptors (EMFILE): closed at once"
+		       : "the system is out of file descriptors (ENFILE): closed at once");
+	}
+}
+
 static void accept_one(struct listener *l)
 {
 	struct server *s = l->srv;
@@ -219,30 +338,28 @@ static void accept_one(struct listener *l)
 	c->fd = accept4(l->fd, (struct sockaddr *)&c->peer, &c->peer_len,
 			SOCK_NONBLOCK | SOCK_CLOEXEC);
 	if (c->fd < 0) {
+		int errnum = errno;
+
 		free(c);
-		return;		/* EAGAIN, or a client that left before accept: nothing to do */
+		if (errnum == EMFILE || errnum == ENFILE)
+			out_of_fds(l, errnum);
+		return;	/* else EAGAIN, or a client that left before accept: nothing to do */
 	}
+	if (s->fd_limited && s->spare_fd < 0 && !s->o->udp)	/* spent at the limit */
+		s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	s->fd_limited = 0;
 	c->srv = s;
 	c->l = l;
-	c->id = ++s->next_id;
 	c->t_start = np_now_ms();
-	ev = event(s, s->active >= s->o->max_clients ? NP_LE_REJECTED : NP_LE_ACCEPTED);
-	ev.id = c->id;
-	ev.local = (struct sockaddr *)&l->addr;
-	ev.local_len = l->len;
-	ev.peer = (struct sockaddr *)&c->peer;
-	ev.peer_len = c->peer_len;
-	ev.socktype = SOCK_STREAM;
+	ev = client_event(s, NP_LE_ACCEPTED, l, &c->peer, c->peer_len);
+	c->id = ev.id;
 	peer_creds(c, &ev);
-	if (ev.kind == NP_LE_REJECTED) {
-		ev.reason = "over --max-clients: closed at once";
-		s->emit(s->arg, &ev);
-		close(c->fd);
+	if (s->active >= s->o->max_clients) {
+		reject(s, &ev, c->fd, "over --max-clients: closed at once");
 		free(c);
-		s->rejected++;
 		return;
 	}
-	s->emit(s->arg, &ev);
+	emit_event(s, &ev);
 	s->active++;
 	c->next = s->clients;
 	s->clients = c;
@@ -289,7 +406,7 @@ static void datagram_one(struct listener *l)
 	}
 	s->total_in += ev.bytes_in;
 	s->total_out += ev.bytes_out;
-	s->emit(s->arg, &ev);
+	emit_event(s, &ev);
 	count_done(s);
 }
 
@@ -406,12 +523,13 @@ static int open_listener(struct server *s, struct listener *l, struct sockaddr_s
 		getsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &ev.v6only, &vl);
 	}
 	np_io_init(&l->io, l->fd, on_listener, l);
+	np_timer_init(&l->resume, on_resume, l);
 	np_io_set(&s->loop, &l->io, NP_EV_READ);
 	ev.local = (struct sockaddr *)&l->addr;
 	ev.local_len = l->len;
 	ev.socktype = type;
 	ev.backlog = o->udp ? 0 : o->backlog;
-	s->emit(s->arg, &ev);
+	emit_event(s, &ev);
 	return 0;
 }
 
@@ -428,10 +546,13 @@ static void shutdown_all(struct server *s)
 	for (struct client *c = s->clients; c; c = c->next)
 		client_close(c, "server stopping", 0);
 	free_dead(s);
+	if (s->spare_fd >= 0)
+		close(s->spare_fd);
 	for (size_t i = 0; i < s->nl; i++) {
 		struct listener *l = &s->l[i];
 
 		np_io_set(&s->loop, &l->io, 0);
+		np_timer_cancel(&s->loop, &l->resume);
 		close(l->fd);
 		if (l->created_path)
 			unlink(((struct sockaddr_un *)&l->addr)->sun_path);
@@ -441,7 +562,7 @@ static void shutdown_all(struct server *s)
 int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg,
 		  struct np_error *err)
 {
-	struct server s = { .o = o, .emit = emit, .arg = arg, .t0 = np_now_ms() };
+	struct server s = { .o = o, .emit = emit, .arg = arg, .t0 = np_now_ms(), .spare_fd = -1 };
 	struct sockaddr_storage binds[NP_LISTEN_MAX_BINDS];
 	struct np_listen_event ev;
 	int rc = 0;
@@ -453,6 +574,9 @@ int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg
 	s.loop.wait_mask = &s.wait_mask;
 	s.loop.after_batch = free_dead;
 	s.loop.after_batch_arg = &s;
+	np_loop_hold(&s.loop);	/* released by --count or a failed emit; signals stop it too */
+	if (!o->udp)		/* taken before the clients can take every descriptor */
+		s.spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	memcpy(binds, o->binds, sizeof(binds));
 	for (size_t i = 0; i < o->nbinds && rc == 0; i++) {
 		if (i > 0 && binds[0].ss_family != AF_UNIX)
@@ -462,7 +586,6 @@ int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg
 			s.nl++;
 	}
 	if (rc == 0) {
-		np_loop_hold(&s.loop);
 		rc = np_loop_run(&s.loop);
 		if (rc < 0)
 			np_error_set(err, "LOOP", "event loop failed: %s", strerror(errno));
@@ -481,7 +604,7 @@ int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg
 		ev.local_len = s.l[0].len;
 	}
 	if (rc == 0)
-		emit(arg, &ev);
+		emit_event(&s, &ev);
 	np_loop_free(&s.loop);
 	return rc;
 }

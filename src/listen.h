@@ -33,6 +33,7 @@ enum np_listen_kind {
 	NP_LE_REJECTED,		/* accepted and closed at once: over max_clients */
 	NP_LE_DATAGRAM,		/* recvfrom() gave a datagram */
 	NP_LE_CLOSED,		/* a client is gone, and why */
+	NP_LE_FD_LIMIT,		/* accept() ran out of descriptors (EMFILE, ENFILE) */
 	NP_LE_SUMMARY,		/* the end */
 };
 
@@ -52,16 +53,23 @@ struct np_listen_event {
 	size_t bytes_in, bytes_out;
 	double duration_ms;
 	const char *reason;		/* CLOSED / REJECTED: in words */
-	struct np_error err;		/* CLOSED by an error: EPIPE, ECONNRESET */
-	/* SUMMARY */
+	struct np_error err;		/* CLOSED by an error: EPIPE, ECONNRESET; FD_LIMIT's */
+	/* FD_LIMIT: RLIMIT_NOFILE (-1 unknown); paused: no spare descriptor helped,
+	 * accepting waits pause_ms; else waiting clients are rejected until one leaves */
+	long fd_limit;
+	bool paused;
+	double pause_ms;
+	/* SUMMARY (FD_LIMIT: clients is the number open then) */
 	unsigned long clients, rejected, datagrams;
 	int signal;			/* the signal that stopped us, 0 for --count */
 };
 
-typedef void (*np_listen_emit)(void *arg, const struct np_listen_event *ev);
+/* 0, or -1 when the events cannot be written any more (a reader that went away):
+ * then the server stops, and emits nothing more. */
+typedef int (*np_listen_emit)(void *arg, const struct np_listen_event *ev);
 
-/* Serve until --count is reached or SIGINT/SIGTERM. -1 with err when a socket
- * cannot be set up (bind's EADDRINUSE, EACCES...). */
+/* Serve until --count is reached, SIGINT/SIGTERM/SIGHUP, or emit fails. -1 with
+ * err when a socket cannot be set up (bind's EADDRINUSE, EACCES...). */
 int np_listen_run(const struct np_listen_opts *o, np_listen_emit emit, void *arg,
 		  struct np_error *err);
 

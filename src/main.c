@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <ares.h>
 #include "cli.h"
+#include "errors.h"
 #include "report.h"
 #include "report_listen.h"
 #include "report_local.h"
@@ -51,24 +52,38 @@ static bool stdout_was_closed(void)
 struct listen_sink {
 	const struct np_listen_reporter *rep;
 	bool dump;
+	int write_errno;	/* standard output failed with this: the server stopped */
 };
 
-static void emit(void *arg, const struct np_listen_event *ev)
+static int emit(void *arg, const struct np_listen_event *ev)
 {
-	const struct listen_sink *sink = arg;
+	struct listen_sink *sink = arg;
 
-	sink->rep->event(stdout, sink->dump, ev);
+	if (sink->rep->event(stdout, sink->dump, ev) == 0)
+		return 0;
+	sink->write_errno = errno;
+	return -1;
 }
 
-/* netprobe listen: 0 after a clean stop, 2 when the socket cannot be set up. */
+/* netprobe listen: 0 after a clean stop, 2 when the socket cannot be set up, 3
+ * when standard output failed (a reader that went away: EPIPE). */
 static int serve(const struct np_config *cfg)
 {
-	struct listen_sink sink = { np_listen_reporter_find(cfg->format), cfg->dump };
+	struct listen_sink sink = { np_listen_reporter_find(cfg->format), cfg->dump, 0 };
 	struct np_error err = { 0 };
+	char buf[16], msg[160];
 
 	if (np_listen_run(&cfg->listen, emit, &sink, &err) < 0) {
 		np_report_fatal(err.message);
 		return 2;
+	}
+	if (sink.write_errno) {
+		snprintf(msg, sizeof(msg), "cannot write to standard output: %s (%s)%s: stopped "
+			 "listening", strerror(sink.write_errno),
+			 np_errno_name(sink.write_errno, buf, sizeof(buf)),
+			 sink.write_errno == EPIPE ? ", its reader is gone" : "");
+		np_report_fatal(msg);
+		return 3;
 	}
 	return finish_output(0);
 }

@@ -15,7 +15,7 @@
 static const char *const kinds[] = {
 	[NP_LE_LISTENING] = "listening", [NP_LE_ACCEPTED] = "accepted",
 	[NP_LE_REJECTED] = "rejected", [NP_LE_DATAGRAM] = "datagram",
-	[NP_LE_CLOSED] = "closed", [NP_LE_SUMMARY] = "summary",
+	[NP_LE_CLOSED] = "closed", [NP_LE_FD_LIMIT] = "fd_limit", [NP_LE_SUMMARY] = "summary",
 };
 
 const char *np_bind_scope(const struct sockaddr *sa)
@@ -32,6 +32,12 @@ const char *np_bind_scope(const struct sockaddr *sa)
 			: IN6_IS_ADDR_LOOPBACK(a) ? "loopback" : "address";
 	}
 	return "local";		/* a Unix path: this host only, by file permissions */
+}
+
+/* The stop signals by name (np_signals_catch_stop catches these three). */
+static const char *signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
 }
 
 static const char *name_of(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
@@ -92,7 +98,21 @@ static void text_dump(FILE *out, const struct sockaddr *sa, socklen_t len)
 	}
 }
 
-static void text_event(FILE *out, bool dump, const struct np_listen_event *ev)
+static void text_fd_limit(FILE *out, const struct np_listen_event *ev)
+{
+	fprintf(out, "fd limit: accept() failed: %s (%s) with %lu client%s open, ", ev->err.message,
+		ev->err.code, ev->clients, ev->clients == 1 ? "" : "s");
+	if (ev->fd_limit >= 0)
+		fprintf(out, "limit %ld descriptors (ulimit -n): ", ev->fd_limit);
+	if (ev->paused)
+		fprintf(out, "no spare descriptor, accepting paused for %.0f ms at a time\n",
+			ev->pause_ms);
+	else
+		fprintf(out, "waiting clients are accepted on a spare descriptor and closed at once "
+			"until one leaves\n");
+}
+
+static int text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 {
 	char lbuf[NP_ENDPOINT_LEN + 128], pbuf[NP_ENDPOINT_LEN + 128];
 	const char *local = ev->local ? name_of(ev->local, ev->local_len, lbuf, sizeof(lbuf)) : "";
@@ -128,18 +148,21 @@ static void text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 		fprintf(out, "#%lu closed %s after %.3f ms: %s; %zu bytes in, %zu out\n", ev->id, peer,
 			ev->duration_ms, ev->reason, ev->bytes_in, ev->bytes_out);
 		break;
+	case NP_LE_FD_LIMIT:
+		text_fd_limit(out, ev);
+		break;
 	case NP_LE_SUMMARY:
 		fprintf(out, "summary: %lu client%s, %lu rejected, %lu datagram%s, %zu bytes in, "
 			"%zu out, %.3f s; ", ev->clients, ev->clients == 1 ? "" : "s", ev->rejected,
 			ev->datagrams, ev->datagrams == 1 ? "" : "s", ev->bytes_in, ev->bytes_out,
 			ev->t_ms / 1000.0);
 		if (ev->signal)
-			fprintf(out, "stopped by %s\n", ev->signal == SIGINT ? "SIGINT" : "SIGTERM");
+			fprintf(out, "stopped by %s\n", signal_name(ev->signal));
 		else
 			fprintf(out, "stopped after --count\n");
 		break;
 	}
-	fflush(out);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
 static json_t *endpoint_json(const struct sockaddr *sa, socklen_t len)
@@ -198,6 +221,16 @@ json_t *np_json_listen_event(const struct np_listen_event *ev)
 		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
 		json_object_set_new(o, "duration_ms", json_real(round(ev->duration_ms * 1000) / 1000));
 		break;
+	case NP_LE_FD_LIMIT:
+		json_object_set_new(o, "error", json_pack("{s:s, s:i, s:s}", "code", ev->err.code,
+							  "errno", ev->err.errnum, "message",
+							  ev->err.message));
+		json_object_set_new(o, "limit", ev->fd_limit < 0 ? json_null()
+				    : json_integer(ev->fd_limit));
+		json_object_set_new(o, "clients_open", json_integer((json_int_t)ev->clients));
+		json_object_set_new(o, "action", json_string(ev->paused ? "pause" : "reject"));
+		json_object_set_new(o, "pause_ms", ev->paused ? json_real(ev->pause_ms) : json_null());
+		break;
 	case NP_LE_SUMMARY:
 		json_object_set_new(o, "clients", json_integer((json_int_t)ev->clients));
 		json_object_set_new(o, "rejected", json_integer((json_int_t)ev->rejected));
@@ -205,20 +238,21 @@ json_t *np_json_listen_event(const struct np_listen_event *ev)
 		json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
 		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
 		json_object_set_new(o, "signal", !ev->signal ? json_null()
-				    : json_string(ev->signal == SIGINT ? "SIGINT" : "SIGTERM"));
+				    : json_string(signal_name(ev->signal)));
 		break;
 	}
 	return o;
 }
 
-static void ndjson_event(FILE *out, bool dump, const struct np_listen_event *ev)
+static int ndjson_event(FILE *out, bool dump, const struct np_listen_event *ev)
 {
 	json_t *o = np_json_listen_event(ev);
 
 	json_dumpf(o, out, JSON_COMPACT | JSON_REAL_PRECISION(12));
-	fputc('\n', out);
-	fflush(out);	/* a script reads each event as it happens */
 	json_decref(o);
+	fputc('\n', out);
+	/* a script reads each event as it happens */
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
 static const struct np_listen_reporter listen_reporters[] = {

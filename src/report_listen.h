@@ -10,7 +10,8 @@
 
 struct np_listen_reporter {
 	const char *name;
-	void (*event)(FILE *out, bool dump, const struct np_listen_event *ev);
+	/* 0, or -1 with errno when out cannot be written (EPIPE: the reader is gone) */
+	int (*event)(FILE *out, bool dump, const struct np_listen_event *ev);
 };
 
 const struct np_listen_reporter *np_listen_reporter_find(const char *name);

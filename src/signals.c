@@ -10,6 +10,10 @@ static void on_stop(int sig)
 	np_stop_signal = sig;
 }
 
+/* SIGHUP too: a server whose terminal went away stops as cleanly as on SIGTERM
+ * (summary, socket file removed) instead of dying with 129. */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
 int np_signals_catch_stop(sigset_t *wait_mask)
 {
 	struct sigaction sa;
@@ -18,14 +22,15 @@ int np_signals_catch_stop(sigset_t *wait_mask)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) < 0 || sigaction(SIGTERM, &sa, NULL) < 0)
-		return -1;
 	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++) {
+		if (sigaction(stop_signals[i], &sa, NULL) < 0)
+			return -1;
+		sigaddset(&block, stop_signals[i]);
+	}
 	if (sigprocmask(SIG_BLOCK, &block, wait_mask) < 0)
 		return -1;
-	sigdelset(wait_mask, SIGINT);
-	sigdelset(wait_mask, SIGTERM);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(stop_signals[0]); i++)
+		sigdelset(wait_mask, stop_signals[i]);
 	return 0;
 }

@@ -166,7 +166,7 @@ int np_parse_server(const char *s, struct sockaddr_storage *ss, socklen_t *len,
 		    char *err, size_t errlen)
 {
 	char host[INET6_ADDRSTRLEN + 1];
-	const char *port = NULL;
+	const char *port = NULL, *input = s;	/* messages quote what the user wrote */
 	uint16_t portnum = 53;
 	size_t hlen;
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
@@ -188,8 +188,10 @@ int np_parse_server(const char *s, struct sockaddr_storage *ss, socklen_t *len,
 		hlen = colon ? (size_t)(colon - s) : strlen(s);
 		port = colon ? colon + 1 : NULL;
 	}
-	if (hlen == 0 || hlen >= sizeof(host))
-		FAIL("bad DNS server '%s': give an IPv4 or IPv6 address", s);
+	if (hlen == 0)
+		FAIL("bad DNS server '%s': the address is empty: give an IPv4 or IPv6 address", input);
+	if (hlen >= sizeof(host))
+		FAIL("bad DNS server '%s': give an IPv4 or IPv6 address", input);
 	memcpy(host, s, hlen);
 	host[hlen] = '\0';
 	if (port && np_parse_port(port, &portnum, err, errlen) < 0)

@@ -16,6 +16,11 @@ a timeout (--timeout, default 5 s): nothing here can hang.
     listen_client.py flood ADDR PORT NBYTES     connect, send NBYTES, read until EOF or reset
     listen_client.py hold ADDR PORT N DATA      N connections each echoing DATA, kept open,
                                                 then one more: does it get EOF / reset / data?
+    listen_client.py crowd ADDR PORT N DATA     N connections at once, DATA sent on each, all kept
+                                                open; waits (up to --timeout in all) until each is
+                                                "served" (DATA echoed), "closed" (EOF), "reset"; the
+                                                rest are "hung".  Prints the outcomes in order, then
+                                                closes them all
     listen_client.py udp ADDR PORT DATA [N]     bind (ADDR, 0), send DATA N times, read the replies
     listen_client.py unix PATH DATA             Unix stream: connect, send, read back (pid printed)
     listen_client.py unixdgram PATH MYPATH DATA Unix datagram: bind MYPATH, sendto PATH, recvfrom
@@ -192,6 +197,43 @@ def m_hold(addr, port, n, data):
     out(res)
 
 
+def crowd_outcome(s, d, got):
+    """One read on a readable socket: None while the echo is incomplete."""
+    try:
+        c = s.recv(65536)
+    except ConnectionResetError:
+        return "reset"
+    if not c:
+        return "closed"
+    got += c
+    return "served" if len(got) >= len(d) else None
+
+
+def m_crowd(addr, port, n, data):
+    import select
+    import time
+    d = data_arg(data)
+    socks, got, outcome = [], {}, {}
+    for _ in range(int(n)):
+        s = connect(addr, port)    # the kernel completes it: the backlog holds it
+        s.sendall(d)
+        socks.append(s)
+        got[s] = bytearray()
+    deadline = time.monotonic() + TIMEOUT
+    while len(outcome) < len(socks) and time.monotonic() < deadline:
+        waiting = [s for s in socks if s not in outcome]
+        ready, _, _ = select.select(waiting, [], [], max(0.0, deadline - time.monotonic()))
+        for s in ready:
+            o = crowd_outcome(s, d, got[s])
+            if o:
+                outcome[s] = o
+    res = {"outcomes": [outcome.get(s, "hung") for s in socks],
+           "local": [local_of(s) for s in socks]}
+    for s in socks:
+        s.close()
+    out(res)
+
+
 def m_udp(addr, port, data, count="1"):
     d = data_arg(data)
     s = socket.socket(fam(addr), socket.SOCK_DGRAM)
@@ -277,7 +319,7 @@ def m_stale(path):
 
 
 MODES = {"echo": m_echo, "vanish": m_vanish, "stay": m_stay, "rst": m_rst, "flood": m_flood,
-         "hold": m_hold, "udp": m_udp, "unix": m_unix, "unixdgram": m_unixdgram,
+         "hold": m_hold, "crowd": m_crowd, "udp": m_udp, "unix": m_unix, "unixdgram": m_unixdgram,
          "stale": m_stale, "serve": m_serve, "unbound": m_unbound}
 
 

@@ -61,6 +61,46 @@ check_bad "-4 with an IPv6 literal" "$Q" -4 ::1 80
 check_bad "-4 and -6 together" "$Q" -4 -6 localhost 80
 check_bad "a DNS server given by name" @ns1.example.test localhost 80
 check_bad "two DNS servers" "$Q" @127.0.0.2 localhost 80
+
+# check_said LABEL LINE ARGS...: check_bad, and the stderr line is exactly LINE
+# (it names the option the user typed and what is wrong with it)
+check_said() {
+	local label=$1 line=$2; shift 2
+	check_bad "$label" "$@"
+	assert_eq "$label: the message" "netprobe: $line" "$(head -n 1 "$NP_ERR")"
+}
+SECS="give seconds in decimal digits (30, 0.5), more than 0 and at most 3600"
+check_said "listen --reply with a bad escape" \
+	'bad escape in --reply: use \n \r \t \0 \\ or \xHH' listen --reply '\q' 0
+check_said "listen --reply with a short \\x" \
+	'bad escape in --reply: \x needs two hex digits' listen --reply '\x4' 0
+check_said "--send with a bad escape" \
+	'bad escape in --send: use \n \r \t \0 \\ or \xHH' "$Q" --send '\q' 127.0.0.1 80
+check_said "listen --idle 0" "bad --idle '0': $SECS" listen --idle 0 0
+check_said "listen --idle=abc" "bad --idle 'abc': $SECS" listen --idle=abc 0
+check_said "-T 0x10 (hex)" "bad --timeout '0x10': $SECS" "$Q" -T 0x10 127.0.0.1 80
+check_said "-T 1e1 (exponent)" "bad --timeout '1e1': $SECS" "$Q" -T 1e1 127.0.0.1 80
+check_said "-T ' 5' (blank)" "bad --timeout ' 5': $SECS" "$Q" -T ' 5' 127.0.0.1 80
+check_said "--retries 0x2" "bad --retries '0x2': give a number from 0 to 10" \
+	"$Q" --retries 0x2 127.0.0.1 80
+check_said "--retries +2" "bad --retries '+2': give a number from 0 to 10" \
+	"$Q" --retries +2 127.0.0.1 80
+check_said "listen --count 0x10" "bad --count '0x10': give a number from 1 to 1000000000" \
+	listen --count 0x10 0
+check_said "--help=x" "option '--help' takes no value: see netprobe --help" "$Q" --help=x
+check_said "listen --v6only=1" "option '--v6only' takes no value: see netprobe --help" \
+	listen --v6only=1 0
+check_said "-4 -6" "-4 and -6 exclude each other" "$Q" -4 -6 localhost 80
+check_said "listen --v6only --dual-stack" "--v6only and --dual-stack exclude each other" \
+	listen --v6only --dual-stack :: 0
+check_said "@[] (empty server)" \
+	"bad DNS server '[]': the address is empty: give an IPv4 or IPv6 address" @[] localhost 80
+check_said "-s [] (empty server)" \
+	"bad DNS server '[]': the address is empty: give an IPv4 or IPv6 address" -s [] localhost 80
+check_said "@ (nothing after it)" \
+	"bad DNS server '': the address is empty: give an IPv4 or IPv6 address" @ localhost 80
+check_said "@[]:53 (empty server, a port)" \
+	"bad DNS server '[]:53': the address is empty: give an IPv4 or IPv6 address" @[]:53 localhost 80
 sleep 0.2
 assert_eq "no bad input reached the DNS server" "0 0" "$(helper_count silent)"
 
@@ -86,6 +126,9 @@ done
 np_json "$K" --timeout 1 127.0.0.1 https
 assert_true "service name https: accepted (exit status $NP_RC)" test "$NP_RC" -le 2
 assert_eq "service name https: port 443" "[443]" "$(jget "$NP_JSON" targets.0.ports)"
+# an option given twice with the same meaning is fine (-4 -4), as is 010
+np_run "$K" -4 -4 --retries 010 --timeout 1 127.0.0.1 1
+assert_true "-4 -4 --retries 010: accepted (exit status $NP_RC)" test "$NP_RC" -le 2
 # fractional timeout is valid
 np_run "$K" --timeout 0.5 127.0.0.1 1
 assert_true "--timeout 0.5: accepted (exit status $NP_RC)" test "$NP_RC" -le 2

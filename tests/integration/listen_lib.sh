@@ -109,8 +109,9 @@ wait_exit() {
 		sleep 0.05
 	done
 	if kill -0 "$wrap" 2>/dev/null; then
-		kill -KILL "$wrap" 2>/dev/null
+		# the child first: once the wrapper is gone it has no parent to find it by
 		pkill -KILL -P "$wrap" 2>/dev/null
+		kill -KILL "$wrap" 2>/dev/null
 		wait "$wrap" 2>/dev/null
 		LRC=killed
 		return 1

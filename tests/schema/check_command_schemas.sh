@@ -364,8 +364,8 @@ E=$SCHEMA_LISTEN
 if [ -s "$NP_TMP/listen-tcp.ndjson" ]; then
 	mutate "$NP_TMP/listen-tcp.ndjson" "$NP_TMP/bad.json" 'd["event"] = "acepted"' accepted
 	reject "listen: event name misspelt" "$E" "$NP_TMP/bad.json" '\.event: .acepted. is not one of'
-	mutate "$NP_TMP/listen-tcp.ndjson" "$NP_TMP/bad.json" 'd["signal"] = "SIGHUP"' summary
-	reject "listen: summary signal SIGHUP" "$E" "$NP_TMP/bad.json" '\.signal: .SIGHUP. is not one of'
+	mutate "$NP_TMP/listen-tcp.ndjson" "$NP_TMP/bad.json" 'd["signal"] = "SIGKILL"' summary
+	reject "listen: summary signal SIGKILL (never caught)" "$E" "$NP_TMP/bad.json" '\.signal: .SIGKILL. is not one of'
 	mutate "$NP_TMP/listen-tcp.ndjson" "$NP_TMP/bad.json" 'd["scope"] = "everywhere"' listening
 	reject "listen: unknown scope" "$E" "$NP_TMP/bad.json" '\.scope: .everywhere. is not one of'
 	mutate "$NP_TMP/listen-tcp.ndjson" "$NP_TMP/bad.json" 'd["sockaddr"]["hex"] = d["sockaddr"]["hex"].upper()' listening

@@ -58,14 +58,14 @@ static void test_unescape(void **state)
 	uint8_t out[16];
 	size_t n;
 
-	assert_int_equal(np_cli_unescape("a\\x00\\xfF\\t\\\\", out, sizeof(out), &n, err,
-					 sizeof(err)), 0);
+	assert_int_equal(np_cli_unescape("--send", "a\\x00\\xfF\\t\\\\", out, sizeof(out), &n,
+					 err, sizeof(err)), 0);
 	assert_int_equal(n, 5);
 	assert_memory_equal(out, "a\0\xff\t\\", 5);
-	assert_int_equal(np_cli_unescape("\\q", out, sizeof(out), &n, err, sizeof(err)), -1);
-	assert_int_equal(np_cli_unescape("\\x1", out, sizeof(out), &n, err, sizeof(err)), -1);
-	assert_int_equal(np_cli_unescape("\\", out, sizeof(out), &n, err, sizeof(err)), -1);
-	assert_int_equal(np_cli_unescape("0123456789abcdefX", out, sizeof(out), &n, err,
+	assert_int_equal(np_cli_unescape("--send", "\\q", out, sizeof(out), &n, err, sizeof(err)), -1);
+	assert_int_equal(np_cli_unescape("--send", "\\x1", out, sizeof(out), &n, err, sizeof(err)), -1);
+	assert_int_equal(np_cli_unescape("--send", "\\", out, sizeof(out), &n, err, sizeof(err)), -1);
+	assert_int_equal(np_cli_unescape("--send", "0123456789abcdefX", out, sizeof(out), &n, err,
 					 sizeof(err)), -1);
 }
 
@@ -136,6 +136,71 @@ static void test_command_help(void **state)
 	assert_non_null(strstr(err, "after the command"));
 }
 
+/* Each message names the option the user typed, and says what is wrong with it. */
+static void test_option_messages(void **state)
+{
+	assert_int_equal(parse(3, "listen", "--reply=\\q", "0"), -1);
+	assert_string_equal(err, "bad escape in --reply: use \\n \\r \\t \\0 \\\\ or \\xHH");
+	assert_int_equal(parse(3, "listen", "--reply=\\x1", "0"), -1);
+	assert_string_equal(err, "bad escape in --reply: \\x needs two hex digits");
+	assert_int_equal(parse(3, "--send=\\q", "127.0.0.1", "80"), -1);
+	assert_string_equal(err, "bad escape in --send: use \\n \\r \\t \\0 \\\\ or \\xHH");
+	assert_int_equal(parse(3, "listen", "--idle=0", "0"), -1);
+	assert_string_equal(err, "bad --idle '0': give seconds in decimal digits (30, 0.5), more "
+			    "than 0 and at most 3600");
+	assert_int_equal(parse(4, "-T", "0x10", "127.0.0.1", "80"), -1);
+	assert_string_equal(err, "bad --timeout '0x10': give seconds in decimal digits (30, 0.5), "
+			    "more than 0 and at most 3600");
+	assert_int_equal(parse(3, "--help=x", "127.0.0.1", "80"), -1);
+	assert_string_equal(err, "option '--help' takes no value: see netprobe --help");
+	assert_int_equal(parse(3, "listen", "--v6only=1", "0"), -1);
+	assert_string_equal(err, "option '--v6only' takes no value: see netprobe --help");
+	assert_int_equal(parse(3, "-Z", "127.0.0.1", "80"), -1);
+	assert_string_equal(err, "unknown option '-Z': see netprobe --help");
+	assert_int_equal(parse(3, "@[]", "127.0.0.1", "80"), -1);
+	assert_string_equal(err, "bad DNS server '[]': the address is empty: give an IPv4 or IPv6 "
+			    "address");
+	assert_int_equal(parse(4, "-6", "-4", "localhost", "80"), -1);
+	assert_string_equal(err, "-4 and -6 exclude each other");
+}
+
+/* Numbers are decimal digits only (OpenBSD strtonum's rule): no hex, no sign, no
+ * exponent, no blanks; an option given twice with the same meaning is fine. */
+static void test_numbers_and_repeats(void **state)
+{
+	static const char *const bad_seconds[] = { "0x10", "1e1", " 5", "+5", "5 ", "inf", "nan",
+		"0x1p3", ".", "1.", "-1", "", "1..2", NULL };
+	static const char *const bad_counts[] = { "0x10", " 5", "+5", "1e1", "5.0", "-0", "", NULL };
+	char opt[64];
+
+	for (size_t i = 0; bad_seconds[i]; i++) {
+		snprintf(opt, sizeof(opt), "--timeout=%s", bad_seconds[i]);
+		if (parse(3, opt, "127.0.0.1", "80") != -1)
+			fail_msg("%s was accepted", opt);
+	}
+	for (size_t i = 0; bad_counts[i]; i++) {
+		snprintf(opt, sizeof(opt), "--retries=%s", bad_counts[i]);
+		if (parse(3, opt, "127.0.0.1", "80") != -1)
+			fail_msg("%s was accepted", opt);
+		snprintf(opt, sizeof(opt), "--count=%s", bad_counts[i]);
+		if (parse(3, "listen", opt, "0") != -1)
+			fail_msg("listen %s was accepted", opt);
+	}
+	assert_int_equal(parse(4, "-T", "0.5", "127.0.0.1", "80"), 0);
+	assert_float_equal(cfg.timeout_ms, 500, 1e-9);
+	assert_int_equal(parse(4, "-T", "3600", "127.0.0.1", "80"), 0);
+	assert_int_equal(parse(4, "-T", "3600.001", "127.0.0.1", "80"), -1);
+	assert_int_equal(parse(3, "--retries=010", "127.0.0.1", "80"), 0);
+	assert_int_equal(cfg.probe.retries, 10);	/* leading zeros: still decimal */
+	assert_int_equal(parse(4, "listen", "--count=7", "--backlog=65535", "0"), 0);
+	assert_int_equal(cfg.listen.count, 7);
+	assert_int_equal(parse(4, "-4", "-4", "localhost", "80"), 0);
+	assert_int_equal(cfg.resolve.family, AF_INET);
+	assert_int_equal(parse(4, "listen", "--v6only", "--v6only", "0"), 0);
+	assert_int_equal(cfg.listen.v6only, 1);
+	assert_int_equal(parse(4, "listen", "--v6only", "--dual-stack", "0"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +210,8 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_command_help),
+		cmocka_unit_test(test_option_messages),
+		cmocka_unit_test(test_numbers_and_repeats),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
