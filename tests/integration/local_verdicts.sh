@@ -65,6 +65,64 @@ reach() {
 	jpy "$NP_JSON" "(lambda r: '%s %s %s' % (json.dumps(r['tcp_accepts']), json.dumps(r['udp_accepts']), r['tcp_connect']['state'] if r['tcp_connect'] else None) if r else '<no entry for $1>')(next((x for x in d['reachability'] if x['address'] == '$1'), None))"
 }
 
+# ss_tcp PORT: the TCP listeners on PORT in the server namespace as `ss -ltn`
+# shows them (the oracle for what is bound): sorted [address, zone] pairs, ss's
+# "*" (:: dual-stack) as "::", the zone (after %) null when there is none.
+ss_tcp() {
+	ip netns exec "$NSL_SRV" ss -ltnH "sport = :$1" | awk '{print $4}' | "$PY" -c '
+import json, sys
+out = []
+for w in sys.stdin.read().split():
+    host, zone = w.rsplit(":", 1)[0], None
+    if "%" in host:
+        host, zone = host.split("%", 1)
+    host = host.strip("[]")
+    out.append(["::" if host == "*" else host, zone])
+print(json.dumps(sorted(out), separators=(",", ":")))'
+}
+
+# ss_takes PORT ADDR: true when a listener ss shows on PORT takes ADDR (127.0.0.1
+# or ::1): bound to ADDR itself, to its family's wildcard, or to ss's "*".
+ss_takes() {
+	ip netns exec "$NSL_SRV" ss -ltnH "sport = :$1" | awk '{print $4}' | "$PY" -c '
+import sys
+a = sys.argv[1]
+hosts = [w.rsplit(":", 1)[0].split("%")[0].strip("[]") for w in sys.stdin.read().split()]
+want = {a, "*", "0.0.0.0" if "." in a else "::"}
+print("true" if want & set(hosts) else "false")' "$2"
+}
+
+# check_local_schema DESC: the last local document is valid against its schema.
+check_local_schema() {
+	local out
+	if out=$("$PY" "$VALIDATOR" "$top_srcdir/docs/netprobe-local.schema.json" <"$NP_JSON" 2>&1); then
+		ok "$1: valid against docs/netprobe-local.schema.json"
+	else
+		not_ok "$1: NOT valid against docs/netprobe-local.schema.json"
+		printf '%s\n' "$out" | head -n 20 | sed 's/^/#   /'
+	fi
+}
+
+# check_localhost_words DESC PORT: the verdict agrees with the reachability table
+# and with ss about the two addresses clients of localhost use: verdict
+# localhost_ipv4/localhost_ipv6 equal the table's connects and ss; when one is
+# refused the message names it with "refused".
+check_localhost_words() {
+	local d=$1 port=$2 a st want key
+	for a in 127.0.0.1 ::1; do
+		key=$([ "$a" = ::1 ] && echo localhost_ipv6 || echo localhost_ipv4)
+		st=$(jpy "$NP_JSON" "next((r['tcp_connect'] or {}).get('state') for r in d['reachability'] if r['address'] == '$a')")
+		want=$(ss_takes "$port" "$a")
+		assert_eq "$d: ss takes $a: $want; the table's connect agrees ($st)" "$want" \
+			"$([ "$st" = open ] && echo true || echo false)"
+		assert_eq "$d: verdict.$key is $want (as ss)" "$want" "$(jget "$NP_JSON" "verdict.$key")"
+		[ "$want" = true ] && continue
+		assert_match "$d: $a is refused (table, ss): the verdict says so" \
+			"$(printf '%s' "$a" | sed 's/[.]/\\./g')[^;]*refused|refused[^;]*$(printf '%s' "$a" | sed 's/[.]/\\./g')" \
+			"$(jget "$NP_JSON" verdict.message)"
+	done
+}
+
 # check_local DESC PORT KIND PHRASE SOCKETS LO4 LO6 S4 S6
 #   SOCKETS: the expected [address, v6only] list (sock_diag), compact JSON, sorted
 #   LO4 LO6 S4 S6: open|closed for 127.0.0.1, ::1, 198.51.100.2, 2001:db8:100::2,
@@ -83,6 +141,12 @@ check_local() {
 		"$(jget "$NP_JSON" verdict.message)"
 	assert_eq "$d: sockets: [address, v6only] from sock_diag" "$socks" \
 		"$(jpy "$NP_JSON" 'sorted([s["address"], s["v6only"]] for s in d["sockets"])')"
+	assert_eq "$d: sockets: [address, interface] are what ss -ltn shows" "$(ss_tcp "$port")" \
+		"$(jpy "$NP_JSON" 'sorted([s["address"], s["interface"]] for s in d["sockets"])')"
+	assert_eq "$d: sockets: v6only_source sock_diag for IPv6, null for IPv4" true \
+		"$(jpy "$NP_JSON" 'all(s["v6only_source"] == ("sock_diag" if s["family"] == "ipv6" else None) and s["v6only_evidence"] is None for s in d["sockets"])')"
+	check_localhost_words "$d" "$port"
+	check_local_schema "$d"
 	assert_eq "$d: sockets: tcp, port $port, pid = the service's pid $SVC_PID, process $SVC_PROC, uid 0" true \
 		"$(jpy "$NP_JSON" "all(s['proto'] == 'tcp' and s['port'] == $port and s['pid'] == $SVC_PID and s['process'] == '$SVC_PROC' and s['uid'] == 0 for s in d['sockets']) and len(d['sockets']) > 0")"
 	assert_eq "$d: sockets: scope all_interfaces exactly for 0.0.0.0 and ::" true \
@@ -102,6 +166,7 @@ check_local() {
 	lnp_run "$NSL_SRV" local "$port"
 	assert_match "$d: text: the verdict line says '$phrase'" \
 		"^verdict: .*$(printf '%s' "$phrase" | sed 's/[][\.*^$()+?{}|]/\\&/g')" "$(cat "$NP_OUT")"
+	assert_no_match "$d: text: sock_diag reads IPV6_V6ONLY, nothing is inferred" 'inferred' "$(cat "$NP_OUT")"
 
 	lnp_json "$NSL_SRV" local --proc "$port"
 	assert_eq "$d: --proc: exit 0, source proc, same verdict kind" "0 proc $kind" \
@@ -116,6 +181,14 @@ check_local() {
 	case $socks in *'"0.0.0.0"'*) diag_socks=$(printf '%s' "$diag_socks" | sed 's/"::",\(true\|false\)/"::",null/g') ;; esac
 	assert_eq "$d: --proc: a TCP :: socket's v6only inferred from the connects equals sock_diag's (null when 0.0.0.0 covers IPv4)" "$diag_socks" \
 		"$(jpy "$NP_JSON" 'sorted([s["address"], s["v6only"], s["pid"]] for s in d["sockets"] if s["proto"] == "tcp" and s["address"] == "::")')"
+	assert_eq "$d: --proc: a known v6only is inferred_from_connect, with the connect that told; unknown is null" true \
+		"$(jpy "$NP_JSON" 'all((s["v6only_source"], bool(s["v6only_evidence"])) == (("inferred_from_connect", True) if s["v6only"] is not None else (None, False)) for s in d["sockets"])')"
+	assert_eq "$d: --proc: the evidence is a connect to an IPv4 address of this host, open for v6only false, closed for true" true \
+		"$(jpy "$NP_JSON" 'all(s["v6only_evidence"]["state"] == ("closed" if s["v6only"] else "open") and any(r["address"] == s["v6only_evidence"]["address"] and r["family"] == "ipv4" and r["tcp_connect"]["state"] == s["v6only_evidence"]["state"] for r in d["reachability"]) for s in d["sockets"] if s["v6only_evidence"])')"
+	lnp_run "$NSL_SRV" local --proc "$port"
+	assert_eq "$d: --proc text: every IPV6_V6ONLY=0/1 is said to be inferred, from a connect" "" \
+		"$(grep -E '^  (tcp|udp) .*IPV6_V6ONLY=[01]' "$NP_OUT" | grep -Ev 'IPV6_V6ONLY=[01] \(inferred from a connect to [0-9.]+: (open|closed)\)')"
+	check_local_schema "$d: --proc"
 	assert_eq "$d: --proc: pid $SVC_PID" true "$(jpy "$NP_JSON" "all(s['pid'] == $SVC_PID for s in d['sockets'])")"
 
 	# what the other host gets
@@ -193,6 +266,50 @@ assert_ev "$L_S4 only: the client host's probe is the peer the server saw ($L_C4
 	"any(e['peer']['address'] == '$L_C4' for e in ev('accepted'))"
 svc_stop
 
+# ---------------------------------------------------------------- other loopback addresses
+# 127.0.0.0/8 is all loopback, but clients of localhost use 127.0.0.1 and ::1:
+# a service on 127.0.0.5 refuses both, and the verdict must say so
+P=$((P + 1)); svc_netprobe lo5 --bind 127.0.0.5 "$P"
+check_local "127.0.0.5 only" "$P" loopback_ipv4_only "127.0.0.5 only" '[["127.0.0.5",null]]' closed closed closed closed
+lnp_json "$NSL_SRV" local "$P"
+assert_match "127.0.0.5 only: the verdict says clients of localhost are refused" \
+	'clients of localhost are refused' "$(jget "$NP_JSON" verdict.message)"
+svc_stop
+P=$((P + 1)); svc_netprobe lo57 --want 2 --bind 127.0.0.5 --bind 127.0.0.7 "$P"
+check_local "127.0.0.5 and 127.0.0.7" "$P" loopback_ipv4_only "only: other hosts cannot reach it, and clients of localhost are refused too" \
+	'[["127.0.0.5",null],["127.0.0.7",null]]' closed closed closed closed
+svc_stop
+P=$((P + 1)); svc_netprobe lo5v6 --want 2 --bind 127.0.0.5 --bind ::1 "$P"
+check_local "127.0.0.5 and ::1" "$P" loopback_only "loopback only" \
+	'[["127.0.0.5",null],["::1",true]]' closed open closed closed
+svc_stop
+P=$((P + 1)); svc_netprobe v6only5 --want 2 --bind :: --v6only --bind 127.0.0.5 "$P"
+check_local ":: --v6only and 127.0.0.5" "$P" all_interfaces_ipv6_only "except at 127.0.0.5" \
+	'[["127.0.0.5",null],["::",true]]' closed open closed open
+svc_stop
+
+# ---------------------------------------------------------------- a link-local address
+# fe80::/10 needs its zone: the service binds fe80::5%ls0, and local shows it so
+# (ss -ltn, the oracle, prints [fe80::5]%ls0)
+_lt ip -n "$NSL_SRV" addr add fe80::5/64 dev ls0 nodad
+P=$((P + 1)); svc_python fe80::5%ls0 "$P"
+# (a specific IPv6 address: the kernel sets IPV6_V6ONLY itself)
+check_local "fe80::5%ls0" "$P" specific_addresses "[fe80::5%ls0] only" '[["fe80::5",true]]' closed closed closed closed
+lnp_json "$NSL_SRV" local "$P"
+assert_eq "fe80::5%ls0: the socket's interface is ls0, as ss says" "ls0" "$(jget "$NP_JSON" sockets.0.interface)"
+lnp_run "$NSL_SRV" local "$P"
+assert_match "fe80::5%ls0: text: the socket line shows the zone" "^  tcp  ipv6  \\[fe80::5%ls0\\]:$P " "$(cat "$NP_OUT")"
+assert_match "fe80::5%ls0: text: the reachability line shows fe80::5%ls0" "^  ls0 +fe80::5%ls0 +tcp yes" "$(cat "$NP_OUT")"
+lnp_json "$NSL_SRV" local "$P"
+assert_eq "fe80::5%ls0: reachability fe80::5 on ls0: predicted and connected open" "true open" \
+	"$(jpy "$NP_JSON" "' '.join(json.dumps(r['tcp_accepts']) + ' ' + r['tcp_connect']['state'] for r in d['reachability'] if r['address'] == 'fe80::5')")"
+lnp_json "$NSL_SRV" local --proc "$P"
+assert_eq "fe80::5%ls0, --proc: /proc/net has no zone: interface null" "fe80::5 None" \
+	"$(jpy "$NP_JSON" '" ".join("%s %s" % (s["address"], s["interface"]) for s in d["sockets"])')"
+lnp_run "$NSL_SRV" local --proc "$P"
+assert_match "fe80::5%ls0, --proc: text says the zone is unknown" '\[fe80::5%\?\]' "$(cat "$NP_OUT")"
+svc_stop
+
 # ---------------------------------------------------------------- a python server (not netprobe)
 P=$((P + 1)); svc_python :: "$P" v6only
 check_local "python on :: with IPV6_V6ONLY" "$P" all_interfaces_ipv6_only "IPV6_V6ONLY" '[["::",true]]' closed open closed open
@@ -217,6 +334,21 @@ assert_eq "udp 0.0.0.0: from the client host, netprobe -u $L_S4 is open with the
 lnp_json "$NSL_CLI" -u --send 'udp-x' "$L_S6" "$P"
 assert_eq "udp 0.0.0.0: from the client host, netprobe -u $L_S6 is closed (port unreachable), exit 2" "2 closed" \
 	"$NP_RC $(jget "$NP_JSON" targets.0.probes.0.state)"
+svc_stop
+
+# ---------------------------------------------------------------- UDP on ::, --proc
+# /proc/net has no IPV6_V6ONLY and UDP gets no connect: the verdict rests on the
+# kernel's default, and says that it assumes it
+P=$((P + 1)); svc_netprobe udp6 -u --bind :: "$P"
+lnp_json "$NSL_SRV" local "$P"
+assert_eq "udp ::: sock_diag: v6only false from sock_diag, dual-stack, nothing assumed" "False sock_diag all_interfaces_dual_stack False" \
+	"$(jpy "$NP_JSON" '"%s %s %s %s" % (d["sockets"][0]["v6only"], d["sockets"][0]["v6only_source"], d["verdict"]["kind"], d["verdict"]["v6only_assumed"])')"
+assert_no_match "udp ::: sock_diag: the verdict assumes nothing" 'assum' "$(jget "$NP_JSON" verdict.message)"
+lnp_json "$NSL_SRV" local --proc "$P"
+assert_eq "udp ::, --proc: v6only unknown (null, no source), the verdict assumes the default" "None None all_interfaces_dual_stack True" \
+	"$(jpy "$NP_JSON" '"%s %s %s %s" % (d["sockets"][0]["v6only"], d["sockets"][0]["v6only_source"], d["verdict"]["kind"], d["verdict"]["v6only_assumed"])')"
+assert_match "udp ::, --proc: the verdict says what it assumed" 'assum.*IPV6_V6ONLY' "$(jget "$NP_JSON" verdict.message)"
+check_local_schema "udp ::, --proc"
 svc_stop
 
 # ---------------------------------------------------------------- nothing listens
