@@ -367,39 +367,92 @@ assert_eq "nothing: from the client host, $L_S4 closed, exit 2" "closed 2" "$(jg
 
 # ---------------------------------------------------------------- the localhost probe
 HOSTS="$NP_TMP/hosts.localhost"
-printf '127.0.0.1 localhost\n::1 localhost\n' >"$HOSTS"
+printf '127.0.0.1 localhost\n::1 localhost\n127.0.0.2 lh2\n::1 lh2\n' >"$HOSTS"
 # a closed DNS port on the server's own loopback: if the hosts file were not
 # used, the query would be refused there, never sent to the system resolver
 NODNS=@127.0.0.1:9
+LH4='::1 refuses and 127\.0\.0\.1 accepts: no socket takes IPv6 on ::1, so IPv6 clients \(localhost -> ::1 first\) are refused'
+LH6='127\.0\.0\.1 refuses and ::1 accepts: no socket takes IPv4 on 127\.0\.0\.1, so IPv4 clients of localhost are refused'
+
+# he_run NAME PORT: netprobe NAME PORT in the server namespace, names from $HOSTS;
+# text in $HE_TEXT, the JSON document in $NP_JSON.
+he_run() {
+	NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_run "$NSL_SRV" "$NODNS" "$1" "$2"
+	HE_TEXT=$(cat "$NP_OUT")
+	HE_RC=$NP_RC
+	NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_json "$NSL_SRV" "$NODNS" "$1" "$2"
+}
+
+# check_he_vs_ss DESC PORT: the Happy Eyeballs words claim about the binds only
+# what ss -ltn (the oracle) shows: "no socket takes IPv4 on 127.0.0.1" only when
+# no listener takes 127.0.0.1 and one takes ::1 (and the mirror for IPv6); never
+# "bound to X only" (the probes cannot see every bind); text and JSON agree.
+check_he_vs_ss() {
+	local d=$1 port=$2 msg t4 t6
+	msg=$(jget "$NP_JSON" targets.0.happy_eyeballs.message)
+	t4=$(ss_takes "$port" 127.0.0.1) t6=$(ss_takes "$port" ::1)
+	assert_no_match "$d: no 'bound to ... only' claim (ss shows $(ss_tcp "$port"))" 'bound to [^ ]+ only' "$msg"
+	if printf '%s' "$msg" | grep -q 'no socket takes IPv4 on 127.0.0.1'; then
+		assert_eq "$d: says no socket takes 127.0.0.1 but ::1 accepts: ss agrees" "false true" "$t4 $t6"
+	fi
+	if printf '%s' "$msg" | grep -q 'no socket takes IPv6 on ::1'; then
+		assert_eq "$d: says no socket takes ::1 but 127.0.0.1 accepts: ss agrees" "true false" "$t4 $t6"
+	fi
+	assert_eq "$d: the text warning is the JSON message" true \
+		"$(printf '%s\n' "$HE_TEXT" | grep -Fq -- "warning: $msg" && echo true || echo "${msg:-<no message>}")"
+	check_json_basics "$d" "$NP_JSON" "$NP_RC"
+}
 
 P=$((P + 1)); svc_netprobe he4 --bind 127.0.0.1 "$P"
-NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_run "$NSL_SRV" "$NODNS" localhost "$P"
-assert_rc 1 "localhost, service on 127.0.0.1 only: exit 1 (degraded)"
-assert_match "localhost, 127.0.0.1 only: text warns it is bound to 127.0.0.1 only" \
-	'bound to 127\.0\.0\.1 only: IPv6 clients \(localhost -> ::1 first\) are refused' "$(cat "$NP_OUT")"
-assert_match "localhost: the names came from the hosts file" 'source hosts' "$(cat "$NP_OUT")"
-NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_json "$NSL_SRV" "$NODNS" localhost "$P"
-assert_match "localhost, 127.0.0.1 only: JSON happy_eyeballs.message says the same" \
-	'bound to 127\.0\.0\.1 only: IPv6 clients \(localhost -> ::1 first\) are refused' \
+he_run localhost "$P"
+assert_eq "localhost, service on 127.0.0.1 only: exit 1 (degraded)" 1 "$HE_RC"
+assert_match "localhost, 127.0.0.1 only: text warns ::1 refuses" "$LH4" "$HE_TEXT"
+assert_match "localhost: the names came from the hosts file" 'source hosts' "$HE_TEXT"
+assert_match "localhost, 127.0.0.1 only: JSON happy_eyeballs.message says the same" "$LH4" \
 	"$(jget "$NP_JSON" targets.0.happy_eyeballs.message)"
 assert_eq "localhost, 127.0.0.1 only: happy_eyeballs first ::1, exit_code 1" "::1 1" \
 	"$(jpy "$NP_JSON" '"%s %s" % (t["happy_eyeballs"]["first"], d["exit_code"])')"
-check_json_basics "localhost, 127.0.0.1 only" "$NP_JSON" "$NP_RC"
+check_he_vs_ss "localhost, 127.0.0.1 only" "$P"
 svc_stop
 
 P=$((P + 1)); svc_netprobe he6 --bind ::1 "$P"
-NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_run "$NSL_SRV" "$NODNS" localhost "$P"
-assert_rc 1 "localhost, service on ::1 only: exit 1 (degraded)"
-assert_match "localhost, ::1 only: text warns it is bound to ::1 only" 'bound to ::1 only' "$(cat "$NP_OUT")"
-NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_json "$NSL_SRV" "$NODNS" localhost "$P"
-assert_match "localhost, ::1 only: JSON happy_eyeballs.message says bound to ::1 only" 'bound to ::1 only' \
-	"$(jget "$NP_JSON" targets.0.happy_eyeballs.message)"
+he_run localhost "$P"
+assert_eq "localhost, service on ::1 only: exit 1 (degraded)" 1 "$HE_RC"
+assert_match "localhost, ::1 only: text warns 127.0.0.1 refuses" "$LH6" "$HE_TEXT"
+check_he_vs_ss "localhost, ::1 only" "$P"
+svc_stop
+
+# the binds the probes cannot tell apart from the above: the loopback words
+# hold, and claim no bind ss does not show
+P=$((P + 1)); svc_netprobe he0 --bind 0.0.0.0 "$P"
+he_run localhost "$P"
+assert_eq "localhost, service on 0.0.0.0: exit 1, fault ipv6_fails" "1 ipv6_fails" \
+	"$HE_RC $(jget "$NP_JSON" targets.0.happy_eyeballs.fault)"
+assert_match "localhost, 0.0.0.0: the words say ::1 refuses" "$LH4" "$HE_TEXT"
+check_he_vs_ss "localhost, 0.0.0.0" "$P"
+svc_stop
+P=$((P + 1)); svc_netprobe he6any --bind :: --v6only "$P"
+he_run localhost "$P"
+assert_eq "localhost, service on :: IPV6_V6ONLY: exit 1, fault ipv4_fails" "1 ipv4_fails" \
+	"$HE_RC $(jget "$NP_JSON" targets.0.happy_eyeballs.fault)"
+assert_match "localhost, :: IPV6_V6ONLY: the words say 127.0.0.1 refuses" "$LH6" "$HE_TEXT"
+check_he_vs_ss "localhost, :: IPV6_V6ONLY" "$P"
 svc_stop
 
 P=$((P + 1)); svc_netprobe he46 --want 2 "$P"
-NP_ENV_PREFIX="CARES_HOSTS=$HOSTS " CARES_HOSTS=$HOSTS lnp_json "$NSL_SRV" "$NODNS" localhost "$P"
+he_run localhost "$P"
 assert_eq "localhost, service on both loopbacks: exit 0, no happy-eyeballs fault" "0 None" \
 	"$NP_RC $(jpy "$NP_JSON" 'str((t["happy_eyeballs"] or {}).get("fault"))')"
+# another 127.x address: it is refused though 127.0.0.1 is bound; only the
+# family can be said, not a bind
+he_run lh2 "$P"
+assert_eq "lh2 (127.0.0.2 and ::1), service on 127.0.0.1 and ::1: exit 1, fault ipv4_fails" "1 ipv4_fails" \
+	"$HE_RC $(jget "$NP_JSON" targets.0.happy_eyeballs.fault)"
+assert_match "lh2: the general family warning" '^IPv4 addresses fail, IPv6 works' \
+	"$(jget "$NP_JSON" targets.0.happy_eyeballs.message)"
+assert_no_match "lh2: no word about 127.0.0.1, which ss shows bound" '127\.0\.0\.1' \
+	"$(jget "$NP_JSON" targets.0.happy_eyeballs.message)"
+check_he_vs_ss "lh2, service on 127.0.0.1 and ::1" "$P"
 svc_stop
 
 np_done
