@@ -4,14 +4,19 @@
 # a "server" host (198.51.100.2, 2001:db8:100::2) and a "client" host
 # (198.51.100.1, 2001:db8:100::1).  For each way of binding a port (127.0.0.1,
 # ::1, loopback both, 0.0.0.0, :: dual-stack, :: IPV6_V6ONLY, 0.0.0.0 + ::
-# v6only, the interface address only, a plain python server, UDP, nothing) a
-# service runs in the server namespace; `netprobe local --json PORT` there must
-# give the verdict kind and a phrase of its message, the sockets (address,
-# v6only, pid), reachability whose prediction equals its own connect, the same
-# addresses with --proc; and netprobe run from the client namespace must find
+# v6only, the interface address only, other loopback addresses (127.0.0.5,
+# 127.0.0.7), a link-local address with its zone, a plain python server, UDP,
+# nothing) a service runs in the server namespace; `netprobe local --json PORT`
+# there must give the verdict kind and a phrase of its message, the sockets
+# (address and zone as `ss -ltn` shows them, v6only and where it came from,
+# pid), reachability whose prediction equals its own connect, a verdict that
+# names every localhost address (127.0.0.1, ::1) the table and ss say is
+# refused, the same addresses with --proc (a v6only there marked inferred, with
+# the connect that told); and netprobe run from the client namespace must find
 # the server's addresses open or closed exactly as the verdict says.  Last the
-# localhost probe: a hosts file mapping localhost to 127.0.0.1 and ::1, a service
-# on one family only: exit 1 and the "bound to ... only" warning.
+# localhost probe: a hosts file mapping localhost to 127.0.0.1 and ::1 (and lh2
+# to 127.0.0.2 and ::1), a service on one family only: exit 1 and a Happy
+# Eyeballs warning that claims no bind ss does not show.
 # Needs root and ip(8), else SKIP (77).  All traffic stays inside the two
 # namespaces this test creates (and their loopbacks).
 . "$(dirname "$0")/lib.sh"
