@@ -27,15 +27,20 @@ static bool is_loopback(const struct sockaddr *sa)
 		: IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
 }
 
+/* The same address; for IPv6 in the same zone too, when both zones are known
+ * (fe80::1 on one link is not fe80::1 on another). */
 static bool same_addr(const struct sockaddr *a, const struct sockaddr *b)
 {
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)a;
+	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
+
 	if (a->sa_family != b->sa_family)
 		return false;
-	return a->sa_family == AF_INET
-		? ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		  ((const struct sockaddr_in *)b)->sin_addr.s_addr
-		: memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			 &((const struct sockaddr_in6 *)b)->sin6_addr, 16) == 0;
+	if (a->sa_family == AF_INET)
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	return memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) == 0 &&
+	       (!a6->sin6_scope_id || !b6->sin6_scope_id || a6->sin6_scope_id == b6->sin6_scope_id);
 }
 
 bool np_local_accepts(const struct np_local_socket *s, const struct sockaddr *dst)
@@ -72,34 +77,21 @@ static int verdict_proto(const struct np_local_result *r)
 	return IPPROTO_UDP;
 }
 
-static void list_addrs(const struct np_local_result *r, int proto, char *buf, size_t len)
+/* Do the binds of proto take dst (127.0.0.1, ::1)? */
+static bool binds_take(const struct np_local_result *r, int proto, const struct sockaddr *dst)
 {
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < r->nsocks && n < len; i++) {
-		char a[INET6_ADDRSTRLEN];
-
-		if (r->socks[i].proto != proto)
-			continue;
-		char shown[INET6_ADDRSTRLEN + 2];
-
-		np_sockaddr_address((const struct sockaddr *)&r->socks[i].addr, a, sizeof(a));
-		/* brackets keep "::" apart from the sentence's own colon */
-		snprintf(shown, sizeof(shown), r->socks[i].addr.ss_family == AF_INET6 ? "[%s]" : "%s", a);
-		if (!strstr(buf, shown))
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " and " : "", shown);
-	}
+	for (size_t i = 0; i < r->nsocks; i++)
+		if (r->socks[i].proto == proto && np_local_accepts(&r->socks[i], dst))
+			return true;
+	return false;
 }
 
-void np_local_judge(struct np_local_result *r)
+/* The kind from which addresses the binds cover; the words are the reporter's. */
+static enum np_local_kind judge_kind(const struct np_local_result *r, int proto, bool *assumed)
 {
-	bool any4 = false, any6 = false, any6_dual = false, lo4 = false, lo6 = false, other = false;
-	int proto = verdict_proto(r);
-	char addrs[256];
-	const char *p = proto == IPPROTO_TCP ? "TCP" : "UDP";
+	bool any4 = false, any6 = false, any6_dual = false, any6_unknown = false;
+	bool lo4 = false, lo6 = false, other = false;
 
-	r->kind_proto = proto;
 	for (size_t i = 0; i < r->nsocks; i++) {
 		const struct np_local_socket *s = &r->socks[i];
 		const struct sockaddr *sa = (const struct sockaddr *)&s->addr;
@@ -111,6 +103,7 @@ void np_local_judge(struct np_local_result *r)
 			any4 |= v4;
 			any6 |= !v4;
 			any6_dual |= !v4 && s->v6only != 1;
+			any6_unknown |= !v4 && s->v6only == -1;
 		} else if (is_loopback(sa)) {
 			lo4 |= v4;
 			lo6 |= !v4;
@@ -118,50 +111,37 @@ void np_local_judge(struct np_local_result *r)
 			other = true;
 		}
 	}
-	list_addrs(r, proto, addrs, sizeof(addrs));
-	if (r->nsocks == 0) {
-		r->kind = NP_LOCAL_NOTHING;
-		snprintf(r->verdict, sizeof(r->verdict), "nothing listens on port %u (TCP or UDP) "
-			 "on this host", r->port);
-	} else if ((any4 && any6) || any6_dual) {
-		r->kind = any6_dual && !any4 ? NP_LOCAL_ANY_V6_DUAL : NP_LOCAL_ANY_BOTH;
-		snprintf(r->verdict, sizeof(r->verdict), "%s port %u is bound to %s: reachable on "
-			 "every interface, IPv4 and IPv6%s", p, r->port, addrs,
-			 r->kind == NP_LOCAL_ANY_V6_DUAL ? " (IPv4 clients arrive as ::ffff:a.b.c.d)" : "");
-	} else if (any4) {
-		r->kind = NP_LOCAL_ANY_V4_ONLY;
-		snprintf(r->verdict, sizeof(r->verdict), "%s port %u is bound to 0.0.0.0 only: IPv6 "
-			 "clients%s are refused; bind :: with IPV6_V6ONLY=0 (dual-stack) to take both",
-			 p, r->port, lo6 ? " (but ::1, which has its own socket)"
-					 : " (localhost -> ::1 first)");
-	} else if (any6) {
-		r->kind = NP_LOCAL_ANY_V6_ONLY;
-		snprintf(r->verdict, sizeof(r->verdict), "%s port %u is bound to :: with IPV6_V6ONLY: "
-			 "IPv4 clients%s are refused; clear IPV6_V6ONLY or bind 0.0.0.0 as well", p,
-			 r->port, lo4 ? " (but 127.0.0.1, which has its own socket)" : "");
-	} else if (!other && lo4 && lo6) {
-		r->kind = NP_LOCAL_LOOPBACK_BOTH;
-		snprintf(r->verdict, sizeof(r->verdict), "%s port %u is bound to loopback only (%s): "
-			 "other hosts cannot reach it; bind 0.0.0.0 (INADDR_ANY) and :: to accept on "
-			 "all interfaces", p, r->port, addrs);
-	} else if (!other && lo4) {
-		r->kind = NP_LOCAL_LOOPBACK_V4;
-		snprintf(r->verdict, sizeof(r->verdict), "%s port %u is bound to %s only: other hosts "
-			 "cannot reach it, and IPv6 clients (localhost -> ::1 first) are refused; bind "
-			 "0.0.0.0 (INADDR_ANY) or :: to accept on all interfaces", p, r->port, addrs);
-	} else if (!other && lo6) {
-		r->kind = NP_LOCAL_LOOPBACK_V6;
-		snprintf(r->verdict, sizeof(r->verdict), "%s port %u is bound to ::1 only: other hosts "
-			 "cannot reach it, and IPv4 clients (127.0.0.1) are refused; bind :: "
-			 "(dual-stack) to accept on all interfaces", p, r->port);
-	} else {
-		r->kind = lo4 || lo6 ? NP_LOCAL_MIXED : NP_LOCAL_ADDRESS;
-		snprintf(r->verdict, sizeof(r->verdict), "%s port %u is bound to %s only: reachable "
-			 "at %s, not on the other addresses of this host; bind 0.0.0.0 or :: to accept "
-			 "on all interfaces", p, r->port, addrs,
-			 lo4 || lo6 || strstr(addrs, " and ") ? "those addresses"
-						: "that address, not via loopback");
-	}
+	/* an unknown V6ONLY counts as 0 (np_local_accepts): it decides unless 0.0.0.0 is bound */
+	*assumed = any6_unknown && !any4;
+	if (r->nsocks == 0)
+		return NP_LOCAL_NOTHING;
+	if ((any4 && any6) || any6_dual)
+		return any6_dual && !any4 ? NP_LOCAL_ANY_V6_DUAL : NP_LOCAL_ANY_BOTH;
+	if (any4 || any6)
+		return any4 ? NP_LOCAL_ANY_V4_ONLY : NP_LOCAL_ANY_V6_ONLY;
+	if (!other && (lo4 || lo6))
+		return lo4 && lo6 ? NP_LOCAL_LOOPBACK_BOTH : lo4 ? NP_LOCAL_LOOPBACK_V4
+								 : NP_LOCAL_LOOPBACK_V6;
+	return lo4 || lo6 ? NP_LOCAL_MIXED : NP_LOCAL_ADDRESS;
+}
+
+void np_local_judge(struct np_local_result *r)
+{
+	int proto = verdict_proto(r);
+	const struct sockaddr_in lo4 = { .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	const struct sockaddr_in6 lo6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_storage dst4 = { 0 }, dst6 = { 0 };
+
+	/* memcpy, not typed stores: read back as struct sockaddr, typed stores may be
+	 * optimised away (strict aliasing), as they were when all of it was inlined */
+	memcpy(&dst4, &lo4, sizeof(lo4));
+	memcpy(&dst6, &lo6, sizeof(lo6));
+	r->kind_proto = proto;
+	r->kind = judge_kind(r, proto, &r->v6only_assumed);
+	/* what clients of localhost meet: 127.0.0.0/8 is loopback, but they use these two */
+	r->localhost4 = binds_take(r, proto, (const struct sockaddr *)&dst4);
+	r->localhost6 = binds_take(r, proto, (const struct sockaddr *)&dst6);
 }
 
 /* Every address of this host (up interfaces), loopback included. */
@@ -231,9 +211,21 @@ static int confirm(struct np_local_result *r, double timeout_ms)
 	return rc;
 }
 
+/* Does a TCP socket other than s take dst? Then a connect to dst proves nothing about s. */
+static bool other_takes(const struct np_local_result *r, const struct np_local_socket *s,
+			const struct sockaddr *dst)
+{
+	for (size_t j = 0; j < r->nsocks; j++)
+		if (&r->socks[j] != s && r->socks[j].proto == IPPROTO_TCP &&
+		    np_local_accepts(&r->socks[j], dst))
+			return true;
+	return false;
+}
+
 /* /proc/net does not show IPV6_V6ONLY. A TCP :: listener whose V6ONLY is unknown
- * is dual-stack if an IPv4 address no IPv4 socket covers took the connect, and
- * IPv6-only if it was refused. True when something was learned. */
+ * is dual-stack if an IPv4 address no other socket covers took the connect, and
+ * IPv6-only if it was refused (RST; silence or ICMP prove nothing). The value is
+ * marked inferred, with the connect that told. True when something was learned. */
 static bool infer_v6only(struct np_local_result *r)
 {
 	bool learned = false;
@@ -246,22 +238,31 @@ static bool infer_v6only(struct np_local_result *r)
 			continue;
 		for (size_t i = 0; i < r->nreach; i++) {
 			const struct np_local_reach *x = &r->reach[i];
-			bool covered = false;
+			enum np_probe_state st = x->probe.state;
 
-			if (!x->probed || x->probe.sa.ss_family != AF_INET)
+			if (!x->probed || x->probe.sa.ss_family != AF_INET ||
+			    (st != NP_STATE_OPEN && st != NP_STATE_CLOSED) ||
+			    other_takes(r, s, (const struct sockaddr *)&x->probe.sa))
 				continue;
-			for (size_t j = 0; j < r->nsocks; j++)
-				covered |= r->socks[j].proto == IPPROTO_TCP &&
-					   r->socks[j].addr.ss_family == AF_INET &&
-					   np_local_accepts(&r->socks[j], (const struct sockaddr *)&x->probe.sa);
-			if (covered)
-				continue;
-			s->v6only = x->probe.state == NP_STATE_OPEN ? 0 : 1;
+			s->v6only = st == NP_STATE_OPEN ? 0 : 1;
+			s->v6only_source = NP_V6ONLY_INFERRED;
+			s->v6only_evidence = i;
 			learned = true;
 			break;
 		}
 	}
 	return learned;
+}
+
+/* The names of the devices sockets are bound to (a link-local zone), for the report. */
+static void name_devices(struct np_local_result *r)
+{
+	for (size_t i = 0; i < r->nsocks; i++) {
+		struct np_local_socket *s = &r->socks[i];
+
+		if (s->bound_if && !if_indextoname(s->bound_if, s->bound_ifname))
+			snprintf(s->bound_ifname, sizeof(s->bound_ifname), "%u", s->bound_if);
+	}
 }
 
 int np_local_run(uint16_t port, bool use_proc, double timeout_ms, struct np_local_result *r,
@@ -280,6 +281,7 @@ int np_local_run(uint16_t port, bool use_proc, double timeout_ms, struct np_loca
 		}
 	}
 	np_local_find_owners(r);
+	name_devices(r);
 	np_local_judge(r);
 	gather_addresses(r);
 	predict(r);

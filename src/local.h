@@ -1,6 +1,7 @@
 /* netprobe local PORT: who listens on this host on that port (sock_diag netlink,
- * like ss, or /proc/net), from which addresses it is reachable, and a verdict in
- * plain words on loopback-only versus all-interfaces binds. */
+ * like ss, or /proc/net), from which addresses it is reachable, and a verdict
+ * (a kind and the facts behind it; report_local.c says it in words) on
+ * loopback-only versus all-interfaces binds. */
 #ifndef NP_LOCAL_H
 #define NP_LOCAL_H
 
@@ -13,10 +14,21 @@
 
 #define NP_LOCAL_MAX 64
 
+/* Where a socket's IPV6_V6ONLY came from: the kernel said it, or a connect. */
+enum np_v6only_source { NP_V6ONLY_UNKNOWN, NP_V6ONLY_SOCK_DIAG, NP_V6ONLY_INFERRED };
+
 struct np_local_socket {
 	int proto;			/* IPPROTO_TCP (listening) or IPPROTO_UDP (bound) */
-	struct sockaddr_storage addr;	/* the bound address and port */
+	struct sockaddr_storage addr;	/* the bound address and port; an IPv6 one's
+					 * sin6_scope_id is bound_if */
 	int v6only;			/* AF_INET6: 0 or 1; -1 unknown or not IPv6 */
+	enum np_v6only_source v6only_source;
+	size_t v6only_evidence;		/* NP_V6ONLY_INFERRED: the reach entry whose
+					 * connect told */
+	unsigned bound_if;		/* the device it is bound to (a link-local
+					 * address's zone, SO_BINDTODEVICE); 0 none, or
+					 * unknown (/proc/net does not say) */
+	char bound_ifname[IF_NAMESIZE];
 	unsigned long inode;
 	long uid, pid;			/* pid -1: not found (not ours to see) */
 	char comm[32];
@@ -52,7 +64,9 @@ struct np_local_result {
 	size_t nreach;
 	enum np_local_kind kind;
 	int kind_proto;			/* the protocol the verdict is about */
-	char verdict[512];
+	bool localhost4, localhost6;	/* its binds take 127.0.0.1, ::1 (localhost) */
+	bool v6only_assumed;		/* the kind rests on an IPV6_V6ONLY nobody told:
+					 * assumed 0, Linux's default */
 };
 
 /* Fill r for port; -1 with err when neither sock_diag nor /proc/net can be read. */

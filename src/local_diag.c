@@ -1,5 +1,5 @@
 /* Linux sock_diag netlink (what ss uses): a dump of every TCP listener and every
- * UDP socket, with the bound address, owner uid, inode and IPV6_V6ONLY. */
+ * UDP socket, with the bound address and device, owner uid, inode and IPV6_V6ONLY. */
 #include <config.h>
 #include <errno.h>
 #include <linux/inet_diag.h>
@@ -47,6 +47,7 @@ static void add(struct np_local_result *r, const struct inet_diag_msg *m, size_t
 	s->pid = -1;
 	s->uid = m->idiag_uid;
 	s->inode = m->idiag_inode;
+	s->bound_if = m->id.idiag_if;	/* sk_bound_dev_if: a link-local zone, SO_BINDTODEVICE */
 	s->addr.ss_family = m->idiag_family;
 	if (m->idiag_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)&s->addr;
@@ -57,11 +58,14 @@ static void add(struct np_local_result *r, const struct inet_diag_msg *m, size_t
 		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&s->addr;
 
 		in6->sin6_port = m->id.idiag_sport;
+		in6->sin6_scope_id = m->id.idiag_if;
 		memcpy(&in6->sin6_addr, m->id.idiag_src, 16);
 	}
 	for (a = (const struct rtattr *)(m + 1); RTA_OK(a, alen); a = RTA_NEXT(a, alen))
-		if (a->rta_type == INET_DIAG_SKV6ONLY && RTA_PAYLOAD(a) >= 1)
+		if (a->rta_type == INET_DIAG_SKV6ONLY && RTA_PAYLOAD(a) >= 1) {
 			s->v6only = *(const uint8_t *)RTA_DATA(a);
+			s->v6only_source = NP_V6ONLY_SOCK_DIAG;
+		}
 }
 
 /* Read the dump's replies until NLMSG_DONE. */

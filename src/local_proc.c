@@ -39,7 +39,7 @@ int np_local_parse_proc_line(const char *line, int family, int proto, uint16_t p
 		return 0;
 	memset(s, 0, sizeof(*s));
 	s->proto = proto;
-	s->v6only = -1;		/* /proc/net does not say */
+	s->v6only = -1;		/* /proc/net says neither this nor the bound device */
 	s->pid = -1;
 	s->uid = (long)uid;
 	s->inode = inode;

@@ -26,6 +26,9 @@ extern const struct np_reporter np_reporter_json;
 const struct np_reporter *np_reporter_find(const char *name);
 void np_report_info_init(struct np_report_info *info, bool dump);
 
+/* The Happy Eyeballs fault in plain words, NULL when there is none. */
+const char *np_he_fault_message(const struct np_target_result *r);
+
 /* Bytes a peer sent, made safe to print: \r \n \t \\ \" and \xHH escapes. */
 const char *np_report_escape(const uint8_t *data, size_t n, char *out, size_t outlen);
 

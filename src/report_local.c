@@ -1,6 +1,8 @@
-/* Who listens, who can reach it, and the verdict: for people and for scripts. */
+/* Who listens, who can reach it, and the verdict: for people and for scripts.
+ * The verdict's words live here; local.c gives its kind and the facts. */
 #include <config.h>
 #include <math.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
 #include "report.h"
@@ -13,25 +15,159 @@ static const char *proto_name(int proto)
 	return proto == IPPROTO_TCP ? "tcp" : "udp";
 }
 
-static const char *v6only_text(const struct np_local_socket *s)
+/* An address as people write it: with its zone when it has one ("fe80::5%eth0"),
+ * "%?" for a link-local address whose zone /proc/net did not tell. */
+static const char *zoned(const struct sockaddr *sa, const char *zone, char *buf, size_t len)
 {
+	char a[INET6_ADDRSTRLEN];
+
+	np_sockaddr_address(sa, a, sizeof(a));
+	if (!zone[0] && sa->sa_family == AF_INET6 &&
+	    IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr))
+		zone = "?";
+	snprintf(buf, len, zone[0] ? "%s%%%s" : "%s", a, zone);
+	return buf;
+}
+
+/* "[fe80::5%eth0]:80", "127.0.0.1:80": the bound endpoint with its zone. */
+static const char *socket_endpoint(const struct np_local_socket *s, char *buf, size_t len)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&s->addr;
+	char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+
+	zoned(sa, s->bound_ifname, a, sizeof(a));
+	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, np_sockaddr_port(sa));
+	return buf;
+}
+
+/* IPV6_V6ONLY and where it came from: only sock_diag reads it from the kernel. */
+static void print_v6only(FILE *out, const struct np_local_result *r, const struct np_local_socket *s)
+{
+	char a[INET6_ADDRSTRLEN];
+	const struct np_local_reach *x;
+
 	if (s->addr.ss_family != AF_INET6)
+		return;
+	if (s->v6only < 0) {
+		fprintf(out, "  IPV6_V6ONLY=?");
+		return;
+	}
+	fprintf(out, "  IPV6_V6ONLY=%d", s->v6only);
+	if (s->v6only_source != NP_V6ONLY_INFERRED)
+		return;
+	x = &r->reach[s->v6only_evidence];
+	fprintf(out, " (inferred from a connect to %s: %s)",
+		np_sockaddr_address((const struct sockaddr *)&x->probe.sa, a, sizeof(a)),
+		np_state_name(x->probe.state));
+}
+
+/* The bound addresses of proto (of family, or any when 0), "a and b", bracketed
+ * IPv6 so "::" stays apart from the sentence's own colon. */
+static void list_addrs(const struct np_local_result *r, int proto, int family, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < r->nsocks && n < len; i++) {
+		const struct np_local_socket *s = &r->socks[i];
+		char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2], shown[sizeof(a) + 2];
+
+		if (s->proto != proto || (family && s->addr.ss_family != family))
+			continue;
+		zoned((const struct sockaddr *)&s->addr, s->bound_ifname, a, sizeof(a));
+		snprintf(shown, sizeof(shown), s->addr.ss_family == AF_INET6 ? "[%s]" : "%s", a);
+		if (!strstr(buf, shown))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " and " : "", shown);
+	}
+}
+
+/* What clients of localhost (127.0.0.1, ::1) meet, after "other hosts cannot reach it". */
+static const char *localhost_words(const struct np_local_result *r)
+{
+	if (r->localhost4 && r->localhost6)
 		return "";
-	return s->v6only == 1 ? "  IPV6_V6ONLY=1" : s->v6only == 0 ? "  IPV6_V6ONLY=0" : "  IPV6_V6ONLY=?";
+	if (r->localhost4)
+		return ", and IPv6 clients (localhost -> ::1 first) are refused";
+	if (r->localhost6)
+		return ", and IPv4 clients of localhost (127.0.0.1) are refused";
+	return ", and clients of localhost are refused too: neither 127.0.0.1 nor ::1 accepts";
+}
+
+static const char *assumed_words(const struct np_local_result *r)
+{
+	return r->v6only_assumed ? "; this assumes IPV6_V6ONLY=0 on [::], Linux's default "
+				   "(/proc/net does not show it, and no connect told)" : "";
+}
+
+/* The all-interfaces kinds: 0.0.0.0 and/or ::. */
+static void any_verdict(const struct np_local_result *r, const char *p, const char *addrs,
+			char *buf, size_t len)
+{
+	char v4[256];
+
+	list_addrs(r, r->kind_proto, AF_INET, v4, sizeof(v4));
+	if (r->kind == NP_LOCAL_ANY_V4_ONLY)
+		snprintf(buf, len, "%s port %u is bound to 0.0.0.0 only: IPv6 clients%s are refused; "
+			 "bind :: with IPV6_V6ONLY=0 (dual-stack) to take both", p, r->port,
+			 r->localhost6 ? " (but ::1, which has its own socket)"
+				       : " (localhost -> ::1 first)");
+	else if (r->kind == NP_LOCAL_ANY_V6_ONLY)
+		snprintf(buf, len, "%s port %u is bound to :: with IPV6_V6ONLY: IPv4 clients are "
+			 "refused%s%s%s%s; clear IPV6_V6ONLY or bind 0.0.0.0 as well", p, r->port,
+			 r->localhost4 ? "" : " (127.0.0.1 too)", v4[0] ? ", except at " : "", v4,
+			 v4[0] ? " (its own socket)" : "");
+	else
+		snprintf(buf, len, "%s port %u is bound to %s: reachable on every interface, IPv4 "
+			 "and IPv6%s%s", p, r->port, addrs, r->kind == NP_LOCAL_ANY_V6_DUAL
+			 ? " (IPv4 clients arrive as ::ffff:a.b.c.d)" : "", assumed_words(r));
+}
+
+const char *np_local_verdict_text(const struct np_local_result *r, char *buf, size_t len)
+{
+	const char *p = r->kind_proto == IPPROTO_TCP ? "TCP" : "UDP";
+	char addrs[256];
+
+	list_addrs(r, r->kind_proto, 0, addrs, sizeof(addrs));
+	switch (r->kind) {
+	case NP_LOCAL_NOTHING:
+		snprintf(buf, len, "nothing listens on port %u (TCP or UDP) on this host", r->port);
+		break;
+	case NP_LOCAL_LOOPBACK_BOTH:
+		snprintf(buf, len, "%s port %u is bound to loopback only (%s): other hosts cannot "
+			 "reach it%s; bind 0.0.0.0 (INADDR_ANY) and :: to accept on all interfaces",
+			 p, r->port, addrs, localhost_words(r));
+		break;
+	case NP_LOCAL_LOOPBACK_V4:
+	case NP_LOCAL_LOOPBACK_V6:
+		snprintf(buf, len, "%s port %u is bound to %s only: other hosts cannot reach it%s; "
+			 "bind %s to accept on all interfaces", p, r->port,
+			 r->kind == NP_LOCAL_LOOPBACK_V6 ? "::1" : addrs, localhost_words(r),
+			 r->kind == NP_LOCAL_LOOPBACK_V6 ? ":: (dual-stack)" : "0.0.0.0 (INADDR_ANY) or ::");
+		break;
+	case NP_LOCAL_ADDRESS:
+	case NP_LOCAL_MIXED:
+		snprintf(buf, len, "%s port %u is bound to %s only: reachable there, not on the other "
+			 "addresses of this host%s; bind 0.0.0.0 or :: to accept on all interfaces",
+			 p, r->port, addrs, localhost_words(r));
+		break;
+	default:
+		any_verdict(r, p, addrs, buf, len);
+	}
+	return buf;
 }
 
 static void text_report(FILE *out, const struct np_local_result *r, int exit_code)
 {
-	char addr[NP_ENDPOINT_LEN];
+	char addr[NP_ENDPOINT_LEN + IF_NAMESIZE], verdict[1024];
 
 	fprintf(out, "port %u on this host (sockets from %s):\n", r->port, r->source);
 	for (size_t i = 0; i < r->nsocks; i++) {
 		const struct np_local_socket *s = &r->socks[i];
 
-		fprintf(out, "  %s  %-4s  %-28s%s  uid %ld", proto_name(s->proto),
-			np_family_name(s->addr.ss_family),
-			np_sockaddr_endpoint((const struct sockaddr *)&s->addr, addr, sizeof(addr)),
-			v6only_text(s), s->uid);
+		fprintf(out, "  %s  %-4s  %-28s", proto_name(s->proto),
+			np_family_name(s->addr.ss_family), socket_endpoint(s, addr, sizeof(addr)));
+		print_v6only(out, r, s);
+		fprintf(out, "  uid %ld", s->uid);
 		if (s->pid >= 0)
 			fprintf(out, "  pid %ld (%s)", s->pid, s->comm);
 		fprintf(out, "  %s\n", np_bind_scope((const struct sockaddr *)&s->addr));
@@ -40,30 +176,61 @@ static void text_report(FILE *out, const struct np_local_result *r, int exit_cod
 		fprintf(out, "reachable from this host:\n");
 	for (size_t i = 0; i < r->nreach; i++) {
 		const struct np_local_reach *x = &r->reach[i];
+		const struct sockaddr *sa = (const struct sockaddr *)&x->probe.sa;
+		bool ll = sa->sa_family == AF_INET6 &&
+			  IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr);
 
 		fprintf(out, "  %-8s %-28s tcp %-3s udp %s", x->ifname,
-			np_sockaddr_address((const struct sockaddr *)&x->probe.sa, addr, sizeof(addr)),
+			zoned(sa, ll ? x->ifname : "", addr, sizeof(addr)),
 			x->tcp_accepts ? "yes" : "no", x->udp_accepts ? "yes" : "no ");
 		if (x->probed)
 			fprintf(out, "  connect: %s %.3f ms", np_state_name(x->probe.state),
 				x->probe.time_ms);
 		fputc('\n', out);
 	}
-	fprintf(out, "verdict: %s\n", r->verdict);
+	fprintf(out, "verdict: %s\n", np_local_verdict_text(r, verdict, sizeof(verdict)));
 }
 
-static json_t *local_socket_json(const struct np_local_socket *s)
+static const char *v6only_source_name(enum np_v6only_source src)
+{
+	return src == NP_V6ONLY_SOCK_DIAG ? "sock_diag"
+		: src == NP_V6ONLY_INFERRED ? "inferred_from_connect" : NULL;
+}
+
+/* Where IPV6_V6ONLY came from, and for an inferred one the connect that told. */
+static void v6only_json(json_t *o, const struct np_local_result *r, const struct np_local_socket *s)
+{
+	char a[INET6_ADDRSTRLEN];
+	const char *src = v6only_source_name(s->v6only_source);
+	json_t *evidence = json_null();
+
+	if (s->v6only_source == NP_V6ONLY_INFERRED) {
+		const struct np_local_reach *x = &r->reach[s->v6only_evidence];
+
+		evidence = json_pack("{s:s, s:s}", "address",
+			np_sockaddr_address((const struct sockaddr *)&x->probe.sa, a, sizeof(a)),
+			"state", np_state_name(x->probe.state));
+	}
+	json_object_set_new(o, "v6only_source", src ? json_string(src) : json_null());
+	json_object_set_new(o, "v6only_evidence", evidence);
+}
+
+static json_t *local_socket_json(const struct np_local_result *r, const struct np_local_socket *s)
 {
 	char addr[INET6_ADDRSTRLEN];
 	const struct sockaddr *sa = (const struct sockaddr *)&s->addr;
-
-	return json_pack("{s:s, s:s, s:s, s:i, s:o, s:s, s:I, s:I, s:o, s:o}",
+	json_t *o = json_pack("{s:s, s:s, s:s, s:i, s:o, s:s, s:I, s:I, s:o, s:o}",
 		"proto", proto_name(s->proto), "family", np_family_name(sa->sa_family),
 		"address", np_sockaddr_address(sa, addr, sizeof(addr)), "port", np_sockaddr_port(sa),
 		"v6only", s->v6only < 0 ? json_null() : json_boolean(s->v6only),
 		"scope", np_bind_scope(sa), "uid", (json_int_t)s->uid, "inode", (json_int_t)s->inode,
 		"pid", s->pid < 0 ? json_null() : json_integer(s->pid),
 		"process", s->pid < 0 ? json_null() : json_string(s->comm));
+
+	v6only_json(o, r, s);
+	json_object_set_new(o, "interface", s->bound_ifname[0] ? json_string(s->bound_ifname)
+							   : json_null());
+	return o;
 }
 
 static json_t *reach_json(const struct np_local_reach *x)
@@ -89,16 +256,19 @@ static json_t *reach_json(const struct np_local_reach *x)
 json_t *np_json_local(const struct np_local_result *r, int exit_code)
 {
 	json_t *socks = json_array(), *reach = json_array();
+	char verdict[1024];
 
 	for (size_t i = 0; i < r->nsocks; i++)
-		json_array_append_new(socks, local_socket_json(&r->socks[i]));
+		json_array_append_new(socks, local_socket_json(r, &r->socks[i]));
 	for (size_t i = 0; i < r->nreach; i++)
 		json_array_append_new(reach, reach_json(&r->reach[i]));
-	return json_pack("{s:i, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s}, s:i}",
+	return json_pack("{s:i, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s, s:b, s:b, s:b}, s:i}",
 		"schema_version", 1, "netprobe_version", PACKAGE_VERSION, "command", "local",
 		"port", r->port, "source", r->source, "sockets", socks, "reachability", reach,
 		"verdict", "kind", np_local_kind_name(r->kind), "proto", r->nsocks ? proto_name(r->kind_proto) : NULL,
-		"message", r->verdict, "exit_code", exit_code);
+		"message", np_local_verdict_text(r, verdict, sizeof(verdict)),
+		"localhost_ipv4", r->localhost4, "localhost_ipv6", r->localhost6,
+		"v6only_assumed", r->v6only_assumed, "exit_code", exit_code);
 }
 
 static void json_report(FILE *out, const struct np_local_result *r, int exit_code)

@@ -13,5 +13,7 @@ struct np_local_reporter {
 
 const struct np_local_reporter *np_local_reporter_find(const char *name);
 json_t *np_json_local(const struct np_local_result *r, int exit_code);
+/* The verdict in words (kind, binds, what localhost clients meet), into buf. */
+const char *np_local_verdict_text(const struct np_local_result *r, char *buf, size_t len);
 
 #endif

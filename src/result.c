@@ -59,12 +59,49 @@ static int first_attempt(const struct np_dns_result *d)
 	return -1;
 }
 
+/* The address clients of localhost use in this family: 127.0.0.1 or ::1. */
+static bool is_localhost(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET
+		? ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_LOOPBACK)
+		: IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
+}
+
+static bool same_service(const struct np_probe_result *a, const struct np_probe_result *b)
+{
+	return strcmp(a->proto, b->proto) == 0 &&
+	       np_sockaddr_port((const struct sockaddr *)&a->sa) ==
+	       np_sockaddr_port((const struct sockaddr *)&b->sa);
+}
+
+/* Is the fault on p's port a localhost bind? Only when every probe of the failing
+ * family went to its localhost address and was refused (nothing bound there:
+ * silence or ICMP may be a firewall), and the other family's localhost address
+ * accepted: then, and only then, the words may speak of the binds. */
+static bool fault_is_localhost(const struct np_target_result *r, const struct np_probe_result *p,
+			       int failing)
+{
+	bool other_ok = false;
+
+	for (size_t j = 0; j < r->nprobes; j++) {
+		const struct np_probe_result *q = &r->probes[j];
+
+		if (!same_service(p, q))
+			continue;
+		if (q->sa.ss_family == failing && (!is_localhost(&q->sa) || q->state != NP_STATE_CLOSED))
+			return false;
+		other_ok |= q->sa.ss_family != failing && is_localhost(&q->sa) && np_probe_succeeded(q);
+	}
+	return other_ok;
+}
+
 void np_happy_eyeballs(struct np_target_result *r)
 {
 	bool have4 = false, have6 = false;
 
 	r->he_first = -1;
 	r->he_fault = NP_HE_NONE;
+	r->he_localhost = false;
 	for (size_t i = 0; i < r->dns.naddrs; i++) {
 		have4 |= r->dns.addrs[i].sa.ss_family == AF_INET;
 		have6 |= r->dns.addrs[i].sa.ss_family == AF_INET6;
@@ -72,25 +109,15 @@ void np_happy_eyeballs(struct np_target_result *r)
 	if (!have4 || !have6)
 		return;
 	r->he_first = first_attempt(&r->dns);
-	r->he_loopback = true;
-	for (size_t i = 0; i < r->dns.naddrs; i++) {
-		const struct sockaddr *sa = (const struct sockaddr *)&r->dns.addrs[i].sa;
-
-		r->he_loopback &= sa->sa_family == AF_INET
-			? (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127
-			: IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
-	}
 	/* A fault: on one port and protocol, one family all fails, the other works. */
 	for (size_t i = 0; i < r->nprobes && r->he_fault == NP_HE_NONE; i++) {
 		const struct np_probe_result *p = &r->probes[i];
-		uint16_t port = np_sockaddr_port((const struct sockaddr *)&p->sa);
 		size_t ok4 = 0, ok6 = 0, n4 = 0, n6 = 0;
 
 		for (size_t j = 0; j < r->nprobes; j++) {
 			const struct np_probe_result *q = &r->probes[j];
 
-			if (strcmp(q->proto, p->proto) != 0 ||
-			    np_sockaddr_port((const struct sockaddr *)&q->sa) != port)
+			if (!same_service(p, q))
 				continue;
 			if (q->sa.ss_family == AF_INET) {
 				n4++;
@@ -104,28 +131,11 @@ void np_happy_eyeballs(struct np_target_result *r)
 			r->he_fault = NP_HE_V6_FAILS;
 		else if (n4 && n6 && ok6 && !ok4)
 			r->he_fault = NP_HE_V4_FAILS;
-		r->he_port = port;
+		if (r->he_fault != NP_HE_NONE)
+			r->he_localhost = fault_is_localhost(r, p, r->he_fault == NP_HE_V4_FAILS
+								   ? AF_INET : AF_INET6);
+		r->he_port = np_sockaddr_port((const struct sockaddr *)&p->sa);
 		r->he_proto = p->proto;
-	}
-}
-
-const char *np_he_fault_message(const struct np_target_result *r)
-{
-	if (r->he_loopback && r->he_fault == NP_HE_V6_FAILS)
-		return "bound to 127.0.0.1 only: IPv6 clients (localhost -> ::1 first) are refused; "
-		       "bind :: (dual-stack) or ::1 as well (netprobe local PORT shows the binds)";
-	if (r->he_loopback && r->he_fault == NP_HE_V4_FAILS)
-		return "bound to ::1 only: IPv4 clients (127.0.0.1) are refused; bind :: "
-		       "(dual-stack) or 127.0.0.1 as well (netprobe local PORT shows the binds)";
-	switch (r->he_fault) {
-	case NP_HE_V6_FAILS:
-		return "IPv6 addresses fail, IPv4 works: clients preferring IPv6 will stall "
-		       "(Happy Eyeballs clients fall back after a delay, others time out)";
-	case NP_HE_V4_FAILS:
-		return "IPv4 addresses fail, IPv6 works: IPv4-only clients and networks "
-		       "cannot connect";
-	default:
-		return NULL;
 	}
 }
 

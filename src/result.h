@@ -106,7 +106,10 @@ struct np_target_result {
 	int he_first;			/* index into dns.addrs; -1 when not dual-stack */
 	enum np_he_fault he_fault;
 	uint16_t he_port;		/* the port the fault was seen on */
-	bool he_loopback;		/* every address is loopback: a bind problem here */
+	bool he_localhost;		/* what the probes show is a localhost bind: the
+					 * failing family was refused (RST) at 127.0.0.1 or ::1,
+					 * and only there, and the other family's localhost
+					 * address accepted */
 	const char *he_proto;
 };
 
@@ -118,8 +121,6 @@ enum np_verdict np_verdict_of(const struct np_target_result *r);
 /* Fill he_first / he_fault from the addresses and the probe states. */
 void np_happy_eyeballs(struct np_target_result *r);
 bool np_probe_succeeded(const struct np_probe_result *p);
-/* The fault in plain words, NULL when there is none. */
-const char *np_he_fault_message(const struct np_target_result *r);
 const char *np_he_fault_name(enum np_he_fault f);	/* "ipv6_fails", NULL */
 int np_verdict_exit_code(enum np_verdict v);
 

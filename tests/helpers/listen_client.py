@@ -24,7 +24,7 @@ a timeout (--timeout, default 5 s): nothing here can hang.
     listen_client.py udp ADDR PORT DATA [N]     bind (ADDR, 0), send DATA N times, read the replies
     listen_client.py unix PATH DATA             Unix stream: connect, send, read back (pid printed)
     listen_client.py unixdgram PATH MYPATH DATA Unix datagram: bind MYPATH, sendto PATH, recvfrom
-    listen_client.py serve ADDR PORT [v6only|dual] [LIFETIME]
+    listen_client.py serve ADDR PORT [v6only|dual] [LIFETIME]  (ADDR may be fe80::1%IFNAME)
                                                 a plain TCP server (not netprobe): bind, listen,
                                                 print {"ready"...}, accept and close until SIGTERM
                                                 or LIFETIME seconds (default 120)
@@ -290,7 +290,11 @@ def m_serve(addr, port, mode="", lifetime="120"):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     if fam(addr) == socket.AF_INET6 and mode in ("v6only", "dual"):
         s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1 if mode == "v6only" else 0)
-    s.bind((addr, int(port)))
+    if "%" in addr:                    # fe80::5%eth0: the zone goes in sin6_scope_id
+        host, zone = addr.split("%", 1)
+        s.bind((host, int(port), 0, socket.if_nametoindex(zone)))
+    else:
+        s.bind((addr, int(port)))
     s.listen(16)
     out({"ready": True, "local": local_of(s)})
     end = time.monotonic() + float(lifetime)

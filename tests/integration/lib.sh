@@ -370,7 +370,13 @@ _wait_port_file() {
 	for i in $(seq 1 100); do
 		p=$(head -n 1 "$f" 2>/dev/null)
 		if [ -n "$p" ]; then echo "$p"; return 0; fi
-		kill -0 "$pid" 2>/dev/null || return 1
+		if ! kill -0 "$pid" 2>/dev/null; then
+			# it may have printed and exited between the two looks: one more
+			p=$(head -n 1 "$f" 2>/dev/null)
+			[ -n "$p" ] && echo "$p"
+			[ -n "$p" ]
+			return
+		fi
 		sleep 0.05
 	done
 	return 1

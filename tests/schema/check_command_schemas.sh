@@ -385,14 +385,16 @@ if [ ! -s "$NP_TMP/doc-local.json" ]; then
 {"schema_version": 1, "netprobe_version": "0.1.0", "command": "local", "port": 8080,
  "source": "sock_diag",
  "sockets": [{"proto": "tcp", "family": "ipv4", "address": "127.0.0.1", "port": 8080,
-   "v6only": null, "scope": "loopback", "uid": 0, "inode": 12345, "pid": 42, "process": "python3"}],
+   "v6only": null, "v6only_source": null, "v6only_evidence": null, "interface": null,
+   "scope": "loopback", "uid": 0, "inode": 12345, "pid": 42, "process": "python3"}],
  "reachability": [
    {"interface": "lo", "family": "ipv4", "address": "127.0.0.1", "tcp_accepts": true, "udp_accepts": false,
     "tcp_connect": {"state": "open", "time_ms": 0.05, "error": null}},
    {"interface": "lo", "family": "ipv6", "address": "::1", "tcp_accepts": false, "udp_accepts": false,
     "tcp_connect": {"state": "closed", "time_ms": 0.04,
       "error": {"code": "ECONNREFUSED", "errno": 111, "message": "Connection refused"}}}],
- "verdict": {"kind": "loopback_ipv4_only", "proto": "tcp", "message": "TCP port 8080 is bound to 127.0.0.1 only"},
+ "verdict": {"kind": "loopback_ipv4_only", "proto": "tcp", "message": "TCP port 8080 is bound to 127.0.0.1 only",
+   "localhost_ipv4": true, "localhost_ipv6": false, "v6only_assumed": false},
  "exit_code": 0}
 EOF
 	validate "local hand-written (the namespace runs were skipped)" "$C" "$NP_TMP/doc-local.json"
@@ -409,6 +411,14 @@ mutate "$NP_TMP/doc-local.json" "$NP_TMP/bad.json" 'd["sockets"] = []'
 reject "local: nothing bound yet a loopback verdict" "$C" "$NP_TMP/bad.json" '\.verdict\.kind: .nothing. was expected'
 mutate "$NP_TMP/doc-local.json" "$NP_TMP/bad.json" 'd["sockets"][0]["scope"] = "all_interfaces"'
 reject "local: 127.0.0.1 with scope all_interfaces" "$C" "$NP_TMP/bad.json" '\.scope: .loopback. was expected'
+mutate "$NP_TMP/doc-local.json" "$NP_TMP/bad.json" 'd["sockets"][0].update(family="ipv6", address="::", scope="all_interfaces", v6only=True, v6only_source="inferred_from_connect")'
+reject "local: an inferred v6only without the connect that told" "$C" "$NP_TMP/bad.json" '\.v6only_evidence: None is not of type .object.'
+mutate "$NP_TMP/doc-local.json" "$NP_TMP/bad.json" 'd["sockets"][0].update(family="ipv6", address="::", scope="all_interfaces", v6only=True, v6only_source="guessed")'
+reject "local: v6only_source guessed" "$C" "$NP_TMP/bad.json" '\.v6only_source: .guessed. is not one of'
+mutate "$NP_TMP/doc-local.json" "$NP_TMP/bad.json" 'd["sockets"][0].update(family="ipv6", address="::", scope="all_interfaces", v6only=False)'
+reject "local: a v6only with no source" "$C" "$NP_TMP/bad.json" '\.v6only_source: None is not one of'
+mutate "$NP_TMP/doc-local.json" "$NP_TMP/bad.json" 'del d["verdict"]["localhost_ipv4"]'
+reject "local: verdict without localhost_ipv4" "$C" "$NP_TMP/bad.json" "'localhost_ipv4' is a required property"
 
 if [ -n "$LOCAL_SKIP" ] && [ "$np_failures" -eq 0 ]; then
 	echo "# PASS so far: all $np_checks checks passed, but the netprobe local runs were skipped"

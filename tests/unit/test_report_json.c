@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "report.h"
 #include "report_json.h"
 
 static struct np_target target;
@@ -145,10 +146,11 @@ static void test_happy_eyeballs(void **state)
 	assert_string_equal(json_string_value(path(t, "happy_eyeballs.first")), "::1");
 	assert_string_equal(json_string_value(path(t, "happy_eyeballs.fault")), "ipv6_fails");
 	assert_int_equal(json_integer_value(path(t, "happy_eyeballs.port")), 8080);
-	/* both addresses are loopback: the words are about the bind */
-	assert_true(result.he_loopback);
+	/* refused at ::1, accepted at 127.0.0.1: the words may speak of localhost's binds */
+	assert_true(result.he_localhost);
 	assert_non_null(strstr(json_string_value(path(t, "happy_eyeballs.message")),
-			       "bound to 127.0.0.1 only: IPv6 clients"));
+			       "no socket takes IPv6 on ::1, so IPv6 clients"));
+	assert_null(strstr(json_string_value(path(t, "happy_eyeballs.message")), "bound to"));
 	json_decref(t);
 
 	probes[1].state = NP_STATE_OPEN;	/* both open: no fault */
@@ -157,19 +159,38 @@ static void test_happy_eyeballs(void **state)
 	assert_true(json_is_null(path(t, "happy_eyeballs.fault")));
 	json_decref(t);
 
-	probes[0].state = NP_STATE_FILTERED;	/* the reverse */
+	probes[0].state = NP_STATE_CLOSED;	/* the reverse */
 	np_happy_eyeballs(&result);
 	assert_int_equal(result.he_fault, NP_HE_V4_FAILS);
-	assert_non_null(strstr(np_he_fault_message(&result), "bound to ::1 only"));
+	assert_true(result.he_localhost);
+	assert_non_null(strstr(np_he_fault_message(&result), "no socket takes IPv4 on 127.0.0.1"));
+
+	/* silence on loopback is a firewall, not a bind: the family words */
+	probes[0].state = NP_STATE_FILTERED;
+	np_happy_eyeballs(&result);
+	assert_int_equal(result.he_fault, NP_HE_V4_FAILS);
+	assert_false(result.he_localhost);
+	assert_non_null(strstr(np_he_fault_message(&result), "IPv4 addresses fail, IPv6 works"));
+
+	/* refused at another loopback address (127.0.0.2): nothing known of 127.0.0.1 */
+	probes[0].state = NP_STATE_CLOSED;
+	((struct sockaddr_in *)&probes[0].sa)->sin_addr.s_addr = htonl(0x7f000002);
+	np_happy_eyeballs(&result);
+	assert_int_equal(result.he_fault, NP_HE_V4_FAILS);
+	assert_false(result.he_localhost);
+	assert_non_null(strstr(np_he_fault_message(&result), "IPv4 addresses fail, IPv6 works"));
+	((struct sockaddr_in *)&probes[0].sa)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
 	/* not loopback: the words are about clients in general */
+	((struct sockaddr_in *)&probes[0].sa)->sin_addr.s_addr = htonl(0xc6336402);
 	((struct sockaddr_in *)&result.dns.addrs[0].sa)->sin_addr.s_addr = htonl(0xc6336402);
 	np_happy_eyeballs(&result);
-	assert_false(result.he_loopback);
+	assert_false(result.he_localhost);
 	assert_non_null(strstr(np_he_fault_message(&result), "IPv4 addresses fail, IPv6 works"));
 	probes[0].state = NP_STATE_OPEN;
 	probes[1].state = NP_STATE_CLOSED;
 	np_happy_eyeballs(&result);
+	assert_false(result.he_localhost);
 	assert_non_null(strstr(np_he_fault_message(&result), "clients preferring IPv6 will stall"));
 }
 
