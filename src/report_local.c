@@ -3,7 +3,9 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <string.h>
+#include "escape.h"
 #include "report.h"
+#include "report_json.h"
 #include "report_listen.h"
 #include "report_local.h"
 #include "sockaddr.h"
@@ -22,7 +24,7 @@ static const char *v6only_text(const struct np_local_socket *s)
 
 static void text_report(FILE *out, const struct np_local_result *r, int exit_code)
 {
-	char addr[NP_ENDPOINT_LEN];
+	char addr[NP_ENDPOINT_LEN], ifname[4 * IF_NAMESIZE + 1];
 
 	fprintf(out, "port %u on this host (sockets from %s):\n", r->port, r->source);
 	for (size_t i = 0; i < r->nsocks; i++) {
@@ -32,8 +34,11 @@ static void text_report(FILE *out, const struct np_local_result *r, int exit_cod
 			np_family_name(s->addr.ss_family),
 			np_sockaddr_endpoint((const struct sockaddr *)&s->addr, addr, sizeof(addr)),
 			v6only_text(s), s->uid);
-		if (s->pid >= 0)
-			fprintf(out, "  pid %ld (%s)", s->pid, s->comm);
+		if (s->pid >= 0) {	/* any user names a process as it likes: escaped */
+			fprintf(out, "  pid %ld (", s->pid);
+			np_escape_fputs(s->comm, NP_ESC_C, out);
+			fputc(')', out);
+		}
 		fprintf(out, "  %s\n", np_bind_scope((const struct sockaddr *)&s->addr));
 	}
 	if (r->nreach)
@@ -41,7 +46,8 @@ static void text_report(FILE *out, const struct np_local_result *r, int exit_cod
 	for (size_t i = 0; i < r->nreach; i++) {
 		const struct np_local_reach *x = &r->reach[i];
 
-		fprintf(out, "  %-8s %-28s tcp %-3s udp %s", x->ifname,
+		fprintf(out, "  %-8s %-28s tcp %-3s udp %s",
+			np_escape_str(x->ifname, NP_ESC_C, ifname, sizeof(ifname)),
 			np_sockaddr_address((const struct sockaddr *)&x->probe.sa, addr, sizeof(addr)),
 			x->tcp_accepts ? "yes" : "no", x->udp_accepts ? "yes" : "no ");
 		if (x->probed)
@@ -63,7 +69,7 @@ static json_t *local_socket_json(const struct np_local_socket *s)
 		"v6only", s->v6only < 0 ? json_null() : json_boolean(s->v6only),
 		"scope", np_bind_scope(sa), "uid", (json_int_t)s->uid, "inode", (json_int_t)s->inode,
 		"pid", s->pid < 0 ? json_null() : json_integer(s->pid),
-		"process", s->pid < 0 ? json_null() : json_string(s->comm));
+		"process", s->pid < 0 ? json_null() : np_json_text(s->comm));
 }
 
 static json_t *reach_json(const struct np_local_reach *x)
@@ -80,7 +86,7 @@ static json_t *reach_json(const struct np_local_reach *x)
 					x->probe.err.message) : json_null());
 	if (x->probed && x->probe.err.set && !x->probe.err.errnum)	/* no system call failed */
 		json_object_set_new(json_object_get(probe, "error"), "errno", json_null());
-	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:o}", "interface", x->ifname,
+	return json_pack("{s:o, s:s, s:s, s:b, s:b, s:o}", "interface", np_json_text(x->ifname),
 		"family", np_family_name(sa->sa_family), "address",
 		np_sockaddr_address(sa, addr, sizeof(addr)), "tcp_accepts", x->tcp_accepts,
 		"udp_accepts", x->udp_accepts, "tcp_connect", probe);

@@ -137,6 +137,28 @@ for pad in "" x; do
 	check_json_basics "long --expect '$pad'" "$NP_OUT" "$NP_RC"
 done
 
+echo "# --- local: a process name is whatever its owner chose"
+# a listener on 127.0.0.1 that renamed itself (prctl PR_SET_NAME, 15 bytes)
+"$PY" -c 'import ctypes, socket, sys, time
+ctypes.CDLL(None).prctl(15, b"\x1b[2J\n;;forged\xff", 0, 0, 0)
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(4)
+print(s.getsockname()[1], flush=True)
+time.sleep(60)' >"$NP_TMP/comm.port" 2>"$NP_TMP/comm.err" &
+np_bg_register $!
+CPORT=$(_wait_port_file "$NP_TMP/comm.port" $!) || fatal "renamed listener did not start: $(cat "$NP_TMP/comm.err")"
+np_run local "$CPORT"
+assert_rc 0 "local with a renamed process: exit status 0"
+clean "local with a renamed process (text)"
+assert_match "local (text): the process name escaped" 'pid [0-9]+ \(\\x1b\[2J\\n;;forged\\xff\)' "$(np_stdout)"
+np_run local --json "$CPORT"
+clean "local with a renamed process (JSON)"
+assert_eq "local (JSON): the socket and its process name, stray byte as \\xHH" \
+	'["\u001b[2J\n;;forged\\xff"]' \
+	"$("$PY" -c 'import json, sys; print(json.dumps([x["process"] for x in json.load(open(sys.argv[1]))["sockets"]]))' "$NP_OUT")"
+SCHEMA="$top_srcdir/docs/netprobe-local.schema.json" check_schema "local with a renamed process (JSON)" "$NP_OUT"
+
 echo "# --- a fatal message quotes the argument escaped"
 np_run 127.0.0.1 $'9\x1b[2J\n;;forged'
 assert_rc 3 "bad port with ESC: exit status 3"
