@@ -97,9 +97,9 @@ json_t *np_json_local(const struct np_local_result *r, int exit_code)
 	json_t *socks = json_array(), *reach = json_array();
 
 	for (size_t i = 0; i < r->nsocks; i++)
-		json_array_append_new(socks, local_socket_json(&r->socks[i]));
+		json_array_append_new(socks, np_json_checked(local_socket_json(&r->socks[i])));
 	for (size_t i = 0; i < r->nreach; i++)
-		json_array_append_new(reach, reach_json(&r->reach[i]));
+		json_array_append_new(reach, np_json_checked(reach_json(&r->reach[i])));
 	return json_pack("{s:i, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s}, s:i}",
 		"schema_version", 1, "netprobe_version", PACKAGE_VERSION, "command", "local",
 		"port", r->port, "source", r->source, "sockets", socks, "reachability", reach,
@@ -109,7 +109,7 @@ json_t *np_json_local(const struct np_local_result *r, int exit_code)
 
 static void json_report(FILE *out, const struct np_local_result *r, int exit_code)
 {
-	json_t *doc = np_json_local(r, exit_code);
+	json_t *doc = np_json_checked(np_json_local(r, exit_code));
 
 	json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
 	fputc('\n', out);
