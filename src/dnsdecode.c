@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include "dnsdecode.h"
+#include "escape.h"
 
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static uint32_t get32(const uint8_t *p)
@@ -162,43 +163,65 @@ static int take32(struct cursor *c, uint32_t *v)
 	return NP_DNS_OK;
 }
 
-/* dig's escaping of a character-string: \" \\ and \DDD for the unprintable,
- * within double quotes when quoted. Returns the length written. */
-static size_t escape(const uint8_t *s, size_t n, char *out, size_t outlen, bool quoted)
+/* A character-string as dig prints it: within double quotes, escaped. Writes
+ * nothing when not even the quotes fit. Returns the length written. */
+static size_t put_quoted(char *out, size_t outlen, const uint8_t *s, size_t n)
 {
-	size_t o = 0;
+	size_t o;
 
-	if (outlen == 0)
+	if (outlen < 3)
 		return 0;
-	if (quoted && o + 1 < outlen)
-		out[o++] = '"';
-	for (size_t i = 0; i < n && o + 6 < outlen; i++) {
-		if (s[i] == '"' || s[i] == '\\')
-			o += (size_t)snprintf(out + o, outlen - o, "\\%c", s[i]);
-		else if (s[i] >= 0x20 && s[i] < 0x7f)
-			out[o++] = (char)s[i];
-		else
-			o += (size_t)snprintf(out + o, outlen - o, "\\%03u", s[i]);
-	}
-	if (quoted && o + 1 < outlen)
-		out[o++] = '"';
+	out[0] = '"';
+	o = 1 + np_escape(s, n, NP_ESC_DNS_TEXT, out + 1, outlen - 2);
+	out[o++] = '"';
 	out[o] = '\0';
 	return o;
 }
 
-static void add_string(struct np_dns_record *r, const uint8_t *s, size_t n)
+/* Make room for need more bytes in a buffer that doubles as it grows: amortised
+ * linear time however many strings a record holds (a TXT record may hold 65,000). */
+static bool reserve(char **buf, size_t len, size_t *cap, size_t need)
 {
-	size_t have = 0;
+	size_t c = *cap ? *cap : 256;
 	char *p;
 
-	for (size_t i = 0; i < r->nstrings; i++)
-		have += strlen(r->strings + have) + 1;
-	p = realloc(r->strings, have + 4 * n + 8);
-	if (!p)
+	if (len + need <= *cap)
+		return true;
+	while (c < len + need)
+		c *= 2;
+	if (!(p = realloc(*buf, c)))
+		return false;
+	*buf = p;
+	*cap = c;
+	return true;
+}
+
+/* Keep one string of a record twice: dig-escaped text and its bytes. */
+static void add_string(struct np_dns_record *r, const uint8_t *s, size_t n)
+{
+	size_t need = np_escape_size(s, n, NP_ESC_DNS_TEXT) + 1;
+
+	if (!reserve(&r->strings, r->strings_len, &r->strings_cap, need) ||
+	    !reserve(&r->raw, r->raw_len, &r->raw_cap, n + 2))
 		return;
-	r->strings = p;
-	escape(s, n, p + have, 4 * n + 8, false);
+	r->strings_len += np_escape(s, n, NP_ESC_DNS_TEXT, r->strings + r->strings_len, need) + 1;
+	r->raw[r->raw_len++] = (char)(n >> 8);
+	r->raw[r->raw_len++] = (char)(n & 0xff);
+	memcpy(r->raw + r->raw_len, s, n);
+	r->raw_len += n;
 	r->nstrings++;
+}
+
+const uint8_t *np_dns_record_raw_next(const struct np_dns_record *r, size_t *pos, size_t *len)
+{
+	const uint8_t *p;
+
+	if (*pos + 2 > r->raw_len)
+		return NULL;
+	p = (const uint8_t *)r->raw + *pos;
+	*len = (size_t)(p[0] << 8 | p[1]);
+	*pos += 2 + *len;
+	return p + 2;
 }
 
 static int rdata_strings(struct cursor *c, struct np_dns_record *r, size_t *t)
@@ -210,7 +233,7 @@ static int rdata_strings(struct cursor *c, struct np_dns_record *r, size_t *t)
 			return NP_DNS_ESHORT;
 		if (*t && *t + 1 < sizeof(r->text))
 			r->text[(*t)++] = ' ';
-		*t += escape(c->msg + c->pos + 1, n, r->text + *t, sizeof(r->text) - *t, true);
+		*t += put_quoted(r->text + *t, sizeof(r->text) - *t, c->msg + c->pos + 1, n);
 		add_string(r, c->msg + c->pos + 1, n);
 		c->pos += 1 + n;
 	}
@@ -220,7 +243,8 @@ static int rdata_strings(struct cursor *c, struct np_dns_record *r, size_t *t)
 static int rdata_caa(struct cursor *c, struct np_dns_record *r)
 {
 	uint8_t flags, taglen;
-	char value[NP_RDATA_TEXT / 2];
+	const uint8_t *tag, *value;
+	size_t t, vlen;
 
 	if (c->pos + 2 > c->end)
 		return NP_DNS_ESHORT;
@@ -228,13 +252,18 @@ static int rdata_caa(struct cursor *c, struct np_dns_record *r)
 	taglen = c->msg[c->pos + 1];
 	if (c->pos + 2 + taglen > c->end || taglen == 0)
 		return NP_DNS_ESHORT;
+	tag = c->msg + c->pos + 2;
+	value = tag + taglen;
+	vlen = c->end - c->pos - 2 - taglen;
 	r->num[r->nnum++] = flags;
-	add_string(r, c->msg + c->pos + 2, taglen);
-	add_string(r, c->msg + c->pos + 2 + taglen, c->end - c->pos - 2 - taglen);
-	escape(c->msg + c->pos + 2 + taglen, c->end - c->pos - 2 - taglen, value, sizeof(value),
-	       true);
-	snprintf(r->text, sizeof(r->text), "%u %.*s %s", flags, (int)taglen,
-		 (const char *)c->msg + c->pos + 2, value);
+	add_string(r, tag, taglen);
+	add_string(r, value, vlen);
+	/* a tag is letters and digits (RFC 8659); a server may send anything */
+	t = (size_t)snprintf(r->text, sizeof(r->text), "%u ", flags);
+	t += np_escape(tag, taglen, NP_ESC_DNS_TEXT, r->text + t, sizeof(r->text) - t);
+	if (t + 1 < sizeof(r->text))
+		r->text[t++] = ' ';
+	put_quoted(r->text + t, sizeof(r->text) - t, value, vlen);
 	c->pos = c->end;
 	return NP_DNS_OK;
 }
@@ -335,6 +364,12 @@ static void note_header(struct np_dns_message *m)
 	note(m, 10, 2, "ARCOUNT", "%u", h->arcount);
 }
 
+static void record_free(struct np_dns_record *r)
+{
+	free(r->strings);
+	free(r->raw);
+}
+
 static struct np_dns_record *new_record(struct np_dns_message *m)
 {
 	struct np_dns_record *r;
@@ -405,9 +440,9 @@ static int decode_rr(struct np_dns_message *m, struct np_dns_reader *rd, enum np
 	if (!rc)
 		note(m, rr.rdata, rr.rdlength, "RDATA", "%.150s", r->text);
 	if (r == &scratch) {
-		free(scratch.strings);
+		record_free(&scratch);
 	} else if (rc) {	/* a record whose rdata lies is not listed half-decoded */
-		free(r->strings);
+		record_free(r);
 		m->nrecords--;
 	}
 	return rc;
@@ -444,7 +479,7 @@ int np_dns_decode(const uint8_t *msg, size_t len, struct np_dns_message *m)
 void np_dns_message_free(struct np_dns_message *m)
 {
 	for (size_t i = 0; i < m->nrecords; i++)
-		free(m->records[i].strings);
+		record_free(&m->records[i]);
 	free(m->records);
 	free(m->notes);
 	memset(m, 0, sizeof(*m));

@@ -31,9 +31,14 @@ struct np_dns_record {
 	size_t nnum;
 	char names[2][NP_DNS_TEXT_MAX];
 	size_t nnames;
-	char *strings;			/* NUL-separated, nstrings of them; malloc'd */
-	size_t nstrings;
+	char *strings;			/* dig-escaped, NUL-separated, nstrings of them */
+	size_t nstrings, strings_len, strings_cap;
+	char *raw;			/* the same strings as bytes: each after its */
+	size_t raw_len, raw_cap;	/* length in 2 bytes, big-endian (malloc'd) */
 };
+
+/* The bytes of string i of r, walking r->raw from *pos (start at 0); NULL at the end. */
+const uint8_t *np_dns_record_raw_next(const struct np_dns_record *r, size_t *pos, size_t *len);
 
 struct np_dns_annotation {
 	size_t offset, length;

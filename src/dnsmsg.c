@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include "dnsmsg.h"
+#include "escape.h"
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -72,21 +73,12 @@ int np_dns_reader_init(struct np_dns_reader *r, const uint8_t *msg, size_t len,
 	return NP_DNS_OK;
 }
 
-/* Append one label to text, escaping what is not a plain hostname byte. */
+/* Append one label to text, escaped as dig does (NP_ESC_DNS_LABEL). */
 static bool put_label(char *text, size_t textlen, size_t *t, const uint8_t *lab, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		char esc[5];
-		/* dig escapes these: they mean something in zone-file syntax */
-		int m = strchr(".\\\"();@$", lab[i]) && lab[i] ? snprintf(esc, sizeof(esc), "\\%c", lab[i])
-			: isgraph(lab[i]) ? snprintf(esc, sizeof(esc), "%c", lab[i])
-			: snprintf(esc, sizeof(esc), "\\%03u", lab[i]);
-
-		if (*t + (size_t)m + 2 > textlen)
-			return false;
-		memcpy(text + *t, esc, (size_t)m);
-		*t += (size_t)m;
-	}
+	if (*t + np_escape_size(lab, n, NP_ESC_DNS_LABEL) + 2 > textlen)
+		return false;
+	*t += np_escape(lab, n, NP_ESC_DNS_LABEL, text + *t, textlen - *t);
 	text[(*t)++] = '.';
 	text[*t] = '\0';
 	return true;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "errors.h"
+#include "escape.h"
 
 static const char *const state_names[] = {
 	[NP_STATE_OPEN] = "open",
@@ -53,7 +54,8 @@ void np_error_set(struct np_error *e, const char *code, const char *fmt, ...)
 	e->errnum = 0;
 	snprintf(e->code, sizeof(e->code), "%s", code);
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	if (vsnprintf(e->message, sizeof(e->message), fmt, ap) >= (int)sizeof(e->message))
+		np_utf8_trim_end(e->message);	/* cut between characters, not in one */
 	va_end(ap);
 }
 
@@ -69,7 +71,8 @@ static void set_errno(struct np_error *e, int errnum, const char *fmt, ...)
 	e->errnum = errnum;
 	snprintf(e->code, sizeof(e->code), "%s", np_errno_name(errnum, buf, sizeof(buf)));
 	va_start(ap, fmt);
-	vsnprintf(e->message, sizeof(e->message), fmt, ap);
+	if (vsnprintf(e->message, sizeof(e->message), fmt, ap) >= (int)sizeof(e->message))
+		np_utf8_trim_end(e->message);	/* cut between characters, not in one */
 	va_end(ap);
 }
 

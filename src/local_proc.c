@@ -94,12 +94,13 @@ static void owner_of(struct np_local_result *r, unsigned long inode, long pid)
 		s->pid = pid;
 		snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
 		if ((f = fopen(path, "r"))) {
-			if (fgets(s->comm, sizeof(s->comm), f))
-				s->comm[strcspn(s->comm, "\n")] = '\0';
-			/* a process names itself: keep the report printable ASCII */
-			for (char *c = s->comm; *c; c++)
-				if (*c < 0x20 || *c > 0x7e)
-					*c = '?';
+			/* a process names itself, any bytes but NUL: kept as they are
+			 * (the reporters escape them), but the kernel's final newline */
+			size_t n = fread(s->comm, 1, sizeof(s->comm) - 1, f);
+
+			s->comm[n] = '\0';
+			if (n && s->comm[n - 1] == '\n')
+				s->comm[n - 1] = '\0';
 			fclose(f);
 		}
 	}

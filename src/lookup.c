@@ -31,12 +31,9 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		r->via_tcp = np_resolver_via_tcp(p->resolver);
 		r->retried_tcp = r->via_tcp && !p->opts->tcp;
 		r->msg = malloc((size_t)alen);
-		if (r->msg) {
+		if (r->msg) {	/* decoded once the loop is done: see decode_replies */
 			memcpy(r->msg, abuf, (size_t)alen);
 			r->len = (size_t)alen;
-			r->decode_rc = np_dns_decode(r->msg, r->len, &r->m);
-			if (r->decode_rc == NP_DNS_OK && !NP_DNS_QR(r->m.h.flags))
-				r->decode_rc = NP_DNS_ENOTRESP;
 		}
 	} else if (status == ARES_ETIMEOUT) {
 		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s", r->server,
@@ -117,6 +114,21 @@ static void compare_system(const struct np_lookup_opts *o, struct np_lookup_resu
 	}
 }
 
+/* Decoding waits until every reply is in: however long a hostile reply takes to
+ * decode, it cannot hold up the loop while other replies wait on their timers. */
+static void decode_replies(struct np_lookup_result *r)
+{
+	for (size_t i = 0; i < r->nreplies; i++) {
+		struct np_lookup_reply *rep = &r->replies[i];
+
+		if (!rep->msg)
+			continue;
+		rep->decode_rc = np_dns_decode(rep->msg, rep->len, &rep->m);
+		if (rep->decode_rc == NP_DNS_OK && !NP_DNS_QR(rep->m.h.flags))
+			rep->decode_rc = NP_DNS_ENOTRESP;
+	}
+}
+
 int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 		  struct np_error *err)
 {
@@ -159,6 +171,7 @@ int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 	}
 	np_resolver_free(&resolver);
 	np_loop_free(&loop);
+	decode_replies(r);
 	if (rc == 0 && o->compare_system)
 		compare_system(o, r);
 	return rc;

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <ares.h>
 #include <jansson.h>
+#include "escape.h"
 #include "report.h"
 
 static const struct np_reporter *const reporters[] = { &np_reporter_text, &np_reporter_json };
@@ -57,24 +58,7 @@ const char *np_he_fault_message(const struct np_target_result *r)
 
 const char *np_report_escape(const uint8_t *data, size_t n, char *out, size_t outlen)
 {
-	size_t o = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		uint8_t c = data[i];
-		const char *esc = c == '\r' ? "\\r" : c == '\n' ? "\\n" : c == '\t' ? "\\t"
-			: c == '\\' ? "\\\\" : c == '"' ? "\\\"" : NULL;
-		size_t need = esc ? 2 : (c >= 0x20 && c < 0x7f) ? 1 : 4;
-
-		if (o + need >= outlen)	/* room for it and the NUL, or stop */
-			break;
-		if (esc)
-			o += (size_t)snprintf(out + o, outlen - o, "%s", esc);
-		else if (need == 1)
-			out[o++] = (char)c;
-		else
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
-	}
-	out[o] = '\0';
+	np_escape(data, n, NP_ESC_C, out, outlen);
 	return out;
 }
 
@@ -91,5 +75,9 @@ void np_report_version(FILE *out)
 
 void np_report_fatal(const char *message)
 {
-	fprintf(stderr, "netprobe: %s\n", message);
+	char line[2048];
+
+	/* the message may quote an argument: its control bytes are escaped; one
+	 * write, so the line stays whole beside other output */
+	fprintf(stderr, "netprobe: %s\n", np_escape_str(message, NP_ESC_CTRL, line, sizeof(line)));
 }

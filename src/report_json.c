@@ -4,23 +4,58 @@
 #include <config.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include "dnsmsg.h"
+#include "escape.h"
 #include "report.h"
 #include "report_json.h"
 #include "sockaddr.h"
 
 #define NP_SCHEMA_VERSION 1
 
-static json_t *hex(const uint8_t *b, size_t n)
+json_t *np_json_checked(json_t *v)
 {
-	char buf[2 * NP_EXCHANGE_KEEP + 1];
-	size_t i;
+	if (!v) {	/* a result must never vanish from the output in silence */
+		np_report_fatal("internal error: cannot build the JSON output (out of memory?)");
+		exit(3);
+	}
+	return v;
+}
 
-	for (i = 0; i < n && i < NP_EXCHANGE_KEEP; i++)
-		snprintf(buf + 2 * i, 3, "%02x", b[i]);
-	buf[2 * i] = '\0';
-	return json_string(buf);
+json_t *np_json_text(const char *s)
+{
+	json_t *v;
+	char *buf;
+	size_t size;
+
+	if (!s)
+		return json_null();
+	if ((v = json_string(s)))
+		return v;
+	/* not UTF-8 (a path, --expect, a message cut in a character): say each
+	 * stray byte as \xHH rather than lose the string, or the object around it */
+	size = np_escape_size((const uint8_t *)s, strlen(s), NP_ESC_UTF8) + 1;
+	buf = malloc(size);
+	if (buf)
+		v = json_string(np_escape_str(s, NP_ESC_UTF8, buf, size));
+	free(buf);
+	return np_json_checked(v);
+}
+
+json_t *np_json_hex(const uint8_t *b, size_t n)
+{
+	char *buf = malloc(2 * n + 1);
+	json_t *v = NULL;
+
+	if (buf) {
+		for (size_t i = 0; i < n; i++)
+			snprintf(buf + 2 * i, 3, "%02x", b[i]);
+		buf[2 * n] = '\0';
+		v = json_string(buf);
+	}
+	free(buf);
+	return np_json_checked(v);
 }
 
 /* Milliseconds rounded to the microsecond the clock resolves. */
@@ -35,7 +70,8 @@ static json_t *error_json(const struct np_error *e, bool with_errno)
 
 	if (!e->set)
 		return json_null();
-	o = json_pack("{s:s, s:s}", "code", e->code, "message", e->message);
+	o = np_json_checked(json_pack("{s:s, s:o}", "code", e->code, "message",
+				      np_json_text(e->message)));
 	if (with_errno)
 		json_object_set_new(o, "errno", e->errnum ? json_integer(e->errnum) : json_null());
 	return o;
@@ -43,7 +79,7 @@ static json_t *error_json(const struct np_error *e, bool with_errno)
 
 static json_t *string_or_null(const char *s)
 {
-	return s && s[0] ? json_string(s) : json_null();
+	return s && s[0] ? np_json_text(s) : json_null();
 }
 
 json_t *np_json_sockaddr(const struct sockaddr *sa, socklen_t salen)
@@ -59,15 +95,15 @@ json_t *np_json_sockaddr(const struct sockaddr *sa, socklen_t salen)
 	for (size_t i = 0; i < d.nfields; i++) {
 		const struct np_sa_field *f = &d.fields[i];
 		json_t *value = f->has_number ? json_integer((json_int_t)f->number)
-			: f->text[0] ? json_string(f->text) : json_null();
+			: f->text[0] ? np_json_text(f->text) : json_null();
 
 		json_array_append_new(fields, json_pack("{s:s, s:I, s:I, s:o, s:o, s:s}",
 			"name", f->name, "offset", (json_int_t)f->offset, "size", (json_int_t)f->size,
-			"hex", hex(d.bytes + f->offset, f->size), "value", value,
+			"hex", np_json_hex(d.bytes + f->offset, f->size), "value", value,
 			"byte_order", orders[f->order]));
 	}
 	return json_pack("{s:s, s:I, s:o, s:o}", "struct", d.type, "length", (json_int_t)d.length,
-			 "hex", hex(d.bytes, d.length), "fields", fields);
+			 "hex", np_json_hex(d.bytes, d.length), "fields", fields);
 }
 
 static json_t *rcode_json(int rcode)
@@ -83,7 +119,7 @@ static json_t *dns_json(const struct np_dns_result *d)
 	char addr[INET6_ADDRSTRLEN];
 
 	for (size_t i = 0; i < d->ncnames; i++)
-		json_array_append_new(cnames, json_string(d->cnames[i]));
+		json_array_append_new(cnames, np_json_text(d->cnames[i]));
 	for (size_t i = 0; i < d->nqueries; i++) {
 		const struct np_dns_query *q = &d->queries[i];
 
@@ -138,9 +174,9 @@ static json_t *exchange_json(const struct np_exchange *x)
 	return json_pack("{s:I, s:I, s:s, s:o, s:o, s:o, s:o}",
 		"sent_bytes", (json_int_t)x->sent, "received_bytes", (json_int_t)x->received,
 		"received", np_report_escape(x->data, x->kept, text, sizeof(text)),
-		"received_hex", hex(x->data, x->kept),
+		"received_hex", np_json_hex(x->data, x->kept),
 		"reply_ms", x->received ? ms(x->reply_ms) : json_null(),
-		"expect", x->expect ? json_string(x->expect) : json_null(),
+		"expect", np_json_text(x->expect),
 		"matched", x->expect ? json_boolean(x->matched) : json_null());
 }
 
@@ -150,7 +186,8 @@ static json_t *probe_json(const struct np_probe_result *p)
 	char addr[NP_ENDPOINT_LEN + 128];
 	bool is_unix = sa->sa_family == AF_UNIX;
 
-	return json_pack("{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	return np_json_checked(json_pack(
+		"{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 		"address", np_sockaddr_name(sa, p->salen, addr, sizeof(addr)),
 		"family", np_family_name(sa->sa_family),
 		"port", is_unix ? json_null() : json_integer(np_sockaddr_port(sa)),
@@ -161,7 +198,7 @@ static json_t *probe_json(const struct np_probe_result *p)
 		"kernel_rtt_ms", p->rtt_ms >= 0 ? ms(p->rtt_ms) : json_null(),
 		"kernel_rttvar_ms", p->rttvar_ms >= 0 ? ms(p->rttvar_ms) : json_null(),
 		"tries", p->socktype == SOCK_DGRAM && !is_unix ? json_integer(p->tries) : json_null(),
-		"icmp", icmp_json(&p->icmp), "exchange", exchange_json(&p->xchg));
+		"icmp", icmp_json(&p->icmp), "exchange", exchange_json(&p->xchg)));
 }
 
 static json_t *happy_eyeballs_json(const struct np_target_result *r)
@@ -189,18 +226,19 @@ json_t *np_json_target(const struct np_target_result *r)
 		json_array_append_new(ports, json_integer(r->target->ports[i]));
 	for (size_t i = 0; i < r->nprobes; i++)
 		json_array_append_new(probes, probe_json(&r->probes[i]));
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:s}",
-		"input", r->target->input, "host", r->target->host, "ports", ports,
+	return np_json_checked(json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:s}",
+		"input", np_json_text(r->target->input), "host", np_json_text(r->target->host),
+		"ports", ports,
 		"dns", dns_json(&r->dns), "probes", probes, "happy_eyeballs", happy_eyeballs_json(r),
 		"summary", "probes", (json_int_t)r->nprobes, "open", (json_int_t)r->nopen,
-		"verdict", np_verdict_name(r->verdict));
+		"verdict", np_verdict_name(r->verdict)));
 }
 
 json_t *np_json_document(const char *started_at, json_t *targets, int exit_code)
 {
-	return json_pack("{s:i, s:s, s:s, s:s, s:o, s:i}", "schema_version", NP_SCHEMA_VERSION,
-		"netprobe_version", PACKAGE_VERSION, "started_at", started_at,
-		"host_byte_order", np_host_byte_order(), "targets", targets, "exit_code", exit_code);
+	return np_json_checked(json_pack("{s:i, s:s, s:s, s:s, s:o, s:i}", "schema_version",
+		NP_SCHEMA_VERSION, "netprobe_version", PACKAGE_VERSION, "started_at", started_at,
+		"host_byte_order", np_host_byte_order(), "targets", targets, "exit_code", exit_code));
 }
 
 struct json_state {

@@ -5,6 +5,14 @@
 #include <jansson.h>
 #include "result.h"
 
+/* A JSON string that is never NULL: text that is not UTF-8 gets its stray bytes
+ * as \xHH (NP_ESC_UTF8); NULL text is JSON null. */
+json_t *np_json_text(const char *s);
+/* Bytes as one lowercase hex string, no separators. */
+json_t *np_json_hex(const uint8_t *b, size_t n);
+/* v itself; when jansson failed (v NULL), one line on stderr and exit 3: a result
+ * never disappears from the output in silence. */
+json_t *np_json_checked(json_t *v);
 json_t *np_json_sockaddr(const struct sockaddr *sa, socklen_t salen);
 json_t *np_json_target(const struct np_target_result *r);
 /* The whole v1 document around already built target objects. */

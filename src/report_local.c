@@ -5,7 +5,9 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
+#include "escape.h"
 #include "report.h"
+#include "report_json.h"
 #include "report_listen.h"
 #include "report_local.h"
 #include "sockaddr.h"
@@ -158,7 +160,7 @@ const char *np_local_verdict_text(const struct np_local_result *r, char *buf, si
 
 static void text_report(FILE *out, const struct np_local_result *r, int exit_code)
 {
-	char addr[NP_ENDPOINT_LEN + IF_NAMESIZE], verdict[1024];
+	char addr[NP_ENDPOINT_LEN + IF_NAMESIZE], verdict[1024], ifname[4 * IF_NAMESIZE + 1];
 
 	fprintf(out, "port %u on this host (sockets from %s):\n", r->port, r->source);
 	for (size_t i = 0; i < r->nsocks; i++) {
@@ -168,8 +170,11 @@ static void text_report(FILE *out, const struct np_local_result *r, int exit_cod
 			np_family_name(s->addr.ss_family), socket_endpoint(s, addr, sizeof(addr)));
 		print_v6only(out, r, s);
 		fprintf(out, "  uid %ld", s->uid);
-		if (s->pid >= 0)
-			fprintf(out, "  pid %ld (%s)", s->pid, s->comm);
+		if (s->pid >= 0) {	/* any user names a process as it likes: escaped */
+			fprintf(out, "  pid %ld (", s->pid);
+			np_escape_fputs(s->comm, NP_ESC_C, out);
+			fputc(')', out);
+		}
 		fprintf(out, "  %s\n", np_bind_scope((const struct sockaddr *)&s->addr));
 	}
 	if (r->nreach)
@@ -180,7 +185,8 @@ static void text_report(FILE *out, const struct np_local_result *r, int exit_cod
 		bool ll = sa->sa_family == AF_INET6 &&
 			  IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr);
 
-		fprintf(out, "  %-8s %-28s tcp %-3s udp %s", x->ifname,
+		fprintf(out, "  %-8s %-28s tcp %-3s udp %s",
+			np_escape_str(x->ifname, NP_ESC_C, ifname, sizeof(ifname)),
 			zoned(sa, ll ? x->ifname : "", addr, sizeof(addr)),
 			x->tcp_accepts ? "yes" : "no", x->udp_accepts ? "yes" : "no ");
 		if (x->probed)
@@ -225,10 +231,10 @@ static json_t *local_socket_json(const struct np_local_result *r, const struct n
 		"v6only", s->v6only < 0 ? json_null() : json_boolean(s->v6only),
 		"scope", np_bind_scope(sa), "uid", (json_int_t)s->uid, "inode", (json_int_t)s->inode,
 		"pid", s->pid < 0 ? json_null() : json_integer(s->pid),
-		"process", s->pid < 0 ? json_null() : json_string(s->comm));
+		"process", s->pid < 0 ? json_null() : np_json_text(s->comm));
 
 	v6only_json(o, r, s);
-	json_object_set_new(o, "interface", s->bound_ifname[0] ? json_string(s->bound_ifname)
+	json_object_set_new(o, "interface", s->bound_ifname[0] ? np_json_text(s->bound_ifname)
 							   : json_null());
 	return o;
 }
@@ -247,7 +253,7 @@ static json_t *reach_json(const struct np_local_reach *x)
 					x->probe.err.message) : json_null());
 	if (x->probed && x->probe.err.set && !x->probe.err.errnum)	/* no system call failed */
 		json_object_set_new(json_object_get(probe, "error"), "errno", json_null());
-	return json_pack("{s:s, s:s, s:s, s:b, s:b, s:o}", "interface", x->ifname,
+	return json_pack("{s:o, s:s, s:s, s:b, s:b, s:o}", "interface", np_json_text(x->ifname),
 		"family", np_family_name(sa->sa_family), "address",
 		np_sockaddr_address(sa, addr, sizeof(addr)), "tcp_accepts", x->tcp_accepts,
 		"udp_accepts", x->udp_accepts, "tcp_connect", probe);
@@ -259,9 +265,9 @@ json_t *np_json_local(const struct np_local_result *r, int exit_code)
 	char verdict[1024];
 
 	for (size_t i = 0; i < r->nsocks; i++)
-		json_array_append_new(socks, local_socket_json(r, &r->socks[i]));
+		json_array_append_new(socks, np_json_checked(local_socket_json(r, &r->socks[i])));
 	for (size_t i = 0; i < r->nreach; i++)
-		json_array_append_new(reach, reach_json(&r->reach[i]));
+		json_array_append_new(reach, np_json_checked(reach_json(&r->reach[i])));
 	return json_pack("{s:i, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s, s:b, s:b, s:b}, s:i}",
 		"schema_version", 1, "netprobe_version", PACKAGE_VERSION, "command", "local",
 		"port", r->port, "source", r->source, "sockets", socks, "reachability", reach,
@@ -273,7 +279,7 @@ json_t *np_json_local(const struct np_local_result *r, int exit_code)
 
 static void json_report(FILE *out, const struct np_local_result *r, int exit_code)
 {
-	json_t *doc = np_json_local(r, exit_code);
+	json_t *doc = np_json_checked(np_json_local(r, exit_code));
 
 	json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
 	fputc('\n', out);

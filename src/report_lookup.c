@@ -4,6 +4,8 @@
 #include <config.h>
 #include <math.h>
 #include <string.h>
+#include "escape.h"
+#include "report_json.h"
 #include "report_lookup.h"
 
 static const char *const section_names[] = { "QUESTION", "ANSWER", "AUTHORITY", "ADDITIONAL" };
@@ -55,16 +57,26 @@ static void print_dump(FILE *out, const struct np_lookup_reply *rep)
 	}
 }
 
+/* Our words, with the name the user typed inside: controls escaped. */
+static void print_error(FILE *out, const char *prefix, const struct np_error *e,
+			const char *end)
+{
+	fputs(prefix, out);
+	np_escape_fputs(e->message, NP_ESC_CTRL, out);
+	fputs(end, out);
+}
+
 static void print_reply(FILE *out, const struct np_lookup_result *res,
 			const struct np_lookup_reply *rep, const struct np_lookup_view *v)
 {
 	const struct np_dns_message *m = &rep->m;
 	char flags[64], rc[16], tb[16];
 
-	fprintf(out, "; <<>> netprobe %s <<>> lookup %s %s\n", PACKAGE_VERSION, res->opts->name,
-		np_dns_type_name(rep->qtype, tb, sizeof(tb)));
+	fprintf(out, "; <<>> netprobe %s <<>> lookup ", PACKAGE_VERSION);
+	np_escape_fputs(res->opts->name, NP_ESC_CTRL, out);	/* as the user typed it */
+	fprintf(out, " %s\n", np_dns_type_name(rep->qtype, tb, sizeof(tb)));
 	if (!rep->msg) {
-		fprintf(out, ";; no reply: %s\n\n", rep->err.message);
+		print_error(out, ";; no reply: ", &rep->err, "\n\n");
 		return;
 	}
 	np_dns_flags_text(m->h.flags, flags, sizeof(flags));
@@ -132,20 +144,26 @@ static void text_report(FILE *out, const struct np_lookup_result *r,
 			if (rep->m.records[k].section == NP_SEC_ANSWER)
 				fprintf(out, "%s\n", rep->m.records[k].text);
 		if (!rep->msg)
-			fprintf(out, ";; %s\n", rep->err.message);
+			print_error(out, ";; ", &rep->err, "\n");
 		else if (rep->decode_rc)
 			fprintf(out, ";; MALFORMED reply: %s\n", np_dns_strerror(rep->decode_rc));
 	}
 	print_system(out, &r->system);
 }
 
-static json_t *string_array(const char *strings, size_t n)
+/* TXT strings twice: dig-escaped text for people, their bytes in hex for scripts */
+static json_t *txt_json(const struct np_dns_record *r)
 {
-	json_t *a = json_array();
+	json_t *text = json_array(), *hex = json_array();
+	const char *t = r->strings;
+	const uint8_t *raw;
+	size_t pos = 0, len;
 
-	for (size_t i = 0; i < n; i++, strings += strlen(strings) + 1)
-		json_array_append_new(a, json_string(strings));
-	return a;
+	for (size_t i = 0; i < r->nstrings; i++, t += strlen(t) + 1)
+		json_array_append_new(text, np_json_text(t));
+	while ((raw = np_dns_record_raw_next(r, &pos, &len)))
+		json_array_append_new(hex, np_json_hex(raw, len));
+	return np_json_checked(json_pack("{s:o, s:o}", "strings", text, "strings_hex", hex));
 }
 
 static json_t *rdata_json(const struct np_dns_record *r)
@@ -165,7 +183,7 @@ static json_t *rdata_json(const struct np_dns_record *r)
 		return json_pack("{s:I, s:s}", "preference", (json_int_t)r->num[0], "exchange",
 				 r->names[0]);
 	case 16:
-		return json_pack("{s:o}", "strings", string_array(r->strings, r->nstrings));
+		return txt_json(r);
 	case 33: {
 		json_t *o = json_pack("{s:s}", "target", r->names[0]);
 
@@ -182,8 +200,9 @@ static json_t *rdata_json(const struct np_dns_record *r)
 	}
 	case 257:
 		if (r->nstrings == 2)
-			return json_pack("{s:I, s:s, s:s}", "flags", (json_int_t)r->num[0], "tag",
-					 r->strings, "value", r->strings + strlen(r->strings) + 1);
+			return json_pack("{s:I, s:o, s:o}", "flags", (json_int_t)r->num[0], "tag",
+					 np_json_text(r->strings),
+					 "value", np_json_text(r->strings + strlen(r->strings) + 1));
 		return json_object();
 	default:
 		return json_object();
@@ -193,18 +212,18 @@ static json_t *rdata_json(const struct np_dns_record *r)
 static json_t *record_json(const struct np_dns_record *r)
 {
 	char tb[16], cb[16];
-	json_t *o = json_pack("{s:s, s:s, s:i, s:s, s:i}", "name", r->name,
+	json_t *o = json_pack("{s:o, s:s, s:i, s:s, s:i}", "name", np_json_text(r->name),
 			      "type", np_dns_type_name(r->type, tb, sizeof(tb)), "type_code", r->type,
 			      "class", np_dns_class_name(r->rclass, cb, sizeof(cb)), "offset",
 			      (int)r->offset);
 
-	if (r->section == NP_SEC_QUESTION)
+	if (r->section == NP_SEC_QUESTION || !np_json_checked(o))
 		return o;
 	json_object_set_new(o, "ttl", json_integer(r->ttl));
 	json_object_set_new(o, "rdlength", json_integer(r->rdlength));
-	json_object_set_new(o, "rdata", json_string(r->text));
-	json_object_set_new(o, "fields", rdata_json(r));
-	return o;
+	json_object_set_new(o, "rdata", np_json_text(r->text));
+	json_object_set_new(o, "fields", np_json_checked(rdata_json(r)));
+	return np_json_checked(o);
 }
 
 static json_t *reply_json(const struct np_lookup_reply *rep)
@@ -220,6 +239,7 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 		"truncated", rep->msg ? (bool)NP_DNS_TC(m->h.flags) : false);
 	json_t *flagarr = json_array();
 
+	np_json_checked(o);
 	if (!rep->msg) {	/* no reply: the same keys, empty */
 		json_object_set_new(o, "rcode", json_null());
 		json_object_set_new(o, "flags", flagarr);
@@ -230,8 +250,8 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 		for (int s = 0; s < 4; s++)
 			json_object_set_new(o, keys[s], json_array());
 		json_object_set_new(o, "records_dropped", json_integer(0));
-		json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code", rep->err.code,
-							  "message", rep->err.message));
+		json_object_set_new(o, "error", np_json_checked(json_pack("{s:s, s:o}", "code",
+			rep->err.code, "message", np_json_text(rep->err.message))));
 		return o;
 	}
 	np_dns_flags_text(m->h.flags, flags, sizeof(flags));
@@ -280,10 +300,10 @@ json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code)
 				"addresses", all, "only_system", os, "only_dns", oc,
 				"agree", !r->system.nonly_system && !r->system.nonly_cares);
 	}
-	return json_pack("{s:i, s:s, s:s, s:s, s:b, s:o, s:o, s:i}", "schema_version", 1,
-		"netprobe_version", PACKAGE_VERSION, "command", "lookup", "name", r->opts->name,
-		"recursion_desired", !r->opts->norecurse, "replies", replies, "system", sys,
-		"exit_code", exit_code);
+	return np_json_checked(json_pack("{s:i, s:s, s:s, s:o, s:b, s:o, s:o, s:i}",
+		"schema_version", 1, "netprobe_version", PACKAGE_VERSION, "command", "lookup",
+		"name", np_json_text(r->opts->name), "recursion_desired", !r->opts->norecurse,
+		"replies", replies, "system", sys, "exit_code", exit_code));
 }
 
 static void json_report(FILE *out, const struct np_lookup_result *r,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include "dnsmsg.h"
+#include "escape.h"
 #include "report.h"
 #include "sockaddr.h"
 
@@ -27,12 +28,26 @@ static const char *rcode_text(int rcode, char *buf, size_t len)
 	return rcode < 0 ? "-" : np_dns_rcode_name(rcode, buf, len);
 }
 
+/* The host as the user gave it: a path or a name may hold any byte. */
+static void print_host(FILE *out, const struct np_target_result *r)
+{
+	np_escape_fputs(r->target->host, NP_ESC_C, out);
+	fputs(": ", out);
+}
+
+/* A message in our words with user or network text inside: controls escaped. */
+static void print_message(FILE *out, const char *prefix, const struct np_error *e)
+{
+	fputs(prefix, out);
+	np_escape_fputs(e->message, NP_ESC_CTRL, out);
+}
+
 static void print_dns_head(FILE *out, const struct np_target_result *r)
 {
 	const struct np_dns_result *d = &r->dns;
 	char rc[16];
 
-	fprintf(out, "%s: ", r->target->host);
+	print_host(out, r);
 	if (r->target->is_unix) {
 		fprintf(out, "unix-domain socket, no DNS (source literal)\n");
 		return;
@@ -54,7 +69,7 @@ static void print_dns_head(FILE *out, const struct np_target_result *r)
 		fprintf(out, " from %s", d->server);
 	fprintf(out, " in %.3f ms (source dns)", d->time_ms);
 	if (d->err.set)
-		fprintf(out, ": %s", d->err.message);
+		print_message(out, ": ", &d->err);
 	fputc('\n', out);
 }
 
@@ -72,8 +87,10 @@ static void print_dns_detail(FILE *out, const struct np_dns_result *d)
 			fprintf(out, "%zu answer%s\n", q->answers, q->answers == 1 ? "" : "s");
 		else if (d->err.set && strcmp(q->err.message, d->err.message) == 0)
 			fprintf(out, "(as above)\n");
-		else
-			fprintf(out, "%s\n", q->err.message);
+		else {
+			print_message(out, "", &q->err);
+			fputc('\n', out);
+		}
 	}
 	if (d->ncnames) {
 		fprintf(out, "  cname");
@@ -211,8 +228,11 @@ static void print_exchange(FILE *out, const struct np_probe_result *p)
 			np_report_escape(x->data, x->kept, text, sizeof(text)),
 			x->kept < x->received ? "..." : "");
 	}
-	if (expect)
-		fprintf(out, "; expected \"%s\": %s", expect, x->matched ? "found" : "not found");
+	if (expect) {
+		fputs("; expected \"", out);
+		np_escape_fputs(expect, NP_ESC_C, out);
+		fprintf(out, "\": %s", x->matched ? "found" : "not found");
+	}
 	fputc('\n', out);
 }
 
@@ -237,7 +257,7 @@ static void print_probes(FILE *out, const struct np_target_result *r, bool dump)
 			(int)width, np_sockaddr_name(sa, p->salen, addr, sizeof(addr)), port,
 			np_state_name(p->state), p->time_ms);
 		if (p->err.set)
-			fprintf(out, "  %s", p->err.message);
+			print_message(out, "  ", &p->err);
 		print_extras(out, p);
 		fputc('\n', out);
 		print_exchange(out, p);
@@ -263,7 +283,7 @@ static void print_happy_eyeballs(FILE *out, const struct np_target_result *r)
 
 static void print_verdict(FILE *out, const struct np_target_result *r)
 {
-	fprintf(out, "%s: ", r->target->host);
+	print_host(out, r);
 	if (r->verdict == NP_VERDICT_DNS_FAILED)
 		fprintf(out, "dns failed, nothing to probe\n");
 	else

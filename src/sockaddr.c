@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/un.h>
+#include "escape.h"
 #include "sockaddr.h"
 
 static struct np_sa_field *field(struct np_sa_dump *d, const char *name, size_t off,
@@ -137,20 +138,15 @@ const char *np_sockaddr_unix_path(const struct sockaddr *sa, socklen_t salen, ch
 	size_t off = offsetof(struct sockaddr_un, sun_path), n = 0;
 	size_t plen = salen > off ? salen - off : 0;
 	bool abstract = plen > 0 && sun->sun_path[0] == '\0';
+	const char *path = sun->sun_path + (abstract ? 1 : 0);
 
+	if (len == 0)
+		return buf;
 	if (abstract && n + 1 < len)
 		buf[n++] = '@';
-	for (size_t i = abstract ? 1 : 0; i < plen && n + 5 < len; i++) {
-		unsigned char c = (unsigned char)sun->sun_path[i];
-
-		if (c == '\0' && !abstract)
-			break;
-		if (c >= 0x20 && c < 0x7f)
-			buf[n++] = (char)c;
-		else
-			n += (size_t)snprintf(buf + n, len - n, "\\x%02x", c);
-	}
-	buf[n] = '\0';
+	/* an abstract name may hold NUL bytes; a path ends at the first */
+	plen = abstract ? plen - 1 : strnlen(path, plen);
+	np_escape((const uint8_t *)path, plen, NP_ESC_C, buf + n, len - n);
 	return buf;
 }
 

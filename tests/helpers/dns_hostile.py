@@ -27,6 +27,16 @@ its name (case-insensitive; anything may follow: loop.hostile.test, loop.x):
   huge       over UDP: TC set, no records; over TCP: 300 records of the asked
              type (netprobe keeps 256 records per message and counts the rest)
   slow       the good answer, sent 0.5 s after the query
+
+ hostile content (build_content; issue 8 items 10, 11):
+  txtmany    TXT: over UDP TC set, no records; over TCP one TXT record of
+             TXTMANY_STRINGS empty character-strings (a 65,000-byte rdata).
+             A/AAAA: the good answer (so a lookup of TXT A AAAA mixes both)
+  esc        control bytes, ESC (and a C1 CSI, NUL, DEL, 0xff) in every field
+             that carries text: the answer is one record of the asked type
+             (A/AAAA: a CNAME to a name full of escapes, then the address at
+             that name); the additional section holds one such record of every
+             type netprobe decodes (ESC_TYPES) and an unknown type
   anything else: REFUSED
 
 With --save-dir DIR every reply is also written to DIR/hostile-CASE[-tcp].bin
@@ -150,7 +160,69 @@ def build(case, qid, rd, question, qtype, tcp):
             return header(qid, flags | 0x0200, 1, 0) + question
         return header(qid, flags, 1, HUGE_RECORDS) + question + b"".join(
             rr(b"\xc0\x0c", rtype, rdata[:-1] + bytes([i % 250 + 1])) for i in range(HUGE_RECORDS))
+    content = build_content(case, qid, flags, question, qtype, tcp)
+    if content is not None:
+        return content
     return header(qid, (flags & ~0x0400) | 5, 1, 0) + question   # REFUSED
+
+
+# ---- hostile content: huge and escape-laden records (issue 8 items 10, 11) ----
+
+TXTMANY_STRINGS = 65000
+# What a server can put in a label or a string to attack a terminal: ESC
+# sequences (colour, clear screen, cursor up), a newline and a forged line,
+# carriage return, NUL, DEL, a C1 CSI byte (0x9b), an invalid UTF-8 byte.
+ESC_BYTES = b"\x1b[2J\n;;forged\r\x00\x7f\x9b\xff\"\\"
+ESC_LABEL = b"\x1b\x07\n;;f.x\x7f\x9b\xff\x00"
+ESC_TYPES = (1, 2, 5, 6, 12, 15, 16, 28, 33, 257, 65280)
+
+
+def esc_name():
+    """A name whose first label carries escapes, under the question's name."""
+    return bytes([len(ESC_LABEL)]) + ESC_LABEL + b"\xc0\x0c"
+
+
+def esc_rdata(rtype):
+    """rdata of RTYPE with escapes in every text field."""
+    n = esc_name()
+    if rtype == 1:
+        return socket.inet_pton(socket.AF_INET, "127.0.0.1")
+    if rtype == 28:
+        return socket.inet_pton(socket.AF_INET6, "::1")
+    if rtype in (2, 5, 12):
+        return n
+    if rtype == 6:
+        return n + n + struct.pack("!IIIII", 1, 2, 3, 4, 5)
+    if rtype == 15:
+        return struct.pack("!H", 10) + n
+    if rtype == 16:
+        return bytes([len(ESC_BYTES)]) + ESC_BYTES + b"\x02\x1b\n" + b"\x00"
+    if rtype == 33:
+        return struct.pack("!HHH", 1, 2, 3) + n
+    if rtype == 257:
+        tag = b"i\x1b[2J\n;;f"
+        return b"\x00" + bytes([len(tag)]) + tag + ESC_BYTES
+    return ESC_BYTES    # an unknown type: rdata shown in hex
+
+
+def build_content(case, qid, flags, question, qtype, tcp):
+    """The reply for a hostile-content CASE, or None when CASE is not one."""
+    if case == "txtmany":
+        if qtype != 16:
+            rtype, rdata = addr_rdata(qtype)
+            return header(qid, flags, 1, 1) + question + rr(b"\xc0\x0c", rtype, rdata)
+        if not tcp:
+            return header(qid, flags | 0x0200, 1, 0) + question
+        return header(qid, flags, 1, 1) + question + \
+            rr(b"\xc0\x0c", 16, b"\x00" * TXTMANY_STRINGS)
+    if case == "esc":
+        extra = b"".join(rr(b"\xc0\x0c", t, esc_rdata(t)) for t in ESC_TYPES)
+        if qtype in (1, 28):
+            answer = rr(b"\xc0\x0c", 5, esc_name()) + rr(esc_name(), qtype, esc_rdata(qtype))
+            return header(qid, flags, 1, 2, 0, len(ESC_TYPES)) + question + answer + extra
+        answer = rr(b"\xc0\x0c", qtype, esc_rdata(qtype))
+        return header(qid, flags, 1, 1, 0, len(ESC_TYPES)) + question + answer + extra
+    return None
 
 
 def bind_pair(addr, port):

@@ -204,7 +204,7 @@ FIELDS = {
     "SRV": {"priority": int, "weight": int, "port": int, "target": str},
     "SOA": {"mname": str, "rname": str, "serial": int, "refresh": int, "retry": int,
             "expire": int, "minimum": int},
-    "TXT": {"strings": list}, "CAA": {"flags": int, "tag": str, "value": str},
+    "TXT": {"strings": list, "strings_hex": list}, "CAA": {"flags": int, "tag": str, "value": str},
 }
 for i, r in enumerate(d["replies"]):
     p = "replies[%d]" % i
@@ -290,6 +290,22 @@ assert_eq "TXT with one empty string" '[""]' "$(jget "$NP_OUT" replies.0.answer.
 np_lookup --json escaped.lookup.test TXT
 # the strings carry dig's escapes (\" \\ \DDD), not the raw bytes
 assert_eq "TXT strings keep the presentation escapes" '["say \\\"hi\\\" \\\\ back\\\\slash"]' "$(jget "$NP_OUT" replies.0.answer.0.fields.strings)"
+# strings_hex: the bytes themselves, as kdig's presentation decodes to (the oracle)
+TXT_HEX_PY=$(cat <<'PYEOF'
+import json, re, sys
+out = []
+for tok in re.findall(r'"((?:[^"\\]|\\.)*)"', sys.stdin.read()):
+    b = re.sub(rb'\\([0-9]{3}|.)', lambda m: bytes([int(m.group(1))]) if m.group(1).isdigit() else m.group(1), tok.encode())
+    out.append(b.hex())
+print(json.dumps(out, separators=(",", ":")))
+PYEOF
+)
+for n in escaped binary multi empty; do
+	np_lookup --json "$n.lookup.test" TXT
+	assert_eq "TXT $n: strings_hex are the bytes kdig shows" \
+		"$(kdig @127.0.0.1 -p "$KNOT_PORT" +time=2 +retry=1 +short "$n.lookup.test" TXT 2>&1 | "$PY" -c "$TXT_HEX_PY")" \
+		"$(jget "$NP_OUT" replies.0.answer.0.fields.strings_hex)"
+done
 np_lookup --json ttlmax.lookup.test A
 assert_eq "TTL 2147483647 is the integer 2147483647" "2147483647" "$(jpy "$NP_OUT" 'd["replies"][0]["answer"][0]["ttl"]')"
 np_lookup --json ttl0.lookup.test A

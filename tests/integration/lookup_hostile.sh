@@ -180,4 +180,23 @@ for c in trailing huge slow; do
 		"$(jpy "$NP_OUT" '[q["answers"] for q in t["dns"]["queries"]]')"
 done
 
+echo "# --- hostile content: one TXT record of 65,000 empty strings (issue 8 item 10)"
+# Over TCP (--tcp: the A and AAAA answers queue behind it on the same
+# connection) and after a truncated UDP answer. Decoding must be linear and must
+# not hold up the other replies: all three arrive well inside --timeout 2, so
+# none may be reported as a timeout.
+for how in --tcp --udp; do
+	np_run lookup $([ "$how" = --tcp ] && echo --tcp) -T 2 "$HS" txtmany.hostile.test TXT A AAAA
+	coherent "lookup txtmany ($how)" 3
+	assert_rc 0 "lookup txtmany ($how): exit status 0"
+	assert_eq "lookup txtmany ($how): no reply reported missing" "" "$(grep 'no reply' "$NP_OUT")"
+	assert_eq "lookup txtmany ($how): the A and AAAA answers" "txtmany.hostile.test. 60 IN A 127.0.0.1
+txtmany.hostile.test. 60 IN AAAA ::1" "$(np_text_section "$NP_OUT" ANSWER | grep -v ' TXT ')"
+done
+np_run lookup --json -T 2 "$HS" txtmany.hostile.test TXT
+assert_rc 0 "lookup txtmany (JSON): exit status 0"
+assert_eq "lookup txtmany (JSON): 65000 strings, each empty, in text and in hex" '[65000,65000,true]' \
+	"$(jpy "$NP_OUT" '[len(d["replies"][0]["answer"][0]["fields"]["strings"]), len(d["replies"][0]["answer"][0]["fields"]["strings_hex"]), set(d["replies"][0]["answer"][0]["fields"]["strings"]) == {""} == set(d["replies"][0]["answer"][0]["fields"]["strings_hex"])]')"
+SCHEMA="$top_srcdir/docs/netprobe-lookup.schema.json" check_schema "lookup txtmany (JSON)" "$NP_OUT"
+
 np_done

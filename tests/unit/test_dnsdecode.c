@@ -6,8 +6,10 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include "dnsbuild.h"
 #include "dnsdecode.h"
+#include "report_lookup.h"
 
 static struct np_dns_message m;
 
@@ -172,6 +174,137 @@ static void test_helpers(void **state)
 	assert_string_equal(buf, "qr aa rd ra");
 }
 
+/* ---- hostile bytes: every decoder, every printed field (issue 8 item 11) ---- */
+
+#define EVIL_NAME "\x1b[2J\n;;f\x7f\x9b\xff\x01.evil.test"
+static const uint8_t evil_bytes[] = "\x1b[31m\n;;forged\r\x00\x07\x7f\x9b\xff\"\\";
+/* every type the decoder knows, and one it does not */
+static const unsigned evil_types[] = { 1, 2, 5, 6, 12, 15, 16, 28, 33, 257, 65280 };
+
+static void put_evil_rdata(struct msg *t, unsigned type)
+{
+	static const uint8_t a6[16] = { [15] = 1 };
+
+	t->n = 0;
+	switch (type) {
+	case 1: putbytes(t, "\x7f\0\0\1", 4); break;
+	case 28: putbytes(t, a6, 16); break;
+	case 2: case 5: case 12: putname(t, EVIL_NAME); break;
+	case 6: putname(t, EVIL_NAME); putname(t, EVIL_NAME);
+		for (int i = 0; i < 5; i++)
+			put32(t, (uint32_t)i);
+		break;
+	case 15: put16(t, 10); putname(t, EVIL_NAME); break;
+	case 33: put16(t, 1); put16(t, 2); put16(t, 3); putname(t, EVIL_NAME); break;
+	case 16: put8(t, sizeof(evil_bytes) - 1); putbytes(t, evil_bytes, sizeof(evil_bytes) - 1);
+		put8(t, 0); break;
+	case 257: put8(t, 0); put8(t, 6); putbytes(t, "i\x1b\n;;f", 6);
+		putbytes(t, evil_bytes, sizeof(evil_bytes) - 1); break;
+	default: putbytes(t, evil_bytes, sizeof(evil_bytes) - 1);
+	}
+}
+
+static void put_evil_message(struct msg *b)
+{
+	struct msg t;
+	size_t n = sizeof(evil_types) / sizeof(evil_types[0]);
+
+	putheader(b, 7, RESP(0), 1, (unsigned)n, 0, 0);
+	putquestion(b, EVIL_NAME, 255);
+	for (size_t i = 0; i < n; i++) {
+		put_evil_rdata(&t, evil_types[i]);
+		putrr_head(b, EVIL_NAME, evil_types[i], 60, (unsigned)t.n);
+		putbytes(b, t.b, t.n);
+	}
+}
+
+/* s holds nothing but printable ASCII (and newlines when lines are allowed) */
+static void assert_printable(const char *what, const char *s, size_t n, bool lines)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 0x20 && s[i] < 0x7f) || (lines && s[i] == '\n')))
+			fail_msg("%s: raw byte 0x%02x at %zu in \"%.*s\"", what, (uint8_t)s[i], i,
+				 (int)n, s);
+}
+
+static void test_hostile_decoders(void **state)
+{
+	struct msg b;
+
+	put_evil_message(&b);
+	assert_int_equal(decode(&b), NP_DNS_OK);
+	assert_int_equal(m.nrecords, 1 + sizeof(evil_types) / sizeof(evil_types[0]));
+	for (size_t i = 0; i < m.nrecords; i++) {
+		const struct np_dns_record *r = &m.records[i];
+		const char *str = r->strings;
+
+		assert_printable("owner name", r->name, strlen(r->name), false);
+		assert_printable("rdata text", r->text, strlen(r->text), false);
+		for (size_t k = 0; k < r->nnames; k++)
+			assert_printable("rdata name", r->names[k], strlen(r->names[k]), false);
+		for (size_t k = 0; k < r->nstrings; k++, str += strlen(str) + 1)
+			assert_printable("rdata string", str, strlen(str), false);
+	}
+	for (size_t i = 0; i < m.nnotes; i++)
+		assert_printable(m.notes[i].field, m.notes[i].text, strlen(m.notes[i].text), false);
+	/* dig's forms, which kdig prints too */
+	assert_string_equal(answer(6)->text, "\"\\027[31m\\010;;forged\\013\\000\\007\\127\\155\\255\\\"\\\\\" \"\"");
+	assert_string_equal(answer(9)->text, "0 i\\027\\010;;f \"\\027[31m\\010;;forged\\013\\000\\007\\127\\155\\255\\\"\\\\\"");
+	assert_string_equal(answer(1)->names[0], "\\027[2J\\010\\;\\;f\\127\\155\\255\\001.evil.test.");
+}
+
+/* Every lookup format prints the hostile message without one raw byte. */
+static void test_hostile_reporters(void **state)
+{
+	static const struct { const char *format; struct np_lookup_view view; } runs[] = {
+		{ "text", { false, false } }, { "text", { true, false } },
+		{ "text", { false, true } }, { "json", { false, false } },
+	};
+	/* the name the user typed: JSON carries it as Unicode text (the encoder
+	 * escapes C0 controls, not DEL), so here it is plain; the bytes checked
+	 * are the server's */
+	struct np_lookup_opts o = { .name = "evil.test", .types = { 255 }, .ntypes = 1 };
+	struct np_lookup_result res = { .opts = &o, .nreplies = 1 };
+	struct msg b;
+
+	put_evil_message(&b);
+	assert_int_equal(decode(&b), NP_DNS_OK);
+	res.replies[0] = (struct np_lookup_reply){ .qtype = 255, .msg = b.b, .len = b.n, .m = m };
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+
+		assert_non_null(f);
+		np_lookup_reporter_find(runs[i].format)->report(f, &res, &runs[i].view, 0);
+		fclose(f);
+		assert_true(len > 200);	/* printed something: the check below is not vacuous */
+		assert_printable(runs[i].format, buf, len, true);
+		free(buf);
+	}
+}
+
+/* 65,000 empty strings: all kept, as text and as bytes (decoded in linear time). */
+static void test_many_strings(void **state)
+{
+	static uint8_t big[12 + 20 + 12 + 65000];
+	size_t n = 0, pos = 0, len, count = 0;
+	const uint8_t *raw;
+	struct msg *hdr = malloc(sizeof(*hdr));
+
+	putheader(hdr, 1, RESP(0), 0, 1, 0, 0);
+	putrr_head(hdr, "x.test", 16, 60, 65000);
+	memcpy(big, hdr->b, hdr->n);
+	n = hdr->n + 65000;	/* the rdata: 65,000 length bytes of 0 */
+	free(hdr);
+	assert_int_equal(np_dns_decode(big, n, &m), NP_DNS_OK);
+	assert_int_equal(answer(0)->nstrings, 65000);
+	while ((raw = np_dns_record_raw_next(answer(0), &pos, &len)))
+		count += len == 0;
+	assert_int_equal(count, 65000);
+	assert_int_equal(answer(0)->strings_len, 65000);	/* 65,000 NULs */
+}
+
 static int teardown(void **state)
 {
 	np_dns_message_free(&m);
@@ -185,6 +318,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_annotations, teardown),
 		cmocka_unit_test_teardown(test_lies, teardown),
 		cmocka_unit_test_teardown(test_helpers, teardown),
+		cmocka_unit_test_teardown(test_hostile_decoders, teardown),
+		cmocka_unit_test_teardown(test_hostile_reporters, teardown),
+		cmocka_unit_test_teardown(test_many_strings, teardown),
 	};
 
 	return cmocka_run_group_tests_name("dnsdecode", tests, NULL, NULL);

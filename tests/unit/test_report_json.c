@@ -116,6 +116,52 @@ static void test_target_keys(void **state)
 	json_decref(t);
 }
 
+/* Text that is not UTF-8 (a path, --expect, a message cut in a character) stays
+ * in the document with its stray bytes as \xHH: jansson alone refuses it, and
+ * the object around it used to vanish. */
+static void test_text_never_lost(void **state)
+{
+	json_t *t, *v = np_json_text("caf\xc3\xa9 \xff\x1b end\xc3");
+
+	assert_string_equal(json_string_value(v), "caf\xc3\xa9 \\xff\x1b end\\xc3");
+	json_decref(v);
+	v = np_json_text(NULL);
+	assert_true(json_is_null(v));
+	json_decref(v);
+	snprintf(target.host, sizeof(target.host), "/tmp/a\xff\xc3");
+	snprintf(target.input, sizeof(target.input), "unix:/tmp/a\xff\xc3");
+	np_error_set(&probes[1].err, "MISMATCH", "no \"%s\" seen", "\xe2\x82");
+	probes[0].xchg = (struct np_exchange){ .used = true, .expect = "x\xff" };
+	t = np_json_target(&result);
+	assert_non_null(t);
+	assert_string_equal(json_string_value(path(t, "host")), "/tmp/a\\xff\\xc3");
+	assert_string_equal(json_string_value(path(t, "input")), "unix:/tmp/a\\xff\\xc3");
+	assert_int_equal(json_array_size(path(t, "probes")), 2);
+	assert_string_equal(json_string_value(path(t, "probes.1.error.message")),
+			    "no \"\\xe2\\x82\" seen");
+	assert_string_equal(json_string_value(path(t, "probes.0.exchange.expect")), "x\\xff");
+	json_decref(t);
+}
+
+/* np_error_set cuts a message that is too long between two characters. */
+static void test_message_cut_between_characters(void **state)
+{
+	struct np_error e;
+	char big[600];
+
+	memset(big, 0, sizeof(big));
+	for (size_t i = 0; i + 2 < sizeof(big); i += 2)
+		memcpy(big + i, "\xc3\xa9", 2);
+	for (int pad = 0; pad < 2; pad++) {
+		np_error_set(&e, "X", "%.*s%s", pad, "x", big);
+		json_t *v = json_string(e.message);	/* NULL when not UTF-8 */
+
+		assert_non_null(v);
+		assert_true(strlen(e.message) >= sizeof(e.message) - 3);
+		json_decref(v);
+	}
+}
+
 static void test_probe_keys(void **state)
 {
 	json_t *t = np_json_target(&result);
@@ -328,6 +374,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_target_keys, setup_dual),
 		cmocka_unit_test_setup(test_probe_keys, setup_dual),
+		cmocka_unit_test_setup(test_text_never_lost, setup_dual),
+		cmocka_unit_test_setup(test_message_cut_between_characters, setup_dual),
 		cmocka_unit_test_setup(test_sockaddr_json, setup_dual),
 		cmocka_unit_test_setup(test_happy_eyeballs, setup_dual),
 		cmocka_unit_test_setup(test_dns_failure_keeps_keys, setup_dual),
