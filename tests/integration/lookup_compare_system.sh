@@ -153,6 +153,7 @@ compare() {
 	NP_JSON="$NP_TMP/last.json"
 	np_run lookup --compare-system @127.0.0.1:53 "$@"
 	assert_rc "$rc" "$d (text): exit status $rc"
+	assert_eq "$d (text): nothing on stderr" "" "$(cat "$NP_ERR")"
 	assert_eq "$d (text): 'only the system has' lines = JSON only_system" \
 		"$(sj '" ".join(sorted(s["only_system"]))')" "$(text_lines "only the system has")"
 	assert_eq "$d (text): 'only DNS has' lines = JSON only_dns" \
