@@ -32,16 +32,18 @@ if [ "${NP_COMPARE_INSIDE:-}" != 1 ]; then
 	command -v getent >/dev/null 2>&1 || skip "getent(1) not found (Debian package libc-bin)"
 	command -v dig >/dev/null 2>&1 || skip "dig not installed (Debian package bind9-dnsutils)"
 	out=$(unshare "${NS_FLAGS[@]}" true 2>&1) || skip "cannot make namespaces: $out"
+	env --default-signal=INT true 2>/dev/null || skip "env(1) lacks --default-signal (coreutils < 8.31)"
 	export NP_COMPARE_INSIDE=1 top_srcdir
 	# unshare blocks SIGINT/SIGTERM while it waits: pass them to the test shell
 	# inside (it cleans up and exits); SIGKILL unshare if it is still there
 	# (a background job starts with SIGINT ignored: env gives it back)
 	unshare "${NS_FLAGS[@]}" env --default-signal=INT bash "$0" "$@" &
 	NS_PID=$!
+	# shellcheck disable=SC2317  # called from the traps
 	ns_signal() {
 		local inner
 		inner=$(cat "/proc/$NS_PID/task/$NS_PID/children" 2>/dev/null)
-		[ -n "$inner" ] && kill "-$1" $inner 2>/dev/null
+		[ -n "$inner" ] && kill "-$1" "$inner" 2>/dev/null
 	}
 	trap 'ns_signal INT' INT
 	trap 'ns_signal TERM' TERM
@@ -91,6 +93,7 @@ ZONES="$NP_TMP/zones"
 mkdir -p "$ZONES"
 cp "$top_srcdir/tests/zones/example.test.zone" "$ZONES/" || fatal "cannot copy the zone"
 {
+	# shellcheck disable=SC2016  # zone-file words, not shell variables
 	printf '$ORIGIN compare.test.\n$TTL 300\n'
 	printf '@ IN SOA ns hostmaster 1 3600 900 604800 60\n@ IN NS ns\nns IN A 127.0.0.1\n'
 	for i in $(seq 1 40); do printf 'many IN A 127.0.1.%d\n' "$i"; done
