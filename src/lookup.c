@@ -58,60 +58,104 @@ static unsigned short query_id(void)
 	return id;
 }
 
-static void compare_system(const struct np_lookup_opts *o, struct np_lookup_result *r)
+/* Add a to the set unless it is there already. -1: out of memory. */
+static int addr_set_add(struct np_addr_set *s, const char *a)
 {
-	struct np_lookup_system *s = &r->system;
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM }, *res, *i;
-	char cares[2 * NP_LOOKUP_MAX_SYSTEM][INET6_ADDRSTRLEN];
-	size_t ncares = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->addr[i], a) == 0)
+			return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 8;
+		char (*p)[INET6_ADDRSTRLEN] = realloc(s->addr, cap * sizeof(*p));
 
+		if (!p)
+			return -1;
+		s->addr = p;
+		s->cap = cap;
+	}
+	snprintf(s->addr[s->n++], sizeof(*s->addr), "%s", a);
+	return 0;
+}
+
+static void addr_set_free(struct np_addr_set *s)
+{
+	free(s->addr);
+	*s = (struct np_addr_set){ 0 };
+}
+
+/* out = what a has and b has not. */
+static int addr_set_minus(const struct np_addr_set *a, const struct np_addr_set *b,
+			  struct np_addr_set *out)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		bool found = false;
+
+		for (size_t j = 0; j < b->n && !found; j++)
+			found = strcmp(a->addr[i], b->addr[j]) == 0;
+		if (!found && addr_set_add(out, a->addr[i]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Ask getaddrinfo for the families DNS was asked about; 0 or an EAI_* code. */
+static int system_addresses(const struct np_lookup_opts *o, struct np_addr_set *set)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res;
 	bool want4 = false, want6 = false;
+	int rc;
 
 	for (size_t q = 0; q < o->ntypes; q++) {
 		want4 |= o->types[q] == 1;
 		want6 |= o->types[q] == 28;
 	}
-	/* compare only the families DNS was asked about */
 	hints.ai_family = want4 && !want6 ? AF_INET : want6 && !want4 ? AF_INET6 : AF_UNSPEC;
-	s->asked = true;
-	s->gai_error = getaddrinfo(o->name, NULL, &hints, &res);
-	if (s->gai_error == 0) {
-		for (i = res; i && s->naddrs < NP_LOOKUP_MAX_SYSTEM; i = i->ai_next) {
-			char a[INET6_ADDRSTRLEN];
+	rc = getaddrinfo(o->name, NULL, &hints, &res);
+	if (rc != 0)
+		return rc;
+	for (struct addrinfo *i = res; i && rc == 0; i = i->ai_next) {
+		char a[INET6_ADDRSTRLEN];
 
-			np_sockaddr_address(i->ai_addr, a, sizeof(a));
-			bool dup = false;
-			for (size_t k = 0; k < s->naddrs; k++)
-				dup |= strcmp(s->addrs[k], a) == 0;
-			if (!dup)
-				snprintf(s->addrs[s->naddrs++], INET6_ADDRSTRLEN, "%s", a);
-		}
-		freeaddrinfo(res);
+		np_sockaddr_address(i->ai_addr, a, sizeof(a));
+		if (addr_set_add(set, a) < 0)
+			rc = EAI_MEMORY;
 	}
+	freeaddrinfo(res);
+	return rc;
+}
+
+/* The A and AAAA records of every answer section. */
+static int dns_addresses(const struct np_lookup_result *r, struct np_addr_set *set)
+{
 	for (size_t q = 0; q < r->nreplies; q++) {
 		const struct np_dns_message *m = &r->replies[q].m;
 
-		for (size_t k = 0; k < m->nrecords && ncares < 2 * NP_LOOKUP_MAX_SYSTEM; k++)
+		for (size_t k = 0; k < m->nrecords; k++)
 			if (m->records[k].section == NP_SEC_ANSWER &&
-			    (m->records[k].type == 1 || m->records[k].type == 28))
-				snprintf(cares[ncares++], INET6_ADDRSTRLEN, "%.45s", m->records[k].text);
+			    (m->records[k].type == 1 || m->records[k].type == 28) &&
+			    addr_set_add(set, m->records[k].text) < 0)
+				return -1;
 	}
-	for (size_t k = 0; k < s->naddrs; k++) {
-		bool found = false;
+	return 0;
+}
 
-		for (size_t j = 0; j < ncares; j++)
-			found |= strcmp(s->addrs[k], cares[j]) == 0;
-		if (!found && s->nonly_system < NP_LOOKUP_MAX_SYSTEM)
-			snprintf(s->only_system[s->nonly_system++], INET6_ADDRSTRLEN, "%s", s->addrs[k]);
-	}
-	for (size_t j = 0; j < ncares; j++) {
-		bool found = false;
+static void compare_system(const struct np_lookup_opts *o, struct np_lookup_result *r)
+{
+	struct np_lookup_system *s = &r->system;
+	struct np_addr_set dns = { 0 };
 
-		for (size_t k = 0; k < s->naddrs; k++)
-			found |= strcmp(s->addrs[k], cares[j]) == 0;
-		if (!found && s->nonly_cares < NP_LOOKUP_MAX_SYSTEM)
-			snprintf(s->only_cares[s->nonly_cares++], INET6_ADDRSTRLEN, "%.45s", cares[j]);
+	s->asked = true;
+	s->gai_error = system_addresses(o, &s->addrs);
+	if (s->gai_error != EAI_MEMORY &&
+	    (dns_addresses(r, &dns) < 0 || addr_set_minus(&s->addrs, &dns, &s->only_system) < 0 ||
+	     addr_set_minus(&dns, &s->addrs, &s->only_dns) < 0))
+		s->gai_error = EAI_MEMORY;
+	if (s->gai_error == EAI_MEMORY) {	/* say so rather than compare half lists */
+		addr_set_free(&s->addrs);
+		addr_set_free(&s->only_system);
+		addr_set_free(&s->only_dns);
 	}
+	addr_set_free(&dns);
 }
 
 /* Decoding waits until every reply is in: however long a hostile reply takes to
@@ -183,6 +227,9 @@ void np_lookup_free(struct np_lookup_result *r)
 		free(r->replies[i].msg);
 		np_dns_message_free(&r->replies[i].m);
 	}
+	addr_set_free(&r->system.addrs);
+	addr_set_free(&r->system.only_system);
+	addr_set_free(&r->system.only_dns);
 }
 
 int np_lookup_exit_code(const struct np_lookup_result *r)

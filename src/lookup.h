@@ -31,19 +31,19 @@ struct np_lookup_reply {
 	struct np_error err;		/* no reply: timeout, refused... */
 };
 
-#define NP_LOOKUP_MAX_SYSTEM 32
+/* Distinct addresses in text form (inet_ntop's), as many as come: a
+ * comparison of cut lists would call the cut-off part one side's only. */
+struct np_addr_set {
+	char (*addr)[INET6_ADDRSTRLEN];
+	size_t n, cap;
+};
 
 /* What getaddrinfo (the system's NSS path) says, for --compare-system. */
 struct np_lookup_system {
 	bool asked;
 	int gai_error;			/* 0, or an EAI_* code */
-	char addrs[NP_LOOKUP_MAX_SYSTEM][INET6_ADDRSTRLEN];
-	size_t naddrs;
-	/* addresses only one side has */
-	char only_system[NP_LOOKUP_MAX_SYSTEM][INET6_ADDRSTRLEN];
-	size_t nonly_system;
-	char only_cares[NP_LOOKUP_MAX_SYSTEM][INET6_ADDRSTRLEN];
-	size_t nonly_cares;
+	struct np_addr_set addrs;	/* getaddrinfo's, each once */
+	struct np_addr_set only_system, only_dns;	/* what only one side has */
 };
 
 struct np_lookup_result {

@@ -109,25 +109,52 @@ static void print_reply(FILE *out, const struct np_lookup_result *res,
 	fputc('\n', out);
 }
 
+/* getaddrinfo's error as its EAI_ name, for scripts (gai_strerror's words may
+ * be translated). */
+static const char *eai_name(int code)
+{
+	static const struct { int code; const char *name; } names[] = {
+		{ EAI_AGAIN, "EAI_AGAIN" }, { EAI_BADFLAGS, "EAI_BADFLAGS" },
+		{ EAI_FAIL, "EAI_FAIL" }, { EAI_FAMILY, "EAI_FAMILY" },
+		{ EAI_MEMORY, "EAI_MEMORY" }, { EAI_NONAME, "EAI_NONAME" },
+		{ EAI_SERVICE, "EAI_SERVICE" }, { EAI_SOCKTYPE, "EAI_SOCKTYPE" },
+		{ EAI_SYSTEM, "EAI_SYSTEM" }, { EAI_OVERFLOW, "EAI_OVERFLOW" },
+#ifdef EAI_NODATA
+		{ EAI_NODATA, "EAI_NODATA" },
+#endif
+#ifdef EAI_ADDRFAMILY
+		{ EAI_ADDRFAMILY, "EAI_ADDRFAMILY" },
+#endif
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].code == code)
+			return names[i].name;
+	return "EAI_OTHER";
+}
+
 static void print_system(FILE *out, const struct np_lookup_system *s)
 {
 	if (!s->asked)
 		return;
 	if (s->gai_error) {
-		fprintf(out, ";; SYSTEM (getaddrinfo): %s\n", gai_strerror(s->gai_error));
+		fprintf(out, ";; SYSTEM (getaddrinfo) failed: %s (%s)\n", gai_strerror(s->gai_error),
+			eai_name(s->gai_error));
 	} else {
 		fprintf(out, ";; SYSTEM (getaddrinfo):");
-		for (size_t i = 0; i < s->naddrs; i++)
-			fprintf(out, " %s", s->addrs[i]);
+		for (size_t i = 0; i < s->addrs.n; i++)
+			fprintf(out, " %s", s->addrs.addr[i]);
 		fputc('\n', out);
 	}
-	for (size_t i = 0; i < s->nonly_system; i++)
+	for (size_t i = 0; i < s->only_system.n; i++)
 		fprintf(out, ";;   only the system has %s (hosts file, mDNS, another resolver?)\n",
-			s->only_system[i]);
-	for (size_t i = 0; i < s->nonly_cares; i++)
-		fprintf(out, ";;   only DNS has %s\n", s->only_cares[i]);
-	if (!s->nonly_system && !s->nonly_cares)
-		fprintf(out, ";;   the system and DNS agree\n");
+			s->only_system.addr[i]);
+	for (size_t i = 0; i < s->only_dns.n; i++)
+		fprintf(out, ";;   only DNS has %s\n", s->only_dns.addr[i]);
+	/* both empty is no agreement worth the word when a side failed */
+	if (!s->only_system.n && !s->only_dns.n)
+		fprintf(out, s->addrs.n ? ";;   the system and DNS agree\n"
+					: ";;   neither the system nor DNS has an address\n");
 }
 
 static void text_report(FILE *out, const struct np_lookup_result *r,
@@ -280,6 +307,15 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 	return o;
 }
 
+static json_t *addr_array(const struct np_addr_set *s)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < s->n; i++)
+		json_array_append_new(a, json_string(s->addr[i]));
+	return a;
+}
+
 json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code)
 {
 	json_t *replies = json_array(), *sys = json_null();
@@ -287,18 +323,15 @@ json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code)
 	for (size_t i = 0; i < r->nreplies; i++)
 		json_array_append_new(replies, reply_json(&r->replies[i]));
 	if (r->system.asked) {
-		json_t *all = json_array(), *os = json_array(), *oc = json_array();
+		const struct np_lookup_system *y = &r->system;
 
-		for (size_t i = 0; i < r->system.naddrs; i++)
-			json_array_append_new(all, json_string(r->system.addrs[i]));
-		for (size_t i = 0; i < r->system.nonly_system; i++)
-			json_array_append_new(os, json_string(r->system.only_system[i]));
-		for (size_t i = 0; i < r->system.nonly_cares; i++)
-			json_array_append_new(oc, json_string(r->system.only_cares[i]));
-		sys = json_pack("{s:o, s:o, s:o, s:o, s:b}", "error", r->system.gai_error
-				? json_string(gai_strerror(r->system.gai_error)) : json_null(),
-				"addresses", all, "only_system", os, "only_dns", oc,
-				"agree", !r->system.nonly_system && !r->system.nonly_cares);
+		sys = json_pack("{s:o, s:o, s:o, s:o, s:o, s:b}", "error", y->gai_error
+				? json_string(gai_strerror(y->gai_error)) : json_null(),
+				"error_code", y->gai_error ? json_string(eai_name(y->gai_error))
+				: json_null(), "addresses", addr_array(&y->addrs),
+				"only_system", addr_array(&y->only_system),
+				"only_dns", addr_array(&y->only_dns),
+				"agree", !y->only_system.n && !y->only_dns.n);
 	}
 	return np_json_checked(json_pack("{s:i, s:s, s:s, s:o, s:b, s:o, s:o, s:i}",
 		"schema_version", 1, "netprobe_version", PACKAGE_VERSION, "command", "lookup",
