@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include "clock.h"
 #include "lookup.h"
 
@@ -48,17 +47,6 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		np_error_set(&r->err, "ARES_ERROR", "query failed: %s", ares_strerror(status));
 	}
 	np_loop_release(p->loop);
-}
-
-/* c-ares 1.18's ares_send keeps the ID it is given (only ares_query draws one),
- * so draw an unpredictable one per query: an attacker off the path must guess. */
-static unsigned short query_id(void)
-{
-	unsigned short id = 0;
-
-	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != (ssize_t)sizeof(id))
-		id = (unsigned short)(np_now_ms() * 1000);
-	return id;
 }
 
 static void compare_system(const struct np_lookup_opts *o, struct np_lookup_result *r)
@@ -136,14 +124,14 @@ int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 		return -1;
 	}
 	for (size_t i = 0; i < o->ntypes; i++) {
-		uint8_t q[512];
+		uint8_t q[NP_DNS_QUERY_MAX];
 		size_t qlen;
 		struct np_lookup_reply *rep = &r->replies[r->nreplies++];
 
 		rep->qtype = o->types[i];
 		pend[i] = (struct pending){ rep, &resolver, &loop, o, np_now_ms() };
 		/* our own message: RD as asked, a random ID, \DDD escapes decoded */
-		if (np_dns_build_query(o->name, o->types[i], query_id(), !o->norecurse, q, sizeof(q),
+		if (np_dns_build_query(o->name, o->types[i], np_dns_query_id(), !o->norecurse, q, sizeof(q),
 				       &qlen) != NP_DNS_OK) {
 			np_error_set(&rep->err, "BADNAME", "cannot build a query for %s: %s", o->name,
 				     np_dns_strerror(NP_DNS_EBADNAME));

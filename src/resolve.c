@@ -526,8 +526,21 @@ static void send_queries(struct lookup *lk)
 		lk->qctx[i] = (struct query_ctx){ .lk = lk, .q = q, .t_start = np_now_ms() };
 	}
 	for (size_t i = 0; i < n; i++) {
-		/* ares_query: no search list, like dig; c-ares sets the ID. */
-		ares_query(r->channel, lk->t->host, 1 /* C_IN */, types[i], on_reply, &lk->qctx[i]);
+		/* our own message, not ares_query's: c-ares 1.18 does not decode \DDD
+		 * escapes, so a name with an escaped byte would be asked wrongly.
+		 * No search list, like dig. */
+		uint8_t msg[NP_DNS_QUERY_MAX];
+		size_t len;
+
+		if (np_dns_build_query(lk->t->host, types[i], np_dns_query_id(), true, msg,
+				       sizeof(msg), &len) != NP_DNS_OK) {
+			lk->dns->queries[i].status = NP_DNS_STATUS_ERROR;
+			np_error_set(&lk->dns->queries[i].err, "BADNAME", "cannot ask for %s: %s",
+				     lk->t->host, np_dns_strerror(NP_DNS_EBADNAME));
+			lk->outstanding--;
+			continue;
+		}
+		ares_send(r->channel, msg, (int)len, on_reply, &lk->qctx[i]);
 	}
 	np_resolver_rearm(r);
 	if (--lk->outstanding == 0)
