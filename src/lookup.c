@@ -15,7 +15,10 @@ struct pending {
 	struct np_resolver *resolver;
 	struct np_loop *loop;
 	const struct np_lookup_opts *opts;
-	double t0;
+	double t0, deadline;
+	unsigned resends;
+	uint8_t q[NP_DNS_QUERY_MAX];	/* kept to send again if c-ares gives up early */
+	size_t qlen;
 };
 
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
@@ -23,12 +26,23 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 	struct pending *p = arg;
 	struct np_lookup_reply *r = p->reply;
 
+	if (status == ARES_ETIMEOUT && np_resolver_resend_due(p->deadline, &p->resends)) {
+		ares_send(p->resolver->channel, p->q, (int)p->qlen, on_reply, p);
+		return;
+	}
 	r->time_ms = np_now_ms() - p->t0;
 	r->via_tcp = p->opts->tcp;	/* as asked, until a reply says otherwise */
 	np_resolver_server(p->resolver, r->server, sizeof(r->server));
 	if (abuf && alen > 0) {
 		r->via_tcp = np_resolver_via_tcp(p->resolver);
 		r->retried_tcp = r->via_tcp && !p->opts->tcp;
+		if (r->retried_tcp) {
+			const struct np_udp_seen *u =
+				np_resolver_udp_seen(p->resolver, (uint16_t)(p->q[0] << 8 | p->q[1]));
+
+			r->udp_tc = !u || u->tc;	/* unseen: TC is c-ares' usual reason */
+			r->udp_size = u ? u->size : 0;
+		}
 		r->msg = malloc((size_t)alen);
 		if (r->msg) {
 			memcpy(r->msg, abuf, (size_t)alen);
@@ -37,9 +51,14 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 			if (r->decode_rc == NP_DNS_OK && !NP_DNS_QR(r->m.h.flags))
 				r->decode_rc = NP_DNS_ENOTRESP;
 		}
-	} else if (status == ARES_ETIMEOUT) {
-		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s", r->server,
-			     p->opts->resolve.timeout_ms / 1e3);
+	} else if (status == ARES_ETIMEOUT || status == ARES_ECANCELLED) {
+		/* c-ares gave up (ETIMEOUT, maybe early) or our deadline cancelled
+		 * the query: either way, say how long it was given */
+		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s",
+			     r->server, (status == ARES_ECANCELLED ? p->opts->resolve.timeout_ms
+				: r->time_ms) / 1e3);
+	} else if (status == ARES_ECONNREFUSED && np_resolver_socket_error(p->resolver, &r->err)) {
+		/* the socket never opened: the real cause is set */
 	} else if (status == ARES_ECONNREFUSED) {
 		np_error_set(&r->err, "ECONNREFUSED", "%s refused the connection: nothing serves "
 			     "DNS there", r->server);
@@ -105,12 +124,22 @@ static void compare_system(const struct np_lookup_opts *o, struct np_lookup_resu
 	}
 }
 
+/* The deadline holds whatever the server does (drips a TCP answer, makes c-ares
+ * retry): every query still out is cancelled, and says so. */
+static void on_deadline(void *arg)
+{
+	struct np_resolver *resolver = arg;
+
+	ares_cancel(resolver->channel);
+}
+
 int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 		  struct np_error *err)
 {
 	struct np_loop loop;
 	struct np_resolver resolver;
 	struct pending pend[NP_LOOKUP_MAX_TYPES];
+	struct np_timer deadline;
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -124,27 +153,31 @@ int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 		return -1;
 	}
 	for (size_t i = 0; i < o->ntypes; i++) {
-		uint8_t q[NP_DNS_QUERY_MAX];
-		size_t qlen;
 		struct np_lookup_reply *rep = &r->replies[r->nreplies++];
+		struct pending *p = &pend[i];
+		double now = np_now_ms();
 
 		rep->qtype = o->types[i];
-		pend[i] = (struct pending){ rep, &resolver, &loop, o, np_now_ms() };
+		*p = (struct pending){ .reply = rep, .resolver = &resolver, .loop = &loop, .opts = o,
+				       .t0 = now, .deadline = now + o->resolve.timeout_ms };
 		/* our own message: RD as asked, a random ID, \DDD escapes decoded */
-		if (np_dns_build_query(o->name, o->types[i], np_dns_query_id(), !o->norecurse, q, sizeof(q),
-				       &qlen) != NP_DNS_OK) {
+		if (np_dns_build_query(o->name, o->types[i], np_dns_query_id(), !o->norecurse, p->q,
+				       sizeof(p->q), &p->qlen) != NP_DNS_OK) {
 			np_error_set(&rep->err, "BADNAME", "cannot build a query for %s: %s", o->name,
 				     np_dns_strerror(NP_DNS_EBADNAME));
 			continue;
 		}
 		np_loop_hold(&loop);
-		ares_send(resolver.channel, q, (int)qlen, on_reply, &pend[i]);
+		ares_send(resolver.channel, p->q, (int)p->qlen, on_reply, p);
 	}
+	np_timer_init(&deadline, on_deadline, &resolver);
+	np_timer_arm(&loop, &deadline, np_now_ms() + o->resolve.timeout_ms);
 	np_resolver_rearm(&resolver);
 	if (np_loop_run(&loop) < 0) {
 		np_error_set(err, "LOOP", "event loop failed: %s", strerror(errno));
 		rc = -1;
 	}
+	np_timer_cancel(&loop, &deadline);
 	np_resolver_free(&resolver);
 	np_loop_free(&loop);
 	if (rc == 0 && o->compare_system)

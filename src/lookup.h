@@ -23,7 +23,11 @@ struct np_lookup_reply {
 	uint16_t qtype;
 	double time_ms;
 	char server[NP_ENDPOINT_LEN];
-	bool via_tcp, retried_tcp;	/* retried_tcp: TC over UDP, then TCP */
+	bool via_tcp, retried_tcp;	/* retried_tcp: over UDP first, then TCP */
+	/* why c-ares went to TCP: the UDP answer had TC, or was over 512 bytes
+	 * without it (c-ares 1.18 sends no EDNS); udp_size 0 when not seen */
+	bool udp_tc;
+	size_t udp_size;
 	uint8_t *msg;			/* the raw reply; NULL when none came */
 	size_t len;
 	int decode_rc;			/* np_dns_err of the decode */

@@ -87,8 +87,13 @@ static void print_reply(FILE *out, const struct np_lookup_result *res,
 	if (m->dropped)
 		fprintf(out, ";; (%zu more records not shown)\n", m->dropped);
 	fprintf(out, "\n;; Query time: %.3f msec\n", rep->time_ms);
-	fprintf(out, ";; SERVER: %s (%s%s)\n", rep->server, rep->via_tcp ? "TCP" : "UDP",
-		rep->retried_tcp ? ", retried over TCP after a truncated UDP answer" : "");
+	fprintf(out, ";; SERVER: %s (%s", rep->server, rep->via_tcp ? "TCP" : "UDP");
+	if (rep->retried_tcp && rep->udp_tc)
+		fprintf(out, ", retried over TCP after a truncated UDP answer");
+	else if (rep->retried_tcp)
+		fprintf(out, ", retried over TCP after a UDP answer of %zu bytes without TC: over "
+			"512, and c-ares sends no EDNS", rep->udp_size);
+	fprintf(out, ")\n");
 	fprintf(out, ";; MSG SIZE  rcvd: %zu\n", rep->len);
 	if (v->dump) {
 		fputc('\n', out);
@@ -230,6 +235,8 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 		for (int s = 0; s < 4; s++)
 			json_object_set_new(o, keys[s], json_array());
 		json_object_set_new(o, "records_dropped", json_integer(0));
+		json_object_set_new(o, "retry_reason", json_null());
+		json_object_set_new(o, "udp_size", json_null());
 		json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code", rep->err.code,
 							  "message", rep->err.message));
 		return o;
@@ -254,6 +261,10 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 		json_object_set_new(o, keys[s], a);
 	}
 	json_object_set_new(o, "records_dropped", json_integer((json_int_t)m->dropped));
+	json_object_set_new(o, "retry_reason", !rep->retried_tcp ? json_null()
+			    : json_string(rep->udp_tc ? "truncated" : "oversize"));
+	json_object_set_new(o, "udp_size", rep->udp_size ? json_integer((json_int_t)rep->udp_size)
+			    : json_null());
 	json_object_set_new(o, "error", rep->decode_rc
 		? json_pack("{s:s, s:s}", "code", "MALFORMED", "message", np_dns_strerror(rep->decode_rc))
 		: json_null());
