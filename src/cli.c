@@ -230,7 +230,8 @@ static const char usage[] =
 	"Exit status (Nagios plugin convention):\n"
 	"  0  OK: every probe connected\n"
 	"  1  WARNING: degraded, some addresses connected and some did not\n"
-	"  2  CRITICAL: nothing connected, or the name did not resolve\n"
+	"  2  CRITICAL: nothing connected, or the name did not resolve (nxdomain,\n"
+	"     nodata, referral, incomplete CNAME chain, servfail, refused, timeout)\n"
 	"  3  UNKNOWN: usage error, bad input, internal error\n";
 
 const char *np_cli_usage(void)

@@ -178,6 +178,20 @@ int np_dns_read_rr(struct np_dns_reader *r, struct np_dns_rr *rr)
 	return NP_DNS_OK;
 }
 
+/* n wire bytes equal, ASCII letters folded (length bytes are below 64, so
+ * folding them as letters is harmless). */
+static bool wire_eq(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ca = a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i];
+		int cb = b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i];
+
+		if (ca != cb)
+			return false;
+	}
+	return true;
+}
+
 int np_dns_name_eq(const char *a, const char *b)
 {
 	uint8_t wa[256], wb[256];
@@ -186,15 +200,25 @@ int np_dns_name_eq(const char *a, const char *b)
 	if (np_dns_name_to_wire(a, wa, sizeof(wa), &la) != NP_DNS_OK ||
 	    np_dns_name_to_wire(b, wb, sizeof(wb), &lb) != NP_DNS_OK || la != lb)
 		return 0;
-	for (size_t i = 0; i < la; i++) {
-		/* length bytes are below 64, so folding them as letters is harmless */
-		int ca = wa[i] >= 'A' && wa[i] <= 'Z' ? wa[i] + 32 : wa[i];
-		int cb = wb[i] >= 'A' && wb[i] <= 'Z' ? wb[i] + 32 : wb[i];
+	return wire_eq(wa, wb, la);
+}
 
-		if (ca != cb)
-			return 0;
+bool np_dns_name_is_under(const char *name, const char *zone)
+{
+	uint8_t wn[256], wz[256];
+	size_t ln, lz;
+
+	if (np_dns_name_to_wire(name, wn, sizeof(wn), &ln) != NP_DNS_OK ||
+	    np_dns_name_to_wire(zone, wz, sizeof(wz), &lz) != NP_DNS_OK)
+		return false;
+	/* walk name's labels: the zone must be one of its suffixes, label-aligned */
+	for (size_t off = 0; off < ln; off += (size_t)wn[off] + 1) {
+		if (ln - off == lz && wire_eq(wn + off, wz, lz))
+			return true;
+		if (wn[off] == 0)
+			break;
 	}
-	return 1;
+	return false;
 }
 
 /* One character of a presentation name at *p: a byte, with \X and \DDD decoded

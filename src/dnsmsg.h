@@ -75,5 +75,8 @@ uint16_t np_dns_query_id(void);
 /* Whether two presentation names are the same wire name (ASCII letters
  * compared case-insensitively, escapes decoded, a final dot ignored). */
 int np_dns_name_eq(const char *a, const char *b);
+/* Whether name is zone or below it ("www.example.test" is under "example.test"
+ * and under "."), compared as wire names. */
+bool np_dns_name_is_under(const char *name, const char *zone);
 
 #endif

@@ -65,6 +65,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 	} else {
 		np_error_set(&r->err, "ARES_ERROR", "query failed: %s", ares_strerror(status));
 	}
+	np_lookup_classify(r, p->opts->name);
 	np_loop_release(p->loop);
 }
 
@@ -124,6 +125,60 @@ static void compare_system(const struct np_lookup_opts *o, struct np_lookup_resu
 	}
 }
 
+static enum np_dns_status rcode_status(int rcode)
+{
+	switch (rcode) {
+	case 0: return NP_DNS_STATUS_OK;
+	case 2: return NP_DNS_STATUS_SERVFAIL;
+	case 3: return NP_DNS_STATUS_NXDOMAIN;
+	case 5: return NP_DNS_STATUS_REFUSED;
+	default: return NP_DNS_STATUS_ERROR;
+	}
+}
+
+/* What the reply means, as the probe reads it: a record of the type asked
+ * (ANY: any record) in the answer is ok; a NOERROR without one is NODATA, a
+ * referral or an unfinished chain (dnsanswer.h). */
+void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
+{
+	char final[NP_DNS_TEXT_MAX];
+	size_t links;
+
+	memset(&r->referral, 0, sizeof(r->referral));
+	r->chain_end[0] = '\0';
+	if (!r->msg || r->decode_rc) {
+		r->status = !r->msg && strcmp(r->err.code, "TIMEOUT") == 0 ? NP_DNS_STATUS_TIMEOUT
+			: NP_DNS_STATUS_ERROR;
+		return;
+	}
+	r->status = rcode_status(NP_DNS_RCODE(r->m.h.flags));
+	if (r->status != NP_DNS_STATUS_OK)
+		return;
+	for (size_t k = 0; k < r->m.nrecords; k++)
+		if (r->m.records[k].section == NP_SEC_ANSWER &&
+		    (r->m.records[k].type == r->qtype || r->qtype == 255))
+			return;
+	if (np_dns_chain_end(r->msg, r->len, qname, final, sizeof(final), &links) < 0) {
+		r->status = NP_DNS_STATUS_NODATA;
+		return;
+	}
+	switch (np_dns_classify_empty(r->msg, r->len, final, links, &r->referral)) {
+	case NP_EMPTY_NODATA:
+		/* a chain the server answered to its end counts as an answer, as
+		 * in dig: NODATA is an empty answer section */
+		r->status = links ? NP_DNS_STATUS_OK : NP_DNS_STATUS_NODATA;
+		memset(&r->referral, 0, sizeof(r->referral));
+		break;
+	case NP_EMPTY_REFERRAL:
+		r->status = NP_DNS_STATUS_REFERRAL;
+		break;
+	case NP_EMPTY_INCOMPLETE:
+		r->status = NP_DNS_STATUS_INCOMPLETE;
+		snprintf(r->chain_end, sizeof(r->chain_end), "%s", final);
+		break;
+	}
+}
+
 /* The deadline holds whatever the server does (drips a TCP answer, makes c-ares
  * retry): every query still out is cancelled, and says so. */
 static void on_deadline(void *arg)
@@ -165,6 +220,7 @@ int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 				       sizeof(p->q), &p->qlen) != NP_DNS_OK) {
 			np_error_set(&rep->err, "BADNAME", "cannot build a query for %s: %s", o->name,
 				     np_dns_strerror(NP_DNS_EBADNAME));
+			np_lookup_classify(rep, o->name);
 			continue;
 		}
 		np_loop_hold(&loop);
@@ -198,21 +254,12 @@ int np_lookup_exit_code(const struct np_lookup_result *r)
 	int code = 0;
 
 	for (size_t i = 0; i < r->nreplies; i++) {
-		const struct np_lookup_reply *rep = &r->replies[i];
-		size_t answers = 0;
+		enum np_dns_status s = r->replies[i].status;
 
-		if (!rep->msg || rep->decode_rc) {
-			code = 2;
-			continue;
-		}
-		if (NP_DNS_RCODE(rep->m.h.flags) != 0) {
-			code = 2;
-			continue;
-		}
-		for (size_t k = 0; k < rep->m.nrecords; k++)
-			answers += rep->m.records[k].section == NP_SEC_ANSWER;
-		if (!answers && code < 1)
+		if (s == NP_DNS_STATUS_NODATA && code < 1)
 			code = 1;
+		else if (s != NP_DNS_STATUS_OK && s != NP_DNS_STATUS_NODATA)
+			code = 2;
 	}
 	return code;
 }

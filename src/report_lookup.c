@@ -4,6 +4,7 @@
 #include <config.h>
 #include <math.h>
 #include <string.h>
+#include "report_json.h"
 #include "report_lookup.h"
 
 static const char *const section_names[] = { "QUESTION", "ANSWER", "AUTHORITY", "ADDITIONAL" };
@@ -33,6 +34,28 @@ static void print_record(FILE *out, const struct np_dns_record *r)
 	fprintf(out, "%-23s %-7u %-7s %-7s %s\n", r->name, r->ttl,
 		np_dns_class_name(r->rclass, cb, sizeof(cb)), np_dns_type_name(r->type, tb, sizeof(tb)),
 		r->text);
+}
+
+/* What an empty NOERROR means, under the header dig prints (which says NOERROR). */
+static void print_meaning(FILE *out, const struct np_lookup_reply *rep)
+{
+	const struct np_dns_referral *ref = &rep->referral;
+
+	if (rep->status == NP_DNS_STATUS_INCOMPLETE)
+		fprintf(out, ";; INCOMPLETE: the CNAME chain ends at %s, which this server neither "
+			"answered nor holds a zone for, and it did not recurse: ask a recursive "
+			"resolver\n", rep->chain_end);
+	if (rep->status != NP_DNS_STATUS_REFERRAL)
+		return;
+	fprintf(out, ";; REFERRAL: %s is delegated; this server did not recurse: ask a recursive "
+		"resolver, or the zone's name servers:", ref->zone);
+	for (size_t i = 0; i < ref->nns; i++) {
+		fprintf(out, " %s", ref->ns[i].name);
+		for (size_t k = 0; k < ref->ns[i].nglue; k++)
+			fprintf(out, "%s%s", k ? " " : " (", ref->ns[i].glue[k]);
+		fprintf(out, "%s", ref->ns[i].nglue ? ")" : "");
+	}
+	fputc('\n', out);
 }
 
 static void print_dump(FILE *out, const struct np_lookup_reply *rep)
@@ -76,6 +99,7 @@ static void print_reply(FILE *out, const struct np_lookup_result *res,
 	if (rep->decode_rc)
 		fprintf(out, ";; MALFORMED reply: %s (decoding stopped there)\n",
 			np_dns_strerror(rep->decode_rc));
+	print_meaning(out, rep);
 	for (int s = NP_SEC_QUESTION; s <= NP_SEC_ADDITIONAL; s++) {
 		if (!count(m, (enum np_dns_section)s))
 			continue;
@@ -140,6 +164,8 @@ static void text_report(FILE *out, const struct np_lookup_result *r,
 			fprintf(out, ";; %s\n", rep->err.message);
 		else if (rep->decode_rc)
 			fprintf(out, ";; MALFORMED reply: %s\n", np_dns_strerror(rep->decode_rc));
+		else
+			print_meaning(out, rep);
 	}
 	print_system(out, &r->system);
 }
@@ -212,6 +238,14 @@ static json_t *record_json(const struct np_dns_record *r)
 	return o;
 }
 
+static void reply_meaning_json(json_t *o, const struct np_lookup_reply *rep)
+{
+	json_object_set_new(o, "status", json_string(np_dns_status_name(rep->status)));
+	json_object_set_new(o, "referral", np_json_referral(&rep->referral));
+	json_object_set_new(o, "chain_end", rep->chain_end[0] ? json_string(rep->chain_end)
+			    : json_null());
+}
+
 static json_t *reply_json(const struct np_lookup_reply *rep)
 {
 	static const char *const keys[] = { "question", "answer", "authority", "additional" };
@@ -237,6 +271,7 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 		json_object_set_new(o, "records_dropped", json_integer(0));
 		json_object_set_new(o, "retry_reason", json_null());
 		json_object_set_new(o, "udp_size", json_null());
+		reply_meaning_json(o, rep);
 		json_object_set_new(o, "error", json_pack("{s:s, s:s}", "code", rep->err.code,
 							  "message", rep->err.message));
 		return o;
@@ -265,6 +300,7 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 			    : json_string(rep->udp_tc ? "truncated" : "oversize"));
 	json_object_set_new(o, "udp_size", rep->udp_size ? json_integer((json_int_t)rep->udp_size)
 			    : json_null());
+	reply_meaning_json(o, rep);
 	json_object_set_new(o, "error", rep->decode_rc
 		? json_pack("{s:s, s:s}", "code", "MALFORMED", "message", np_dns_strerror(rep->decode_rc))
 		: json_null());

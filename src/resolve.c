@@ -16,6 +16,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include "clock.h"
+#include "dnsanswer.h"
 #include "resolve.h"
 
 struct np_ares_io {
@@ -326,7 +327,7 @@ static void copy_name(char *dst, const char *src)
 }
 
 /* Follow CNAMEs from qname through the answer section; leave the final name in
- * dns->canonical. Returns 0, or -1 with q->err set. */
+ * final. Returns the number of links, or -1 with q->err set. */
 static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
 			const char *qname, struct np_dns_query *q, struct np_dns_result *dns,
 			char *final, size_t finallen)
@@ -376,7 +377,7 @@ static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
 			copy_name(dns->cnames[i], chain[i]);
 		dns->ncnames = n;
 	}
-	return 0;
+	return (int)n;
 }
 
 /* The records of qtype for name; kept as addresses only when the rcode says
@@ -448,12 +449,48 @@ static void set_rcode_status(struct np_dns_query *q, const char *qname)
 	}
 }
 
+/* NOERROR and nothing for the type asked: a referral, a chain left unanswered,
+ * or truly NODATA (see dnsanswer.h). */
+static void explain_empty(const uint8_t *msg, size_t len, const char *qname, const char *final,
+			  size_t links, struct np_dns_query *q, struct np_dns_result *dns)
+{
+	struct np_dns_referral ref;
+	char last[NP_DNS_TEXT_MAX];
+
+	switch (np_dns_classify_empty(msg, len, final, links, &ref)) {
+	case NP_EMPTY_NODATA:
+		return;
+	case NP_EMPTY_REFERRAL:
+		q->status = NP_DNS_STATUS_REFERRAL;
+		copy_name(last, ref.zone);
+		np_error_set(&q->err, "REFERRAL", "server %s does not recurse and answered with a "
+			     "referral: %s is delegated to other name servers (ask a recursive "
+			     "resolver, or those servers)", q->server, last);
+		break;
+	case NP_EMPTY_INCOMPLETE:
+		copy_name(last, final);
+		q->status = NP_DNS_STATUS_INCOMPLETE;
+		np_error_set(&q->err, "INCOMPLETE", "the CNAME chain from %s ends at %s, which server "
+			     "%s neither answered nor holds a zone for, and it does not recurse "
+			     "(RA=0): ask a recursive resolver", qname, last, q->server);
+		break;
+	}
+	if (dns->referral.zone[0])
+		return;
+	/* names as the probe reports them: without the final dot */
+	copy_name(ref.zone, ref.zone);
+	for (size_t i = 0; i < ref.nns; i++)
+		copy_name(ref.ns[i].name, ref.ns[i].name);
+	dns->referral = ref;
+}
+
 void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_t qtype,
 		      struct np_dns_query *q, struct np_dns_result *dns)
 {
 	struct np_dns_reader rd;
 	struct np_dns_header h;
 	char final[NP_DNS_TEXT_MAX];
+	int links;
 
 	/* until the reply proves sound: every early return is a broken reply */
 	q->status = NP_DNS_STATUS_ERROR;
@@ -466,13 +503,15 @@ void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_
 	if (read_to_answers(&rd, &h, qname, qtype, q) < 0)
 		return;
 	q->rcode = NP_DNS_RCODE(h.flags);
-	if (follow_chain(&rd, h.ancount, qname, q, dns, final, sizeof(final)) < 0 ||
-	    collect(&rd, h.ancount, final, qtype, q, dns) < 0)
+	links = follow_chain(&rd, h.ancount, qname, q, dns, final, sizeof(final));
+	if (links < 0 || collect(&rd, h.ancount, final, qtype, q, dns) < 0)
 		return;
 	q->broken = false;
 	if (!dns->canonical[0] && (q->rcode == 0 || dns->ncnames))
 		copy_name(dns->canonical, final);
 	set_rcode_status(q, qname);
+	if (q->status == NP_DNS_STATUS_NODATA)
+		explain_empty(msg, len, qname, final, (size_t)links, q, dns);
 	if (q->rcode != 0 && q->answers) {	/* the rcode wins over the records */
 		size_t n = strlen(q->err.message);
 
@@ -492,12 +531,14 @@ static int status_rank(const struct np_dns_query *q)
 	if (q->broken)
 		return -1;
 	switch (q->status) {
-	case NP_DNS_STATUS_NODATA: return 0;
-	case NP_DNS_STATUS_NXDOMAIN: return 1;
-	case NP_DNS_STATUS_SERVFAIL: return 2;
-	case NP_DNS_STATUS_REFUSED: return 3;
-	case NP_DNS_STATUS_TIMEOUT: return 4;
-	default: return 5;
+	case NP_DNS_STATUS_REFERRAL: return 0;	/* explain more than NODATA */
+	case NP_DNS_STATUS_INCOMPLETE: return 0;
+	case NP_DNS_STATUS_NODATA: return 1;
+	case NP_DNS_STATUS_NXDOMAIN: return 2;
+	case NP_DNS_STATUS_SERVFAIL: return 3;
+	case NP_DNS_STATUS_REFUSED: return 4;
+	case NP_DNS_STATUS_TIMEOUT: return 5;
+	default: return 6;
 	}
 }
 

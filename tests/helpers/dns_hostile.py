@@ -36,6 +36,10 @@ build_meaning below):
              TC clear; over TCP: the good answer
   drip       over UDP: TC set, no records; over TCP: the good answer sent one
              byte every 0.25 s (about 10 s in all)
+  nsother    NOERROR, AA and RA clear, no answer, NS records in AUTHORITY for
+             an unrelated zone (elsewhere.example.): not a referral for the name
+  nsrecursed NOERROR, RA set, no answer, NS records in AUTHORITY for the
+             name's parent: a recursive answer, not a referral
   anything else: REFUSED
 
 With --save-dir DIR every reply is also written to DIR/hostile-CASE[-tcp].bin
@@ -182,6 +186,11 @@ def build_meaning(case, qid, flags, question, qtype, tcp):
             return header(qid, flags, 1, 1) + question + good
         pad = b"".join(rr(b"\xc0\x0c", 16, b"\x24" + b"p" * 36) for _ in range(BIGUDP_RECORDS))
         return header(qid, flags, 1, 1 + BIGUDP_RECORDS) + question + good + pad
+    if case in ("nsother", "nsrecursed"):
+        zone = "elsewhere.example" if case == "nsother" else "hostile.test"
+        fl = flags & ~0x0480 if case == "nsother" else (flags & ~0x0400) | 0x0080
+        ns = rr(encode_name(zone), 2, encode_name("ns." + zone))
+        return header(qid, fl, 1, 0, 1) + question + ns
     if case == "drip":
         if not tcp:
             return header(qid, flags | 0x0200, 1, 0) + question
