@@ -79,10 +79,11 @@ static json_t *rcode_json(int rcode)
 
 json_t *np_json_referral(const struct np_dns_referral *ref)
 {
-	json_t *servers = json_array();
+	json_t *servers;
 
 	if (!ref->zone[0])
 		return json_null();
+	servers = json_array();
 	for (size_t i = 0; i < ref->nns; i++) {
 		json_t *addrs = json_array();
 
