@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "cli.h"
 #include "sockaddr.h"
 
@@ -173,8 +174,11 @@ static const char lookup_usage[] =
 	"  -j, --json               the same as --format json\n"
 	"  -h, --help               this help\n"
 	"\n"
+	"AXFR and IXFR (zone transfers) are refused as bad input.\n"
+	"\n"
 	"Exit status: 0 answers found, 1 NODATA (the name exists, no such record),\n"
-	"2 NXDOMAIN, SERVFAIL, REFUSED, timeout or a malformed reply, 3 bad input.\n";
+	"2 NXDOMAIN, SERVFAIL, REFUSED, a referral, an unfinished CNAME chain, timeout\n"
+	"or a malformed reply, 3 bad input.\n";
 
 const char *np_cli_lookup_usage(void)
 {
@@ -228,7 +232,8 @@ static const char usage[] =
 	"Exit status (Nagios plugin convention):\n"
 	"  0  OK: every probe connected\n"
 	"  1  WARNING: degraded, some addresses connected and some did not\n"
-	"  2  CRITICAL: nothing connected, or the name did not resolve\n"
+	"  2  CRITICAL: nothing connected, or the name did not resolve (nxdomain,\n"
+	"     nodata, referral, incomplete CNAME chain, servfail, refused, timeout)\n"
 	"  3  UNKNOWN: usage error, bad input, internal error\n";
 
 const char *np_cli_usage(void)
@@ -696,11 +701,17 @@ static int lookup_args(int npos, char *pos[], const char *reverse, struct np_con
 		first = 1;
 	}
 	for (int i = first; i < npos; i++) {
-		uint16_t t = np_dns_type_from_name(pos[i]);
+		uint16_t t = strcasecmp(pos[i], "AXFR") == 0 ? 252
+			   : strcasecmp(pos[i], "IXFR") == 0 ? 251 : np_dns_type_from_name(pos[i]);
 
 		if (!t)
 			FAIL("unknown record type '%s': use A AAAA CNAME MX NS TXT SRV SOA PTR CAA ANY "
 			     "or TYPEnnn", pos[i]);
+		/* a transfer is many messages and netprobe shows one: refuse rather
+		 * than print a part of a zone as if it were the whole */
+		if (t == 251 || t == 252)
+			FAIL("%s is a zone transfer, which netprobe lookup does not do (it would show "
+			     "one message of many): use dig or kdig %s", pos[i], t == 252 ? "AXFR" : "IXFR");
 		if (l->ntypes == NP_LOOKUP_MAX_TYPES)
 			FAIL("too many record types: at most %d", NP_LOOKUP_MAX_TYPES);
 		l->types[l->ntypes++] = t;

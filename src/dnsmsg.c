@@ -5,7 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
 #include "dnsmsg.h"
 #include "escape.h"
 
@@ -29,7 +30,10 @@ const char *np_dns_strerror(int err)
 	case NP_DNS_ENAMELEN: return "name is longer than 255 bytes";
 	case NP_DNS_EPTR: return "name compression pointer points past the message";
 	case NP_DNS_ENOTRESP: return "reply is not marked as a response (QR=0)";
-	case NP_DNS_EBADNAME: return "name cannot be encoded (label over 63 bytes, name over 255, bad escape)";
+	case NP_DNS_EBADNAME: return "name does not fit in the message";
+	case NP_DNS_EEMPTYLABEL: return "name has an empty label (two dots in a row, or a leading dot)";
+	case NP_DNS_ELABELLEN: return "a label is longer than 63 octets";
+	case NP_DNS_EESCAPE: return "bad escape: write \\X for a character or \\DDD (three digits, 000 to 255) for a byte";
 	default: return "malformed message";
 	}
 }
@@ -166,65 +170,119 @@ int np_dns_read_rr(struct np_dns_reader *r, struct np_dns_rr *rr)
 	return NP_DNS_OK;
 }
 
-int np_dns_name_eq(const char *a, const char *b)
+/* n wire bytes equal, ASCII letters folded (length bytes are below 64, so
+ * folding them as letters is harmless). */
+static bool wire_eq(const uint8_t *a, const uint8_t *b, size_t n)
 {
-	size_t la = strlen(a), lb = strlen(b);
+	for (size_t i = 0; i < n; i++) {
+		int ca = a[i] >= 'A' && a[i] <= 'Z' ? a[i] + 32 : a[i];
+		int cb = b[i] >= 'A' && b[i] <= 'Z' ? b[i] + 32 : b[i];
 
-	if (la > 1 && a[la - 1] == '.')
-		la--;
-	if (lb > 1 && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
+		if (ca != cb)
+			return false;
+	}
+	return true;
 }
 
-/* Presentation name (with \. \X and \DDD escapes) to wire labels at out. */
-static int encode_name(const char *name, uint8_t *out, size_t cap, size_t *len)
+int np_dns_name_eq(const char *a, const char *b)
 {
-	size_t n = 0, lab = 0;	/* lab: where the current label's length byte is */
+	uint8_t wa[256], wb[256];
+	size_t la, lb;
 
-	if (cap < 2)
-		return NP_DNS_EBADNAME;
-	out[n++] = 0;
-	for (const char *p = name; *p; p++) {
-		unsigned c = (unsigned char)*p;
+	if (np_dns_name_to_wire(a, wa, sizeof(wa), &la) != NP_DNS_OK ||
+	    np_dns_name_to_wire(b, wb, sizeof(wb), &lb) != NP_DNS_OK || la != lb)
+		return 0;
+	return wire_eq(wa, wb, la);
+}
 
-		if (c == '.') {
-			if (out[lab] == 0) {
-				if (p == name && p[1] == '\0')
-					continue;	/* "." alone: the root */
-				return NP_DNS_EBADNAME;	/* an empty label */
-			}
+bool np_dns_name_is_under(const char *name, const char *zone)
+{
+	uint8_t wn[256], wz[256];
+	size_t ln, lz;
+
+	if (np_dns_name_to_wire(name, wn, sizeof(wn), &ln) != NP_DNS_OK ||
+	    np_dns_name_to_wire(zone, wz, sizeof(wz), &lz) != NP_DNS_OK)
+		return false;
+	/* walk name's labels: the zone must be one of its suffixes, label-aligned */
+	for (size_t off = 0; off < ln; off += (size_t)wn[off] + 1) {
+		if (ln - off == lz && wire_eq(wn + off, wz, lz))
+			return true;
+		if (wn[off] == 0)
+			break;
+	}
+	return false;
+}
+
+/* One character of a presentation name at *p: a byte, with \X and \DDD decoded
+ * (exactly three digits, as dig and BIND want them). Advances *p past it. */
+static int next_byte(const char **p, unsigned *c)
+{
+	const char *s = *p;
+
+	if (s[0] != '\\') {
+		*c = (unsigned char)s[0];
+		*p = s + 1;
+		return NP_DNS_OK;
+	}
+	if (!isdigit((unsigned char)s[1])) {
+		if (!s[1])
+			return NP_DNS_EESCAPE;
+		*c = (unsigned char)s[1];
+		*p = s + 2;
+		return NP_DNS_OK;
+	}
+	if (!isdigit((unsigned char)s[2]) || !isdigit((unsigned char)s[3]))
+		return NP_DNS_EESCAPE;
+	*c = (unsigned)((s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'));
+	*p = s + 4;
+	return *c > 255 ? NP_DNS_EESCAPE : NP_DNS_OK;
+}
+
+int np_dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len)
+{
+	size_t n = 1, lab = 0;	/* lab: where the current label's length byte is */
+	uint8_t w[256];
+
+	if (strcmp(name, ".") == 0)
+		name = "";	/* the root: no label at all */
+	else if (!*name)
+		return NP_DNS_EEMPTYLABEL;
+	w[0] = 0;
+	for (const char *p = name; *p;) {
+		unsigned c;
+		int rc;
+
+		if (*p == '.') {
+			if (w[lab] == 0)
+				return NP_DNS_EEMPTYLABEL;
+			p++;
+			if (!*p)
+				break;	/* a final dot: the root closes the name below */
 			lab = n;
-			if (n >= cap)
-				return NP_DNS_EBADNAME;
-			out[n++] = 0;
+			if (n == sizeof(w))
+				return NP_DNS_ENAMELEN;
+			w[n++] = 0;
 			continue;
 		}
-		if (c == '\\') {
-			if (isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
-			    isdigit((unsigned char)p[3])) {
-				c = (unsigned)((p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0'));
-				if (c > 255)
-					return NP_DNS_EBADNAME;
-				p += 3;
-			} else if (p[1]) {
-				c = (unsigned char)*++p;
-			} else {
-				return NP_DNS_EBADNAME;
-			}
-		}
-		if (out[lab] == 63 || n >= cap)
-			return NP_DNS_EBADNAME;
-		out[lab]++;
-		out[n++] = (uint8_t)c;
+		if ((rc = next_byte(&p, &c)) != NP_DNS_OK)
+			return rc;
+		if (w[lab] == 63)
+			return NP_DNS_ELABELLEN;
+		if (n == sizeof(w))
+			return NP_DNS_ENAMELEN;
+		w[lab]++;
+		w[n++] = (uint8_t)c;
 	}
-	if (out[lab] != 0) {	/* close the last label with the root */
-		if (n >= cap)
-			return NP_DNS_EBADNAME;
-		out[n++] = 0;
+	if (w[lab] != 0) {	/* close the last label with the root */
+		if (n == sizeof(w))
+			return NP_DNS_ENAMELEN;
+		w[n++] = 0;
 	}
 	if (n > 255)
+		return NP_DNS_ENAMELEN;
+	if (n > cap)
 		return NP_DNS_EBADNAME;
+	memcpy(out, w, n);
 	*len = n;
 	return NP_DNS_OK;
 }
@@ -242,7 +300,7 @@ int np_dns_build_query(const char *name, uint16_t type, uint16_t id, bool rd, ui
 	buf[1] = (uint8_t)id;
 	buf[2] = rd ? 0x01 : 0x00;	/* opcode QUERY, RD as asked */
 	buf[5] = 1;			/* QDCOUNT */
-	rc = encode_name(name, buf + 12, cap - 12 - 4, &nl);
+	rc = np_dns_name_to_wire(name, buf + 12, cap - 12 - 4, &nl);
 	if (rc)
 		return rc;
 	buf[12 + nl] = (uint8_t)(type >> 8);
@@ -251,4 +309,18 @@ int np_dns_build_query(const char *name, uint16_t type, uint16_t id, bool rd, ui
 	buf[15 + nl] = 1;		/* class IN */
 	*len = 16 + nl;
 	return NP_DNS_OK;
+}
+
+/* c-ares 1.18's ares_send keeps the ID it is given (only ares_query draws one),
+ * so draw an unpredictable one per query: an attacker off the path must guess. */
+uint16_t np_dns_query_id(void)
+{
+	uint16_t id = 0;
+	struct timespec ts;
+
+	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != (ssize_t)sizeof(id)) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		id = (uint16_t)(ts.tv_nsec ^ ts.tv_sec);
+	}
+	return id;
 }

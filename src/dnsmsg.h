@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #define NP_DNS_TEXT_MAX 1024	/* a 255-byte wire name with every byte escaped */
+#define NP_DNS_QUERY_MAX 512	/* room for any one-question query: 12 + 255 + 4 */
 
 enum np_dns_err {
 	NP_DNS_OK = 0,
@@ -18,6 +19,9 @@ enum np_dns_err {
 	NP_DNS_EPTR = -5,	/* compression pointer past the end */
 	NP_DNS_ENOTRESP = -6,	/* QR clear: a query, not a reply */
 	NP_DNS_EBADNAME = -7,	/* a name we were asked to encode does not fit */
+	NP_DNS_EEMPTYLABEL = -8,	/* "a..b", ".a", "": a label with no bytes */
+	NP_DNS_ELABELLEN = -9,	/* a label over 63 octets */
+	NP_DNS_EESCAPE = -10,	/* \ at the end, \DDD short or over 255 */
 };
 
 struct np_dns_header {
@@ -55,12 +59,24 @@ int np_dns_read_question(struct np_dns_reader *r, char *name, size_t namelen,
 			 uint16_t *type, uint16_t *rclass);
 int np_dns_read_rr(struct np_dns_reader *r, struct np_dns_rr *rr);
 
+/* A presentation name (\\. \\X \\DDD escapes decoded) to wire form at out: the one
+ * check of a name, as a server will read it (255 octets, 63 per label; "." is
+ * the root). Returns NP_DNS_OK or the reason it is not a name. */
+int np_dns_name_to_wire(const char *name, uint8_t *out, size_t cap, size_t *len);
+
 /* A query message for name (presentation form: \\. \\X \\DDD escapes decoded,
  * unlike c-ares 1.18's ares_create_query), one question of type, class IN. */
 int np_dns_build_query(const char *name, uint16_t type, uint16_t id, bool rd, uint8_t *buf,
 		       size_t cap, size_t *len);
 
-/* Case-insensitive comparison of two presentation names, ignoring a final dot. */
+/* A query ID nobody off the path can predict. */
+uint16_t np_dns_query_id(void);
+
+/* Whether two presentation names are the same wire name (ASCII letters
+ * compared case-insensitively, escapes decoded, a final dot ignored). */
 int np_dns_name_eq(const char *a, const char *b);
+/* Whether name is zone or below it ("www.example.test" is under "example.test"
+ * and under "."), compared as wire names. */
+bool np_dns_name_is_under(const char *name, const char *zone);
 
 #endif

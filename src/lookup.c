@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include "clock.h"
 #include "lookup.h"
 
@@ -16,7 +15,10 @@ struct pending {
 	struct np_resolver *resolver;
 	struct np_loop *loop;
 	const struct np_lookup_opts *opts;
-	double t0;
+	double t0, deadline;
+	unsigned resends;
+	uint8_t q[NP_DNS_QUERY_MAX];	/* kept to send again if c-ares gives up early */
+	size_t qlen;
 };
 
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
@@ -24,20 +26,36 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 	struct pending *p = arg;
 	struct np_lookup_reply *r = p->reply;
 
+	if (status == ARES_ETIMEOUT && np_resolver_resend_due(p->deadline, &p->resends)) {
+		ares_send(p->resolver->channel, p->q, (int)p->qlen, on_reply, p);
+		return;
+	}
 	r->time_ms = np_now_ms() - p->t0;
 	r->via_tcp = p->opts->tcp;	/* as asked, until a reply says otherwise */
 	np_resolver_server(p->resolver, r->server, sizeof(r->server));
 	if (abuf && alen > 0) {
 		r->via_tcp = np_resolver_via_tcp(p->resolver);
 		r->retried_tcp = r->via_tcp && !p->opts->tcp;
+		if (r->retried_tcp) {
+			const struct np_udp_seen *u =
+				np_resolver_udp_seen(p->resolver, (uint16_t)(p->q[0] << 8 | p->q[1]));
+
+			r->udp_tc = !u || u->tc;	/* unseen: TC is c-ares' usual reason */
+			r->udp_size = u ? u->size : 0;
+		}
 		r->msg = malloc((size_t)alen);
 		if (r->msg) {	/* decoded once the loop is done: see decode_replies */
 			memcpy(r->msg, abuf, (size_t)alen);
 			r->len = (size_t)alen;
 		}
-	} else if (status == ARES_ETIMEOUT) {
-		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s", r->server,
-			     p->opts->resolve.timeout_ms / 1e3);
+	} else if (status == ARES_ETIMEOUT || status == ARES_ECANCELLED) {
+		/* c-ares gave up (ETIMEOUT, maybe early) or our deadline cancelled
+		 * the query: either way, say how long it was given */
+		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s",
+			     r->server, (status == ARES_ECANCELLED ? p->opts->resolve.timeout_ms
+				: r->time_ms) / 1e3);
+	} else if (status == ARES_ECONNREFUSED && np_resolver_socket_error(p->resolver, &r->err)) {
+		/* the socket never opened: the real cause is set */
 	} else if (status == ARES_ECONNREFUSED) {
 		np_error_set(&r->err, "ECONNREFUSED", "%s refused the connection: nothing serves "
 			     "DNS there", r->server);
@@ -45,17 +63,6 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		np_error_set(&r->err, "ARES_ERROR", "query failed: %s", ares_strerror(status));
 	}
 	np_loop_release(p->loop);
-}
-
-/* c-ares 1.18's ares_send keeps the ID it is given (only ares_query draws one),
- * so draw an unpredictable one per query: an attacker off the path must guess. */
-static unsigned short query_id(void)
-{
-	unsigned short id = 0;
-
-	if (getrandom(&id, sizeof(id), GRND_NONBLOCK) != (ssize_t)sizeof(id))
-		id = (unsigned short)(np_now_ms() * 1000);
-	return id;
 }
 
 /* Add a to the set unless it is there already. -1: out of memory. */
@@ -158,19 +165,84 @@ static void compare_system(const struct np_lookup_opts *o, struct np_lookup_resu
 	addr_set_free(&dns);
 }
 
-/* Decoding waits until every reply is in: however long a hostile reply takes to
- * decode, it cannot hold up the loop while other replies wait on their timers. */
-static void decode_replies(struct np_lookup_result *r)
+/* Decoding and judging wait until every reply is in: however long a hostile reply
+ * takes to decode, it cannot hold up the loop while other replies wait on their
+ * timers. */
+static void decode_replies(struct np_lookup_result *r, const char *qname)
 {
 	for (size_t i = 0; i < r->nreplies; i++) {
 		struct np_lookup_reply *rep = &r->replies[i];
 
-		if (!rep->msg)
-			continue;
-		rep->decode_rc = np_dns_decode(rep->msg, rep->len, &rep->m);
-		if (rep->decode_rc == NP_DNS_OK && !NP_DNS_QR(rep->m.h.flags))
-			rep->decode_rc = NP_DNS_ENOTRESP;
+		if (rep->msg) {
+			rep->decode_rc = np_dns_decode(rep->msg, rep->len, &rep->m);
+			if (rep->decode_rc == NP_DNS_OK && !NP_DNS_QR(rep->m.h.flags))
+				rep->decode_rc = NP_DNS_ENOTRESP;
+		}
+		np_lookup_classify(rep, qname);
 	}
+}
+
+static enum np_dns_status rcode_status(int rcode)
+{
+	switch (rcode) {
+	case 0: return NP_DNS_STATUS_OK;
+	case 2: return NP_DNS_STATUS_SERVFAIL;
+	case 3: return NP_DNS_STATUS_NXDOMAIN;
+	case 5: return NP_DNS_STATUS_REFUSED;
+	default: return NP_DNS_STATUS_ERROR;
+	}
+}
+
+/* What the reply means, as the probe reads it: a record of the type asked
+ * (ANY: any record) in the answer is ok; a NOERROR without one is NODATA, a
+ * referral or an unfinished chain (dnsanswer.h). */
+void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
+{
+	char final[NP_DNS_TEXT_MAX];
+	size_t links;
+
+	memset(&r->referral, 0, sizeof(r->referral));
+	r->chain_end[0] = '\0';
+	if (!r->msg || r->decode_rc) {
+		r->status = !r->msg && strcmp(r->err.code, "TIMEOUT") == 0 ? NP_DNS_STATUS_TIMEOUT
+			: NP_DNS_STATUS_ERROR;
+		return;
+	}
+	r->status = rcode_status(NP_DNS_RCODE(r->m.h.flags));
+	if (r->status != NP_DNS_STATUS_OK)
+		return;
+	for (size_t k = 0; k < r->m.nrecords; k++)
+		if (r->m.records[k].section == NP_SEC_ANSWER &&
+		    (r->m.records[k].type == r->qtype || r->qtype == 255))
+			return;
+	if (np_dns_chain_end(r->msg, r->len, qname, final, sizeof(final), &links) < 0) {
+		r->status = NP_DNS_STATUS_NODATA;
+		return;
+	}
+	switch (np_dns_classify_empty(r->msg, r->len, final, links, &r->referral)) {
+	case NP_EMPTY_NODATA:
+		/* a chain the server answered to its end counts as an answer, as
+		 * in dig: NODATA is an empty answer section */
+		r->status = links ? NP_DNS_STATUS_OK : NP_DNS_STATUS_NODATA;
+		memset(&r->referral, 0, sizeof(r->referral));
+		break;
+	case NP_EMPTY_REFERRAL:
+		r->status = NP_DNS_STATUS_REFERRAL;
+		break;
+	case NP_EMPTY_INCOMPLETE:
+		r->status = NP_DNS_STATUS_INCOMPLETE;
+		snprintf(r->chain_end, sizeof(r->chain_end), "%s", final);
+		break;
+	}
+}
+
+/* The deadline holds whatever the server does (drips a TCP answer, makes c-ares
+ * retry): every query still out is cancelled, and says so. */
+static void on_deadline(void *arg)
+{
+	struct np_resolver *resolver = arg;
+
+	ares_cancel(resolver->channel);
 }
 
 int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
@@ -179,6 +251,7 @@ int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 	struct np_loop loop;
 	struct np_resolver resolver;
 	struct pending pend[NP_LOOKUP_MAX_TYPES];
+	struct np_timer deadline;
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -192,30 +265,34 @@ int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 		return -1;
 	}
 	for (size_t i = 0; i < o->ntypes; i++) {
-		uint8_t q[512];
-		size_t qlen;
 		struct np_lookup_reply *rep = &r->replies[r->nreplies++];
+		struct pending *p = &pend[i];
+		double now = np_now_ms();
 
 		rep->qtype = o->types[i];
-		pend[i] = (struct pending){ rep, &resolver, &loop, o, np_now_ms() };
+		*p = (struct pending){ .reply = rep, .resolver = &resolver, .loop = &loop, .opts = o,
+				       .t0 = now, .deadline = now + o->resolve.timeout_ms };
 		/* our own message: RD as asked, a random ID, \DDD escapes decoded */
-		if (np_dns_build_query(o->name, o->types[i], query_id(), !o->norecurse, q, sizeof(q),
-				       &qlen) != NP_DNS_OK) {
+		if (np_dns_build_query(o->name, o->types[i], np_dns_query_id(), !o->norecurse, p->q,
+				       sizeof(p->q), &p->qlen) != NP_DNS_OK) {
 			np_error_set(&rep->err, "BADNAME", "cannot build a query for %s: %s", o->name,
 				     np_dns_strerror(NP_DNS_EBADNAME));
 			continue;
 		}
 		np_loop_hold(&loop);
-		ares_send(resolver.channel, q, (int)qlen, on_reply, &pend[i]);
+		ares_send(resolver.channel, p->q, (int)p->qlen, on_reply, p);
 	}
+	np_timer_init(&deadline, on_deadline, &resolver);
+	np_timer_arm(&loop, &deadline, np_now_ms() + o->resolve.timeout_ms);
 	np_resolver_rearm(&resolver);
 	if (np_loop_run(&loop) < 0) {
 		np_error_set(err, "LOOP", "event loop failed: %s", strerror(errno));
 		rc = -1;
 	}
+	np_timer_cancel(&loop, &deadline);
 	np_resolver_free(&resolver);
 	np_loop_free(&loop);
-	decode_replies(r);
+	decode_replies(r, o->name);
 	if (rc == 0 && o->compare_system)
 		compare_system(o, r);
 	return rc;
@@ -237,21 +314,12 @@ int np_lookup_exit_code(const struct np_lookup_result *r)
 	int code = 0;
 
 	for (size_t i = 0; i < r->nreplies; i++) {
-		const struct np_lookup_reply *rep = &r->replies[i];
-		size_t answers = 0;
+		enum np_dns_status s = r->replies[i].status;
 
-		if (!rep->msg || rep->decode_rc) {
-			code = 2;
-			continue;
-		}
-		if (NP_DNS_RCODE(rep->m.h.flags) != 0) {
-			code = 2;
-			continue;
-		}
-		for (size_t k = 0; k < rep->m.nrecords; k++)
-			answers += rep->m.records[k].section == NP_SEC_ANSWER;
-		if (!answers && code < 1)
+		if (s == NP_DNS_STATUS_NODATA && code < 1)
 			code = 1;
+		else if (s != NP_DNS_STATUS_OK && s != NP_DNS_STATUS_NODATA)
+			code = 2;
 	}
 	return code;
 }

@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include "dnsdecode.h"
 #include "resolve.h"
+#include "result.h"
 
 #define NP_LOOKUP_MAX_TYPES 16
 
@@ -23,12 +24,21 @@ struct np_lookup_reply {
 	uint16_t qtype;
 	double time_ms;
 	char server[NP_ENDPOINT_LEN];
-	bool via_tcp, retried_tcp;	/* retried_tcp: TC over UDP, then TCP */
+	bool via_tcp, retried_tcp;	/* retried_tcp: over UDP first, then TCP */
+	/* why c-ares went to TCP: the UDP answer had TC, or was over 512 bytes
+	 * without it (c-ares 1.18 sends no EDNS); udp_size 0 when not seen */
+	bool udp_tc;
+	size_t udp_size;
 	uint8_t *msg;			/* the raw reply; NULL when none came */
 	size_t len;
 	int decode_rc;			/* np_dns_err of the decode */
 	struct np_dns_message m;
 	struct np_error err;		/* no reply: timeout, refused... */
+	/* what the reply means: ok, nodata, referral, incomplete, or its rcode's
+	 * status (error or timeout without a reply) */
+	enum np_dns_status status;
+	struct np_dns_referral referral;	/* zone "" unless a referral */
+	char chain_end[NP_DNS_TEXT_MAX];	/* incomplete: the last CNAME target */
 };
 
 /* Distinct addresses in text form (inet_ntop's), as many as come: a
@@ -57,7 +67,10 @@ struct np_lookup_result {
 int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 		  struct np_error *err);
 void np_lookup_free(struct np_lookup_result *r);
-/* 0 answers found, 1 NODATA, 2 NXDOMAIN/SERVFAIL/REFUSED/timeout/malformed. */
+/* Set rep->status (and referral, chain_end) from its reply to a query for qname. */
+void np_lookup_classify(struct np_lookup_reply *rep, const char *qname);
+/* 0 answers found, 1 NODATA, 2 NXDOMAIN/SERVFAIL/REFUSED/referral/incomplete/
+ * timeout/malformed. */
 int np_lookup_exit_code(const struct np_lookup_result *r);
 
 #endif

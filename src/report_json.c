@@ -113,6 +113,26 @@ static json_t *rcode_json(int rcode)
 	return rcode < 0 ? json_null() : json_string(np_dns_rcode_name(rcode, buf, sizeof(buf)));
 }
 
+json_t *np_json_referral(const struct np_dns_referral *ref)
+{
+	json_t *servers;
+
+	if (!ref->zone[0])
+		return json_null();
+	servers = json_array();
+	for (size_t i = 0; i < ref->nns; i++) {
+		json_t *addrs = json_array();
+
+		for (size_t k = 0; k < ref->ns[i].nglue; k++)
+			json_array_append_new(addrs, json_string(ref->ns[i].glue[k]));
+		json_array_append_new(servers, np_json_checked(json_pack("{s:o, s:o}", "name",
+					np_json_text(ref->ns[i].name), "addresses", addrs)));
+	}
+	return np_json_checked(json_pack("{s:o, s:o, s:I}", "zone", np_json_text(ref->zone),
+					 "nameservers", servers,
+					 "nameservers_dropped", (json_int_t)ref->ns_dropped));
+}
+
 static json_t *dns_json(const struct np_dns_result *d)
 {
 	json_t *cnames = json_array(), *queries = json_array(), *addrs = json_array();
@@ -137,12 +157,13 @@ static json_t *dns_json(const struct np_dns_result *d)
 			"family", np_family_name(sa->sa_family),
 			"ttl", d->addrs[i].ttl >= 0 ? json_integer(d->addrs[i].ttl) : json_null()));
 	}
-	return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+	return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:o}",
 		"status", np_dns_status_name(d->status), "rcode", rcode_json(d->rcode),
 		"source", np_dns_source_name(d->source), "server", string_or_null(d->server),
 		"canonical_name", string_or_null(d->canonical), "cnames", cnames,
 		"time_ms", ms(d->time_ms), "error", error_json(&d->err, false), "queries", queries,
-		"addresses", addrs, "addresses_dropped", (json_int_t)d->dropped);
+		"addresses", addrs, "addresses_dropped", (json_int_t)d->dropped,
+		"referral", np_json_referral(&d->referral));
 }
 
 static json_t *local_json(const struct np_probe_result *p)

@@ -37,6 +37,28 @@ static void print_record(FILE *out, const struct np_dns_record *r)
 		r->text);
 }
 
+/* What an empty NOERROR means, under the header dig prints (which says NOERROR). */
+static void print_meaning(FILE *out, const struct np_lookup_reply *rep)
+{
+	const struct np_dns_referral *ref = &rep->referral;
+
+	if (rep->status == NP_DNS_STATUS_INCOMPLETE)
+		fprintf(out, ";; INCOMPLETE: the CNAME chain ends at %s, which this server neither "
+			"answered nor holds a zone for, and it did not recurse: ask a recursive "
+			"resolver\n", rep->chain_end);
+	if (rep->status != NP_DNS_STATUS_REFERRAL)
+		return;
+	fprintf(out, ";; REFERRAL: %s is delegated; this server did not recurse: ask a recursive "
+		"resolver, or the zone's name servers:", ref->zone);
+	for (size_t i = 0; i < ref->nns; i++) {
+		fprintf(out, " %s", ref->ns[i].name);
+		for (size_t k = 0; k < ref->ns[i].nglue; k++)
+			fprintf(out, "%s%s", k ? " " : " (", ref->ns[i].glue[k]);
+		fprintf(out, "%s", ref->ns[i].nglue ? ")" : "");
+	}
+	fputc('\n', out);
+}
+
 static void print_dump(FILE *out, const struct np_lookup_reply *rep)
 {
 	const struct np_dns_message *m = &rep->m;
@@ -88,6 +110,7 @@ static void print_reply(FILE *out, const struct np_lookup_result *res,
 	if (rep->decode_rc)
 		fprintf(out, ";; MALFORMED reply: %s (decoding stopped there)\n",
 			np_dns_strerror(rep->decode_rc));
+	print_meaning(out, rep);
 	for (int s = NP_SEC_QUESTION; s <= NP_SEC_ADDITIONAL; s++) {
 		if (!count(m, (enum np_dns_section)s))
 			continue;
@@ -99,8 +122,13 @@ static void print_reply(FILE *out, const struct np_lookup_result *res,
 	if (m->dropped)
 		fprintf(out, ";; (%zu more records not shown)\n", m->dropped);
 	fprintf(out, "\n;; Query time: %.3f msec\n", rep->time_ms);
-	fprintf(out, ";; SERVER: %s (%s%s)\n", rep->server, rep->via_tcp ? "TCP" : "UDP",
-		rep->retried_tcp ? ", retried over TCP after a truncated UDP answer" : "");
+	fprintf(out, ";; SERVER: %s (%s", rep->server, rep->via_tcp ? "TCP" : "UDP");
+	if (rep->retried_tcp && rep->udp_tc)
+		fprintf(out, ", retried over TCP after a truncated UDP answer");
+	else if (rep->retried_tcp)
+		fprintf(out, ", retried over TCP after a UDP answer of %zu bytes without TC: over "
+			"512, and c-ares sends no EDNS", rep->udp_size);
+	fprintf(out, ")\n");
 	fprintf(out, ";; MSG SIZE  rcvd: %zu\n", rep->len);
 	if (v->dump) {
 		fputc('\n', out);
@@ -174,6 +202,8 @@ static void text_report(FILE *out, const struct np_lookup_result *r,
 			print_error(out, ";; ", &rep->err, "\n");
 		else if (rep->decode_rc)
 			fprintf(out, ";; MALFORMED reply: %s\n", np_dns_strerror(rep->decode_rc));
+		else
+			print_meaning(out, rep);
 	}
 	print_system(out, &r->system);
 }
@@ -253,6 +283,14 @@ static json_t *record_json(const struct np_dns_record *r)
 	return np_json_checked(o);
 }
 
+static void reply_meaning_json(json_t *o, const struct np_lookup_reply *rep)
+{
+	json_object_set_new(o, "status", json_string(np_dns_status_name(rep->status)));
+	json_object_set_new(o, "referral", np_json_referral(&rep->referral));
+	json_object_set_new(o, "chain_end", rep->chain_end[0] ? np_json_text(rep->chain_end)
+			    : json_null());
+}
+
 static json_t *reply_json(const struct np_lookup_reply *rep)
 {
 	static const char *const keys[] = { "question", "answer", "authority", "additional" };
@@ -277,6 +315,9 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 		for (int s = 0; s < 4; s++)
 			json_object_set_new(o, keys[s], json_array());
 		json_object_set_new(o, "records_dropped", json_integer(0));
+		json_object_set_new(o, "retry_reason", json_null());
+		json_object_set_new(o, "udp_size", json_null());
+		reply_meaning_json(o, rep);
 		json_object_set_new(o, "error", np_json_checked(json_pack("{s:s, s:o}", "code",
 			rep->err.code, "message", np_json_text(rep->err.message))));
 		return o;
@@ -301,6 +342,11 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 		json_object_set_new(o, keys[s], a);
 	}
 	json_object_set_new(o, "records_dropped", json_integer((json_int_t)m->dropped));
+	json_object_set_new(o, "retry_reason", !rep->retried_tcp ? json_null()
+			    : json_string(rep->udp_tc ? "truncated" : "oversize"));
+	json_object_set_new(o, "udp_size", rep->udp_size ? json_integer((json_int_t)rep->udp_size)
+			    : json_null());
+	reply_meaning_json(o, rep);
 	json_object_set_new(o, "error", rep->decode_rc
 		? json_pack("{s:s, s:s}", "code", "MALFORMED", "message", np_dns_strerror(rep->decode_rc))
 		: json_null());

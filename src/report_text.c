@@ -73,6 +73,21 @@ static void print_dns_head(FILE *out, const struct np_target_result *r)
 	fputc('\n', out);
 }
 
+/* The delegation a referral points to: whom to ask instead. */
+static void print_referral(FILE *out, const struct np_dns_referral *ref)
+{
+	fprintf(out, "  referral to zone %s: ask a recursive resolver, or its name servers:\n",
+		ref->zone);
+	for (size_t i = 0; i < ref->nns; i++) {
+		fprintf(out, "    ns %s", ref->ns[i].name);
+		for (size_t k = 0; k < ref->ns[i].nglue; k++)
+			fprintf(out, " %s", ref->ns[i].glue[k]);
+		fprintf(out, "%s\n", ref->ns[i].nglue ? " (glue)" : "");
+	}
+	if (ref->ns_dropped)
+		fprintf(out, "    (%zu more name servers not shown)\n", ref->ns_dropped);
+}
+
 static void print_dns_detail(FILE *out, const struct np_dns_result *d)
 {
 	char rc[16], addr[INET6_ADDRSTRLEN];
@@ -98,6 +113,8 @@ static void print_dns_detail(FILE *out, const struct np_dns_result *d)
 			fprintf(out, " %s ->", d->cnames[i]);
 		fprintf(out, " %s\n", d->canonical);
 	}
+	if (d->referral.zone[0])
+		print_referral(out, &d->referral);
 	if (d->source == NP_SOURCE_LITERAL)
 		return;
 	for (size_t i = 0; i < d->naddrs; i++) {

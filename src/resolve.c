@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 #include "clock.h"
+#include "dnsanswer.h"
 #include "resolve.h"
 
 struct np_ares_io {
@@ -28,6 +31,10 @@ struct query_ctx {
 	struct lookup *lk;
 	struct np_dns_query *q;
 	double t_start;
+	bool replied;
+	unsigned resends;
+	uint8_t msg[NP_DNS_QUERY_MAX];	/* kept to send again if c-ares gives up early */
+	size_t len;
 };
 
 struct lookup {
@@ -37,7 +44,9 @@ struct lookup {
 	np_resolve_done done;
 	void *arg;
 	double t0;
-	int outstanding;
+	int outstanding;		/* c-ares callbacks still to come (lk lives until 0) */
+	bool finished;			/* done() was called: dns belongs to the caller again */
+	struct np_timer deadline;	/* the whole DNS phase, whatever c-ares retries */
 	struct query_ctx qctx[2];
 };
 
@@ -107,6 +116,83 @@ static void on_sock_state(void *data, ares_socket_t fd, int readable, int writab
 	np_io_set(r->loop, &a->io, ev);
 }
 
+/* ---- the socket layer under c-ares ---------------------------------------- */
+
+static ares_socket_t sock_open(int family, int type, int protocol, void *data)
+{
+	struct np_resolver *r = data;
+	/* c-ares leaves a socket it did not open as it is: non-blocking is ours */
+	int fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+
+	if (fd < 0)
+		r->socket_errno = errno;
+	return fd;
+}
+
+static int sock_close(ares_socket_t fd, void *data)
+{
+	return close(fd);
+}
+
+static int sock_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len,
+			void *data)
+{
+	return connect(fd, sa, len);
+}
+
+/* UDP reads come with a source address, TCP reads without (c-ares 1.18).
+ * MSG_TRUNC gives a datagram's real size even when the buffer is smaller. */
+static ares_ssize_t sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
+				  struct sockaddr *from, ares_socklen_t *fromlen, void *data)
+{
+	struct np_resolver *r = data;
+	ssize_t n = recvfrom(fd, buf, len, from ? flags | MSG_TRUNC : flags, from, fromlen);
+
+	if (from && n >= 12) {
+		const uint8_t *m = buf;
+		struct np_udp_seen *u = &r->udp_seen[r->udp_next++ % NP_UDP_SEEN];
+
+		*u = (struct np_udp_seen){ .id = (uint16_t)(m[0] << 8 | m[1]),
+					   .tc = NP_DNS_TC(m[2] << 8 | m[3]), .size = (size_t)n };
+	}
+	return from && n > (ssize_t)len ? (ssize_t)len : n;
+}
+
+static ares_ssize_t sock_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *data)
+{
+	return writev(fd, iov, n);
+}
+
+static const struct ares_socket_functions sock_funcs = {
+	sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv,
+};
+
+bool np_resolver_socket_error(const struct np_resolver *r, struct np_error *e)
+{
+	char name[32];
+
+	if (!r->socket_errno)
+		return false;
+	np_error_set(e, np_errno_name(r->socket_errno, name, sizeof(name)),
+		     "cannot open a socket to ask DNS: %s",
+		     r->socket_errno == EMFILE ? "too many open files (raise ulimit -n)"
+		     : r->socket_errno == ENFILE ? "too many open files in the system"
+		     : strerror(r->socket_errno));
+	e->errnum = r->socket_errno;
+	return true;
+}
+
+const struct np_udp_seen *np_resolver_udp_seen(const struct np_resolver *r, uint16_t id)
+{
+	for (size_t i = 1; i <= NP_UDP_SEEN && i <= r->udp_next; i++) {
+		const struct np_udp_seen *u = &r->udp_seen[(r->udp_next - i) % NP_UDP_SEEN];
+
+		if (u->size && u->id == id)
+			return u;
+	}
+	return NULL;
+}
+
 /* ---- setup ---------------------------------------------------------------- */
 
 static int set_server(struct np_resolver *r, const struct np_resolve_opts *o)
@@ -140,11 +226,16 @@ int np_resolver_init(struct np_resolver *r, struct np_loop *loop,
 	/* One retry: the first try gets a third of the budget, the retry the rest
 	 * (c-ares doubles the timeout per round). */
 	ao.timeout = opts->timeout_ms / 3 < 1 ? 1 : (int)(opts->timeout_ms / 3);
-	ao.tries = 2;
+	/* A third try c-ares rarely reaches: our own deadline ends the phase at
+	 * timeout_ms. It is there because a TCP try that times out costs c-ares
+	 * two tries at once (it closes the connection and requeues). */
+	ao.tries = 3;
 	ao.sock_state_cb = on_sock_state;
 	ao.sock_state_cb_data = r;
 	ao.lookups = (char *)"f";	/* ares_getaddrinfo: hosts file only */
 	rc = ares_init_options(&r->channel, &ao, mask);
+	if (rc == ARES_SUCCESS)
+		ares_set_socket_functions(r->channel, &sock_funcs, r);
 	if (rc == ARES_SUCCESS && opts->server_len)
 		rc = set_server(r, opts);
 	if (rc != ARES_SUCCESS) {
@@ -236,7 +327,7 @@ static void copy_name(char *dst, const char *src)
 }
 
 /* Follow CNAMEs from qname through the answer section; leave the final name in
- * dns->canonical. Returns 0, or -1 with q->err set. */
+ * final. Returns the number of links, or -1 with q->err set. */
 static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
 			const char *qname, struct np_dns_query *q, struct np_dns_result *dns,
 			char *final, size_t finallen)
@@ -286,9 +377,11 @@ static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
 			copy_name(dns->cnames[i], chain[i]);
 		dns->ncnames = n;
 	}
-	return 0;
+	return (int)n;
 }
 
+/* The records of qtype for name; kept as addresses only when the rcode says
+ * the name resolved (NOERROR): with NXDOMAIN or SERVFAIL they are only counted. */
 static int collect(const struct np_dns_reader *answers, unsigned ancount, const char *name,
 		   uint16_t qtype, struct np_dns_query *q, struct np_dns_result *dns)
 {
@@ -310,7 +403,8 @@ static int collect(const struct np_dns_reader *answers, unsigned ancount, const 
 				     qtype == 1 ? "A" : "AAAA", rr.rdlength);
 			return -1;
 		}
-		add_address(dns, qtype == 1 ? AF_INET : AF_INET6, rd.msg + rr.rdata, rr.ttl);
+		if (q->rcode == 0)
+			add_address(dns, qtype == 1 ? AF_INET : AF_INET6, rd.msg + rr.rdata, rr.ttl);
 		q->answers++;
 	}
 	return 0;
@@ -355,12 +449,48 @@ static void set_rcode_status(struct np_dns_query *q, const char *qname)
 	}
 }
 
+/* NOERROR and nothing for the type asked: a referral, a chain left unanswered,
+ * or truly NODATA (see dnsanswer.h). */
+static void explain_empty(const uint8_t *msg, size_t len, const char *qname, const char *final,
+			  size_t links, struct np_dns_query *q, struct np_dns_result *dns)
+{
+	struct np_dns_referral ref;
+	char last[NP_DNS_TEXT_MAX];
+
+	switch (np_dns_classify_empty(msg, len, final, links, &ref)) {
+	case NP_EMPTY_NODATA:
+		return;
+	case NP_EMPTY_REFERRAL:
+		q->status = NP_DNS_STATUS_REFERRAL;
+		copy_name(last, ref.zone);
+		np_error_set(&q->err, "REFERRAL", "server %s does not recurse and answered with a "
+			     "referral: %s is delegated to other name servers (ask a recursive "
+			     "resolver, or those servers)", q->server, last);
+		break;
+	case NP_EMPTY_INCOMPLETE:
+		copy_name(last, final);
+		q->status = NP_DNS_STATUS_INCOMPLETE;
+		np_error_set(&q->err, "INCOMPLETE", "the CNAME chain from %s ends at %s, which server "
+			     "%s neither answered nor holds a zone for, and it does not recurse "
+			     "(RA=0): ask a recursive resolver", qname, last, q->server);
+		break;
+	}
+	if (dns->referral.zone[0])
+		return;
+	/* names as the probe reports them: without the final dot */
+	copy_name(ref.zone, ref.zone);
+	for (size_t i = 0; i < ref.nns; i++)
+		copy_name(ref.ns[i].name, ref.ns[i].name);
+	dns->referral = ref;
+}
+
 void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_t qtype,
 		      struct np_dns_query *q, struct np_dns_result *dns)
 {
 	struct np_dns_reader rd;
 	struct np_dns_header h;
 	char final[NP_DNS_TEXT_MAX];
+	int links;
 
 	/* until the reply proves sound: every early return is a broken reply */
 	q->status = NP_DNS_STATUS_ERROR;
@@ -373,13 +503,22 @@ void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_
 	if (read_to_answers(&rd, &h, qname, qtype, q) < 0)
 		return;
 	q->rcode = NP_DNS_RCODE(h.flags);
-	if (follow_chain(&rd, h.ancount, qname, q, dns, final, sizeof(final)) < 0 ||
-	    collect(&rd, h.ancount, final, qtype, q, dns) < 0)
+	links = follow_chain(&rd, h.ancount, qname, q, dns, final, sizeof(final));
+	if (links < 0 || collect(&rd, h.ancount, final, qtype, q, dns) < 0)
 		return;
 	q->broken = false;
 	if (!dns->canonical[0] && (q->rcode == 0 || dns->ncnames))
 		copy_name(dns->canonical, final);
 	set_rcode_status(q, qname);
+	if (q->status == NP_DNS_STATUS_NODATA)
+		explain_empty(msg, len, qname, final, (size_t)links, q, dns);
+	if (q->rcode != 0 && q->answers) {	/* the rcode wins over the records */
+		size_t n = strlen(q->err.message);
+
+		snprintf(q->err.message + n, sizeof(q->err.message) - n,
+			 "; the reply also carries %zu address record%s, not used", q->answers,
+			 q->answers == 1 ? "" : "s");
+	}
 }
 
 /* ---- one lookup ------------------------------------------------------------ */
@@ -392,12 +531,14 @@ static int status_rank(const struct np_dns_query *q)
 	if (q->broken)
 		return -1;
 	switch (q->status) {
-	case NP_DNS_STATUS_NODATA: return 0;
-	case NP_DNS_STATUS_NXDOMAIN: return 1;
-	case NP_DNS_STATUS_SERVFAIL: return 2;
-	case NP_DNS_STATUS_REFUSED: return 3;
-	case NP_DNS_STATUS_TIMEOUT: return 4;
-	default: return 5;
+	case NP_DNS_STATUS_REFERRAL: return 0;	/* explain more than NODATA */
+	case NP_DNS_STATUS_INCOMPLETE: return 0;
+	case NP_DNS_STATUS_NODATA: return 1;
+	case NP_DNS_STATUS_NXDOMAIN: return 2;
+	case NP_DNS_STATUS_SERVFAIL: return 3;
+	case NP_DNS_STATUS_REFUSED: return 4;
+	case NP_DNS_STATUS_TIMEOUT: return 5;
+	default: return 6;
 	}
 }
 
@@ -421,6 +562,9 @@ static void finish(struct lookup *lk)
 	struct np_dns_result *dns = lk->dns;
 	const struct np_dns_query *decider = NULL;
 
+	np_timer_cancel(lk->r->loop, &lk->deadline);
+	lk->finished = true;
+
 	dns->time_ms = np_now_ms() - lk->t0;
 	order_addresses(dns);
 	for (size_t i = 0; i < dns->nqueries; i++) {
@@ -443,7 +587,8 @@ static void finish(struct lookup *lk)
 			dns->err = decider->err;
 	}
 	lk->done(lk->arg);
-	free(lk);
+	if (lk->outstanding == 0)
+		free(lk);
 }
 
 void np_resolver_server(struct np_resolver *r, char *buf, size_t len)
@@ -474,20 +619,38 @@ void np_resolver_server(struct np_resolver *r, char *buf, size_t len)
 	ares_free_data(servers);
 }
 
+static void set_timeout(struct np_dns_query *q, double waited_ms)
+{
+	q->status = NP_DNS_STATUS_TIMEOUT;
+	np_error_set(&q->err, "TIMEOUT", "no reply from DNS server %s within %.3f s",
+		     q->server[0] ? q->server : "(none)", waited_ms / 1e3);
+}
+
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct query_ctx *qc = arg;
 	struct lookup *lk = qc->lk;
 	struct np_dns_query *q = qc->q;
 
+	if (lk->finished) {	/* after the deadline: lk->dns is no longer ours */
+		if (--lk->outstanding == 0)
+			free(lk);
+		return;
+	}
+	qc->replied = true;
 	q->time_ms = np_now_ms() - qc->t_start;
 	np_resolver_server(lk->r, q->server, sizeof(q->server));
 	if (abuf && alen > 0) {	/* any rcode: ares_query maps it to a status, we read it */
 		np_dns_interpret(abuf, (size_t)alen, lk->t->host, q->qtype, q, lk->dns);
+	} else if (status == ARES_ETIMEOUT &&
+		   np_resolver_resend_due(lk->t0 + lk->r->opts.timeout_ms, &qc->resends)) {
+		qc->replied = false;	/* the deadline still applies to it */
+		ares_send(lk->r->channel, qc->msg, (int)qc->len, on_reply, qc);
+		return;
 	} else if (status == ARES_ETIMEOUT) {
-		q->status = NP_DNS_STATUS_TIMEOUT;
-		np_error_set(&q->err, "TIMEOUT", "no reply from DNS server %s within %.3f s",
-			     q->server[0] ? q->server : "(none)", lk->r->opts.timeout_ms / 1e3);
+		set_timeout(q, q->time_ms);
+	} else if (status == ARES_ECONNREFUSED && np_resolver_socket_error(lk->r, &q->err)) {
+		q->status = NP_DNS_STATUS_ERROR;
 	} else if (status == ARES_ECONNREFUSED) {
 		q->status = NP_DNS_STATUS_ERROR;
 		np_error_set(&q->err, "ECONNREFUSED",
@@ -502,6 +665,24 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		finish(lk);
 }
 
+/* Whatever c-ares retries, the DNS phase ends at the deadline: queries still
+ * out are timeouts, and their late callbacks only release lk. */
+static void on_deadline(void *arg)
+{
+	struct lookup *lk = arg;
+
+	for (size_t i = 0; i < lk->dns->nqueries; i++) {
+		struct query_ctx *qc = &lk->qctx[i];
+
+		if (qc->replied)
+			continue;
+		qc->q->time_ms = np_now_ms() - qc->t_start;
+		np_resolver_server(lk->r, qc->q->server, sizeof(qc->q->server));
+		set_timeout(qc->q, lk->r->opts.timeout_ms);
+	}
+	finish(lk);
+}
+
 static void send_queries(struct lookup *lk)
 {
 	int fam = lk->r->opts.family;
@@ -514,6 +695,7 @@ static void send_queries(struct lookup *lk)
 		types[n++] = 28;
 	struct np_resolver *r = lk->r;
 
+	np_timer_init(&lk->deadline, on_deadline, lk);
 	lk->dns->source = NP_SOURCE_DNS;
 	lk->dns->nqueries = n;
 	/* One more than the queries: a query that fails at once calls back inside
@@ -526,9 +708,23 @@ static void send_queries(struct lookup *lk)
 		lk->qctx[i] = (struct query_ctx){ .lk = lk, .q = q, .t_start = np_now_ms() };
 	}
 	for (size_t i = 0; i < n; i++) {
-		/* ares_query: no search list, like dig; c-ares sets the ID. */
-		ares_query(r->channel, lk->t->host, 1 /* C_IN */, types[i], on_reply, &lk->qctx[i]);
+		/* our own message, not ares_query's: c-ares 1.18 does not decode \DDD
+		 * escapes, so a name with an escaped byte would be asked wrongly.
+		 * No search list, like dig. */
+		struct query_ctx *qc = &lk->qctx[i];
+
+		if (np_dns_build_query(lk->t->host, types[i], np_dns_query_id(), true, qc->msg,
+				       sizeof(qc->msg), &qc->len) != NP_DNS_OK) {
+			lk->dns->queries[i].status = NP_DNS_STATUS_ERROR;
+			np_error_set(&lk->dns->queries[i].err, "BADNAME", "cannot ask for %s: %s",
+				     lk->t->host, np_dns_strerror(NP_DNS_EBADNAME));
+			lk->qctx[i].replied = true;
+			lk->outstanding--;
+			continue;
+		}
+		ares_send(r->channel, qc->msg, (int)qc->len, on_reply, qc);
 	}
+	np_timer_arm(r->loop, &lk->deadline, lk->t0 + r->opts.timeout_ms);
 	np_resolver_rearm(r);
 	if (--lk->outstanding == 0)
 		finish(lk);
@@ -591,6 +787,14 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
 	};
 	ares_getaddrinfo(r->channel, t->host, NULL, &hints, on_hosts, lk);
 	return 0;
+}
+
+bool np_resolver_resend_due(double deadline_ms, unsigned *resends)
+{
+	if (*resends >= 4 || np_now_ms() + 10 >= deadline_ms)
+		return false;
+	(*resends)++;
+	return true;
 }
 
 bool np_resolver_via_tcp(struct np_resolver *r)

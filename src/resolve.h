@@ -20,6 +20,16 @@ struct np_resolve_opts {
 
 struct np_ares_io;
 
+/* What the socket layer saw under c-ares, which it does not tell: why a socket
+ * could not be opened, and each UDP answer's real size and TC bit (an answer
+ * over 512 bytes without EDNS makes c-ares retry over TCP without TC). */
+#define NP_UDP_SEEN 16
+struct np_udp_seen {
+	uint16_t id;
+	bool tc;
+	size_t size;			/* the datagram's size, 0: slot unused */
+};
+
 struct np_resolver {
 	struct np_loop *loop;
 	ares_channel channel;
@@ -27,6 +37,9 @@ struct np_resolver {
 	struct np_timer timer;		/* c-ares' own retransmit timer */
 	struct np_ares_io *ios;		/* one per c-ares socket, kept until free */
 	int current_fd;			/* socket being processed: who answered */
+	int socket_errno;		/* last socket() failure (EMFILE...), 0: none */
+	struct np_udp_seen udp_seen[NP_UDP_SEEN];	/* ring of the last UDP answers */
+	size_t udp_next;
 };
 
 typedef void (*np_resolve_done)(void *arg);
@@ -43,6 +56,15 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
  * first configured one when no socket is in hand; and whether it came over TCP. */
 void np_resolver_server(struct np_resolver *r, char *buf, size_t len);
 bool np_resolver_via_tcp(struct np_resolver *r);
+/* When c-ares reports "connection refused" but the socket could not even be
+ * opened (EMFILE, ENFILE...): fill e with the real cause and return true. */
+bool np_resolver_socket_error(const struct np_resolver *r, struct np_error *e);
+/* The UDP answer to query id seen last, NULL when none was. */
+const struct np_udp_seen *np_resolver_udp_seen(const struct np_resolver *r, uint16_t id);
+/* c-ares 1.18 can give up before our deadline (a TCP try that times out costs
+ * it every try at once): whether to send the query again, at most a few times
+ * and only while the deadline is ahead. */
+bool np_resolver_resend_due(double deadline_ms, unsigned *resends);
 /* Arm the loop timer for c-ares' next timeout (after sending queries). */
 void np_resolver_rearm(struct np_resolver *r);
 

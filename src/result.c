@@ -9,6 +9,7 @@ const char *np_dns_status_name(enum np_dns_status s)
 	static const char *const names[] = {
 		[NP_DNS_STATUS_OK] = "ok", [NP_DNS_STATUS_NXDOMAIN] = "nxdomain",
 		[NP_DNS_STATUS_NODATA] = "nodata", [NP_DNS_STATUS_SERVFAIL] = "servfail",
+		[NP_DNS_STATUS_REFERRAL] = "referral", [NP_DNS_STATUS_INCOMPLETE] = "incomplete",
 		[NP_DNS_STATUS_REFUSED] = "refused", [NP_DNS_STATUS_TIMEOUT] = "timeout",
 		[NP_DNS_STATUS_ERROR] = "error", [NP_DNS_STATUS_SKIPPED] = "skipped",
 	};

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include "dnsanswer.h"
 #include "dnsmsg.h"
 #include "errors.h"
 #include "recverr.h"
@@ -20,6 +21,8 @@ enum np_dns_status {
 	NP_DNS_STATUS_OK,
 	NP_DNS_STATUS_NXDOMAIN,
 	NP_DNS_STATUS_NODATA,
+	NP_DNS_STATUS_REFERRAL,		/* no answer: a delegation from a non-recursive server */
+	NP_DNS_STATUS_INCOMPLETE,	/* a CNAME chain ends at a name left unanswered */
 	NP_DNS_STATUS_SERVFAIL,
 	NP_DNS_STATUS_REFUSED,
 	NP_DNS_STATUS_TIMEOUT,
@@ -65,6 +68,7 @@ struct np_dns_result {
 	struct np_address addrs[NP_MAX_ADDRS];
 	size_t naddrs;
 	size_t dropped;			/* addresses beyond NP_MAX_ADDRS */
+	struct np_dns_referral referral;	/* status referral (or incomplete into one) */
 };
 
 #define NP_EXCHANGE_KEEP 256	/* bytes of the peer's answer kept for the report */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dnsmsg.h"
 #include "sockaddr.h"
 #include "target.h"
 
@@ -40,31 +41,26 @@ int np_parse_port(const char *s, uint16_t *port, char *err, size_t errlen)
 	return 0;
 }
 
+/* Raw bytes a shell user cannot mean in a name (write them as \\DDD), then the
+ * name as a server reads it: wire form, 255 octets, 63 per label, root "." ok. */
 int np_check_hostname(const char *name, char *err, size_t errlen)
 {
-	size_t len = strlen(name);
-	size_t label = 0;
+	uint8_t wire[256];
+	size_t wlen;
+	int rc;
 
-	if (len == 0)
+	if (!*name)
 		FAIL("empty host name");
-	if (len > 1 && name[len - 1] == '.')
-		len--;		/* the root label does not count */
-	if (len > NP_NAME_MAX)
-		FAIL("host name is %zu bytes long: DNS names are at most %d", len, NP_NAME_MAX);
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; name[i]; i++) {
 		unsigned char c = (unsigned char)name[i];
 
 		if (c <= ' ' || c >= 0x7f)
-			FAIL("host name contains a %s byte (0x%02x) at offset %zu",
-			     c == ' ' ? "space" : "non-printable", c, i);
-		if (c == '.') {
-			if (label == 0)
-				FAIL("host name '%s' has an empty label", name);
-			label = 0;
-		} else if (++label > NP_LABEL_MAX) {
-			FAIL("a label in the host name is longer than %d bytes", NP_LABEL_MAX);
-		}
+			FAIL("host name contains a %s byte (0x%02x) at offset %zu (write it as \\%03u)",
+			     c == ' ' ? "space" : "non-printable", c, i, c);
 	}
+	rc = np_dns_name_to_wire(name, wire, sizeof(wire), &wlen);
+	if (rc != NP_DNS_OK)
+		FAIL("bad name (%s): '%s'", np_dns_strerror(rc), name);
 	return 0;
 }
 
@@ -95,7 +91,7 @@ static int add_port(struct np_target *t, const char *s, char *err, size_t errlen
 static int set_host(struct np_target *t, const char *s, size_t len, char *err, size_t errlen)
 {
 	if (len >= sizeof(t->host))
-		FAIL("host name is %zu bytes long: DNS names are at most %d", len, NP_NAME_MAX);
+		FAIL("host name is %zu characters long: DNS names are at most 255 octets", len);
 	memcpy(t->host, s, len);
 	t->host[len] = '\0';
 	if (is_literal(t->host, t))

@@ -10,13 +10,13 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#define NP_NAME_MAX 253		/* presentation length of a name, RFC 1035 */
-#define NP_LABEL_MAX 63
+/* A name of 255 wire octets written with escapes (\\DDD per byte) */
+#define NP_HOST_TEXT_MAX 1024
 #define NP_MAX_PORTS 64
 
 struct np_target {
 	char input[512];	/* as typed, for the report */
-	char host[NP_NAME_MAX + 2];	/* + a trailing dot */
+	char host[NP_HOST_TEXT_MAX];	/* presentation form, checked in wire form */
 	int literal_family;	/* AF_INET / AF_INET6 for an address literal, else 0 */
 	union {
 		struct in_addr v4;

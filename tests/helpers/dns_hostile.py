@@ -37,6 +37,19 @@ its name (case-insensitive; anything may follow: loop.hostile.test, loop.x):
              (A/AAAA: a CNAME to a name full of escapes, then the address at
              that name); the additional section holds one such record of every
              type netprobe decodes (ESC_TYPES) and an unknown type
+
+Replies whose meaning is wrong rather than whose bytes are (see
+build_meaning below):
+  nxaddr     rcode NXDOMAIN with an address record of the asked type
+  sfaddr     rcode SERVFAIL with an address record of the asked type
+  bigudp     over UDP: the good answer padded with 200 records to about 8 KB,
+             TC clear; over TCP: the good answer
+  drip       over UDP: TC set, no records; over TCP: the good answer sent one
+             byte every 0.25 s (about 10 s in all)
+  nsother    NOERROR, AA and RA clear, no answer, NS records in AUTHORITY for
+             an unrelated zone (elsewhere.example.): not a referral for the name
+  nsrecursed NOERROR, RA set, no answer, NS records in AUTHORITY for the
+             name's parent: a recursive answer, not a referral
   anything else: REFUSED
 
 With --save-dir DIR every reply is also written to DIR/hostile-CASE[-tcp].bin
@@ -57,6 +70,8 @@ import time
 
 BIND_TRIES = 50
 SLOW_DELAY = 0.5
+DRIP_DELAY = 0.25
+BIGUDP_RECORDS = 200
 HUGE_RECORDS = 300
 
 
@@ -163,6 +178,9 @@ def build(case, qid, rd, question, qtype, tcp):
     content = build_content(case, qid, flags, question, qtype, tcp)
     if content is not None:
         return content
+    meant = build_meaning(case, qid, flags, question, qtype, tcp)
+    if meant is not None:
+        return meant
     return header(qid, (flags & ~0x0400) | 5, 1, 0) + question   # REFUSED
 
 
@@ -225,6 +243,33 @@ def build_content(case, qid, flags, question, qtype, tcp):
     return None
 
 
+# ---- well-formed replies that mean something a client must not take at face
+# value: an rcode that contradicts the records, a big answer without TC, a
+# TCP answer dripped a byte at a time.
+def build_meaning(case, qid, flags, question, qtype, tcp):
+    rtype, rdata = addr_rdata(qtype)
+    good = rr(b"\xc0\x0c", rtype, rdata)
+    if case == "nxaddr":
+        return header(qid, flags | 3, 1, 1) + question + good
+    if case == "sfaddr":
+        return header(qid, flags | 2, 1, 1) + question + good
+    if case == "bigudp":
+        if tcp:
+            return header(qid, flags, 1, 1) + question + good
+        pad = b"".join(rr(b"\xc0\x0c", 16, b"\x24" + b"p" * 36) for _ in range(BIGUDP_RECORDS))
+        return header(qid, flags, 1, 1 + BIGUDP_RECORDS) + question + good + pad
+    if case in ("nsother", "nsrecursed"):
+        zone = "elsewhere.example" if case == "nsother" else "hostile.test"
+        fl = flags & ~0x0480 if case == "nsother" else (flags & ~0x0400) | 0x0080
+        ns = rr(encode_name(zone), 2, encode_name("ns." + zone))
+        return header(qid, fl, 1, 0, 1) + question + ns
+    if case == "drip":
+        if not tcp:
+            return header(qid, flags | 0x0200, 1, 0) + question
+        return header(qid, flags, 1, 1) + question + good
+    return None
+
+
 def bind_pair(addr, port):
     for _ in range(BIND_TRIES):
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -250,6 +295,7 @@ class Server:
         self.sel = selectors.DefaultSelector()
         self.pending = []          # (due, kind, target, bytes)
         self.conns = {}            # socket -> bytearray of input
+        self.drip_end = {}         # socket -> when its dripping ends
 
     def log(self, proto, case, qtype, qflags):
         if self.args.log:
@@ -290,6 +336,7 @@ class Server:
     def close_conn(self, c):
         self.sel.unregister(c)
         self.conns.pop(c, None)
+        self.drip_end.pop(c, None)
         c.close()
 
     def on_tcp(self, c):
@@ -309,9 +356,19 @@ class Server:
             q = bytes(buf[2:2 + n])
             del buf[:2 + n]
             case, msg = self.answer(q, True)
-            if msg is not None:
-                due = time.monotonic() + (SLOW_DELAY if case == "slow" else 0)
-                self.pending.append((due, "tcp", c, struct.pack("!H", len(msg)) + msg))
+            if msg is None:
+                continue
+            framed = struct.pack("!H", len(msg)) + msg
+            now = time.monotonic()
+            if case == "drip":
+                # after what is already dripping on this connection: two
+                # answers' bytes never interleave
+                start = max(now, self.drip_end.get(c, now))
+                for i in range(len(framed)):
+                    self.pending.append((start + i * DRIP_DELAY, "tcp", c, framed[i:i + 1]))
+                self.drip_end[c] = start + len(framed) * DRIP_DELAY
+                continue
+            self.pending.append((now + (SLOW_DELAY if case == "slow" else 0), "tcp", c, framed))
 
     def flush(self):
         now = time.monotonic()

@@ -83,4 +83,18 @@ after=$(helper_count silent | cut -d' ' -f1)
 assert_true "timeout: the silent server did receive queries ($before -> $after datagrams)" \
 	test "$after" -gt "$before"
 
+# ---- no file descriptor left for the DNS socket (ulimit -n 4: stdin, stdout,
+# stderr and the event loop): the error names EMFILE, not "connection refused"
+printf '#!/bin/bash\nulimit -n 4 || exit 99\nexec "$@"\n' >"$NP_TMP/fd4"
+chmod +x "$NP_TMP/fd4"
+NP_WRAP="$NP_TMP/fd4" np_json "@$KS" www.example.test "$P" --timeout 2
+assert_rc 2 "emfile: exit status 2"
+assert_eq "emfile: dns error code EMFILE" "error EMFILE" \
+	"$(jpy "$NP_JSON" 't["dns"]["status"] + " " + t["dns"]["error"]["code"]')"
+assert_match "emfile: the message names the cause" "too many open files" "$(jget "$NP_JSON" targets.0.dns.error.message)"
+assert_no_match "emfile: not called connection refused" "refused" "$(jget "$NP_JSON" targets.0.dns.error.message)"
+NP_WRAP="$NP_TMP/fd4" np_run lookup "@$KS" www.example.test A --timeout 2
+assert_rc 2 "lookup emfile: exit status 2"
+assert_match "lookup emfile: the message names the cause" "no reply: cannot open a socket to ask DNS: too many open files" "$(np_stdout)"
+
 np_done

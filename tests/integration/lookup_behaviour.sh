@@ -33,7 +33,8 @@ check_exit() {
 check_exit 0 NOERROR "answers (www A)" www.lookup.test A
 check_exit 0 NOERROR "answers via a CNAME chain" chain1.lookup.test AAAA
 check_exit 1 NOERROR "NODATA (nodata A)" nodata.lookup.test A
-check_exit 1 NOERROR "NODATA below a delegation, --norecurse (referral)" --norecurse host.deleg.lookup.test A
+check_exit 2 NOERROR "a referral (below a delegation, --norecurse): not NODATA" --norecurse host.deleg.lookup.test A
+check_exit 2 NOERROR "a CNAME out of every zone, unanswered (incomplete)" outside.lookup.test A
 check_exit 2 NXDOMAIN "NXDOMAIN" nxdomain.lookup.test A
 check_exit 2 NXDOMAIN "NXDOMAIN (-x, no PTR)" -x 127.0.0.99
 check_exit 2 SERVFAIL "SERVFAIL (zone failed to load)" www.broken.test A

@@ -101,7 +101,8 @@ answer chain1.lookup.test A
 answer chain1.lookup.test AAAA
 answer chain1.lookup.test CNAME
 answer chain2.lookup.test TXT
-answer outside.lookup.test A
+compare answer "outside.lookup.test A" outside.lookup.test A -- outside.lookup.test A
+aeq "outside.lookup.test A: exit status 2 (the chain ends unanswered: incomplete)" 2 "$NP_RC"
 answer alias.lookup.test A
 answer alias.lookup.test MX
 np_lookup --json chain1.lookup.test A
@@ -120,7 +121,7 @@ for sec in authority additional; do
 	compare "$sec" "NODATA" nodata.lookup.test A -- nodata.lookup.test A
 done
 np_lookup --json --norecurse host.deleg.lookup.test A
-assert_eq "referral: no answer, exit status 1 (NOERROR without answers)" "1 0" "$NP_RC $(jpy "$NP_OUT" 'len(d["replies"][0]["answer"])')"
+assert_eq "referral: no answer, exit status 2 (a referral, not NODATA)" "2 0" "$NP_RC $(jpy "$NP_OUT" 'len(d["replies"][0]["answer"])')"
 assert_eq "referral: AUTHORITY holds the NS set, ADDITIONAL the glue A/AAAA (JSON types)" \
 	'[["NS","NS","NS"],["A","A","AAAA"]]' \
 	"$(jpy "$NP_OUT" '[sorted(r["type"] for r in d["replies"][0]["authority"]), sorted(r["type"] for r in d["replies"][0]["additional"])]')"

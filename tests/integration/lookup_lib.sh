@@ -117,8 +117,9 @@ dig_header() {
 		print s "; " p[1] "; " p[2]; exit }'
 }
 
-# hexcase: upper-case the hex of RFC 3597 rdata ("\# N hex"), which dig prints
-# in upper case and netprobe in lower case (hex digits are case-insensitive).
+# hexcase: upper-case the hex of RFC 3597 rdata ("\# N hex"). dig and netprobe
+# both print it in upper case (lookup_names.sh checks that byte for byte); this
+# only keeps comparisons about other fields independent of it.
 hexcase() {
 	"$PY" -c '
 import re, sys

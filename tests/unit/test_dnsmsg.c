@@ -2,6 +2,7 @@
 #include <config.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include "dnsbuild.h"
@@ -214,6 +215,50 @@ static void test_names(void **state)
 	assert_true(np_dns_name_eq("Dual.Example.TEST", "dual.example.test."));
 	assert_false(np_dns_name_eq("dual.example.test", "dual.example.tes"));
 	assert_true(np_dns_name_eq(".", "."));
+	/* compared as wire names: an escape and the byte it stands for are equal */
+	assert_true(np_dns_name_eq("a\\065b.test", "aab.TEST."));
+	assert_true(np_dns_name_eq("dot\\.name.test", "dot\\046name.test"));
+	assert_true(np_dns_name_eq("sp\\ ace.test", "sp\\032ace.test"));
+	assert_false(np_dns_name_eq("dot\\.name.test", "dot.name.test"));	/* 2 labels, not 3 */
+	assert_false(np_dns_name_eq("a\\200.test", "a\\232.test"));	/* no case folding past ASCII */
+	assert_false(np_dns_name_eq(".", "a."));
+}
+
+/* One validation of names, in wire form, with a reason for each refusal. */
+static void test_name_to_wire(void **state)
+{
+	uint8_t w[300];
+	size_t len;
+	char name[600];
+	size_t n = 0;
+
+	assert_int_equal(np_dns_name_to_wire(".", w, sizeof(w), &len), NP_DNS_OK);
+	assert_int_equal(len, 1);
+	assert_int_equal(w[0], 0);
+	assert_int_equal(np_dns_name_to_wire("a..", w, sizeof(w), &len), NP_DNS_EEMPTYLABEL);
+	assert_int_equal(np_dns_name_to_wire(".a", w, sizeof(w), &len), NP_DNS_EEMPTYLABEL);
+	assert_int_equal(np_dns_name_to_wire("", w, sizeof(w), &len), NP_DNS_EEMPTYLABEL);
+	assert_int_equal(np_dns_name_to_wire("a\\256", w, sizeof(w), &len), NP_DNS_EESCAPE);
+	assert_int_equal(np_dns_name_to_wire("a\\25", w, sizeof(w), &len), NP_DNS_EESCAPE);
+	assert_int_equal(np_dns_name_to_wire("a\\", w, sizeof(w), &len), NP_DNS_EESCAPE);
+	assert_int_equal(np_dns_name_to_wire("a\\255", w, sizeof(w), &len), NP_DNS_OK);
+	assert_int_equal(w[2], 255);
+	for (int i = 0; i < 64; i++)
+		n += (size_t)snprintf(name + n, sizeof(name) - n, "x");
+	assert_int_equal(np_dns_name_to_wire(name, w, sizeof(w), &len), NP_DNS_ELABELLEN);
+	/* 4 labels of 63 and one of 2: 4*64 + 3 + 1 = 260 octets */
+	n = 0;
+	for (int l = 0; l < 5; l++) {
+		for (int i = 0; i < (l < 4 ? 63 : 2); i++)
+			name[n++] = 'y';
+		name[n++] = '.';
+	}
+	name[n] = '\0';
+	assert_int_equal(np_dns_name_to_wire(name, w, sizeof(w), &len), NP_DNS_ENAMELEN);
+	assert_non_null(strstr(np_dns_strerror(NP_DNS_ENAMELEN), "255"));
+	assert_non_null(strstr(np_dns_strerror(NP_DNS_ELABELLEN), "63"));
+	assert_non_null(strstr(np_dns_strerror(NP_DNS_EESCAPE), "escape"));
+	assert_non_null(strstr(np_dns_strerror(NP_DNS_EEMPTYLABEL), "empty label"));
 }
 
 static void test_build_query(void **state)
@@ -238,11 +283,11 @@ static void test_build_query(void **state)
 	assert_int_equal(q[12], 3);	/* "a.b" is one label */
 	assert_int_equal(np_dns_build_query(".", 2, 1, true, q, sizeof(q), &len), 0);
 	assert_int_equal(len, 12 + 1 + 4);
-	assert_int_equal(np_dns_build_query("a..b", 1, 1, true, q, sizeof(q), &len), NP_DNS_EBADNAME);
-	assert_int_equal(np_dns_build_query("a\\999", 1, 1, true, q, sizeof(q), &len), NP_DNS_EBADNAME);
+	assert_int_equal(np_dns_build_query("a..b", 1, 1, true, q, sizeof(q), &len), NP_DNS_EEMPTYLABEL);
+	assert_int_equal(np_dns_build_query("a\\999", 1, 1, true, q, sizeof(q), &len), NP_DNS_EESCAPE);
 	memset(l64, 'x', 64);
 	l64[64] = '\0';
-	assert_int_equal(np_dns_build_query(l64, 1, 1, true, q, sizeof(q), &len), NP_DNS_EBADNAME);
+	assert_int_equal(np_dns_build_query(l64, 1, 1, true, q, sizeof(q), &len), NP_DNS_ELABELLEN);
 }
 
 static void test_zone_file_escapes(void **state)
@@ -276,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_root_name),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_build_query),
+		cmocka_unit_test(test_name_to_wire),
 		cmocka_unit_test(test_zone_file_escapes),
 	};
 

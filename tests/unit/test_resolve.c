@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include "dnsbuild.h"
 #include "resolve.h"
@@ -234,6 +235,102 @@ static void test_address_cap(void **state)
 	assert_int_equal(f->q.answers, n);
 }
 
+/* Response flags of a server that does not recurse: QR, RD echoed, no RA. */
+#define NOREC(rcode, aa) (0x8000u | 0x0100u | ((aa) ? 0x0400u : 0) | (rcode))
+
+static void put_ns(struct msg *m, const char *zone, const char *server)
+{
+	struct msg t = { .n = 0 };
+
+	putname(&t, server);
+	putrr_head(m, zone, 2, 3600, (unsigned)t.n);
+	putbytes(m, t.b, t.n);
+}
+
+static void test_referral(void **state)
+{
+	struct msg m;
+	struct fixture *f;
+
+	putheader(&m, 7, NOREC(0, false), 1, 0, 2, 1);
+	putquestion(&m, "host.deleg.example.test", 1);
+	put_ns(&m, "deleg.example.test", "ns1.deleg.example.test");
+	put_ns(&m, "deleg.example.test", "ns.elsewhere.test");
+	put_a(&m, "ns1.deleg.example.test", 60, ip2);
+	f = interpret(&m, "host.deleg.example.test", 1);
+	assert_int_equal(f->q.status, NP_DNS_STATUS_REFERRAL);
+	assert_string_equal(f->q.err.code, "REFERRAL");
+	assert_string_equal(f->dns.referral.zone, "deleg.example.test");
+	assert_int_equal(f->dns.referral.nns, 2);
+	assert_string_equal(f->dns.referral.ns[0].name, "ns1.deleg.example.test");
+	assert_int_equal(f->dns.referral.ns[0].nglue, 1);
+	assert_string_equal(f->dns.referral.ns[0].glue[0], "127.0.0.2");
+	assert_int_equal(f->dns.referral.ns[1].nglue, 0);
+	assert_int_equal(f->dns.naddrs, 0);
+
+	/* the same with AA set is the zone's own NODATA, not a referral */
+	putheader(&m, 7, NOREC(0, true), 1, 0, 1, 0);
+	putquestion(&m, "host.deleg.example.test", 1);
+	put_ns(&m, "deleg.example.test", "ns1.deleg.example.test");
+	assert_int_equal(interpret(&m, "host.deleg.example.test", 1)->q.status, NP_DNS_STATUS_NODATA);
+	/* NS of a zone that is not above the name: no referral for it */
+	putheader(&m, 7, NOREC(0, false), 1, 0, 1, 0);
+	putquestion(&m, "host.deleg.example.test", 1);
+	put_ns(&m, "other.test", "ns.other.test");
+	assert_int_equal(interpret(&m, "host.deleg.example.test", 1)->q.status, NP_DNS_STATUS_NODATA);
+	/* a server that recursed for us (RA and RD): its empty answer is NODATA */
+	putheader(&m, 7, RESP(0), 1, 0, 1, 0);
+	putquestion(&m, "host.deleg.example.test", 1);
+	put_ns(&m, "deleg.example.test", "ns1.deleg.example.test");
+	assert_int_equal(interpret(&m, "host.deleg.example.test", 1)->q.status, NP_DNS_STATUS_NODATA);
+}
+
+static void test_incomplete_chain(void **state)
+{
+	struct msg m;
+	struct fixture *f;
+
+	putheader(&m, 7, NOREC(0, true), 1, 1, 0, 0);
+	putquestion(&m, "out.example.test", 1);
+	put_cname(&m, "out.example.test", 60, "target.example.net");
+	f = interpret(&m, "out.example.test", 1);
+	assert_int_equal(f->q.status, NP_DNS_STATUS_INCOMPLETE);
+	assert_string_equal(f->dns.canonical, "target.example.net");
+	assert_non_null(strstr(f->q.err.message, "target.example.net"));
+
+	/* an SOA for the target's zone: the server holds it, so it is NODATA */
+	putheader(&m, 7, NOREC(0, true), 1, 1, 1, 0);
+	putquestion(&m, "out.example.test", 1);
+	put_cname(&m, "out.example.test", 60, "target.example.net");
+	putrr_head(&m, "example.net", 6, 60, 27);
+	putname(&m, "ns");	/* 4 bytes */
+	putname(&m, "h");	/* 3 bytes, then 5 x 4: 27 */
+	for (int i = 0; i < 5; i++)
+		put16(&m, 0), put8(&m, 0), put8(&m, 1);
+	f = interpret(&m, "out.example.test", 1);
+	assert_int_equal(f->q.status, NP_DNS_STATUS_NODATA);
+}
+
+static void test_rcode_wins_over_records(void **state)
+{
+	struct msg m;
+	struct fixture *f;
+
+	putheader(&m, 7, RESP(3), 1, 1, 0, 0);
+	putquestion(&m, "nx.example.test", 1);
+	put_a(&m, "nx.example.test", 60, ip1);
+	f = interpret(&m, "nx.example.test", 1);
+	assert_int_equal(f->q.status, NP_DNS_STATUS_NXDOMAIN);
+	assert_int_equal(f->dns.naddrs, 0);
+	assert_non_null(strstr(f->q.err.message, "not used"));
+	putheader(&m, 7, RESP(2), 1, 1, 0, 0);
+	putquestion(&m, "sf.example.test", 1);
+	put_a(&m, "sf.example.test", 60, ip1);
+	f = interpret(&m, "sf.example.test", 1);
+	assert_int_equal(f->q.status, NP_DNS_STATUS_SERVFAIL);
+	assert_int_equal(f->dns.naddrs, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +346,9 @@ int main(void)
 		cmocka_unit_test(test_bad_a_length),
 		cmocka_unit_test(test_truncated_reply),
 		cmocka_unit_test(test_address_cap),
+		cmocka_unit_test(test_referral),
+		cmocka_unit_test(test_incomplete_chain),
+		cmocka_unit_test(test_rcode_wins_over_records),
 	};
 
 	return cmocka_run_group_tests_name("resolve", tests, NULL, NULL);

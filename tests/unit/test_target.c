@@ -87,7 +87,51 @@ static void test_hostnames(void **state)
 	name[253] = 'b';
 	name[254] = '\0';
 	assert_int_equal(np_check_hostname(name, err, sizeof(err)), -1);
-	assert_non_null(strstr(err, "253"));
+	assert_non_null(strstr(err, "255"));
+}
+
+/* Names are judged in wire form, as a server reads them: 255 octets and 63 per
+ * label after escapes are decoded, the root accepted, every escape well formed. */
+static void test_hostnames_wire_form(void **state)
+{
+	char name[600];
+	size_t n = 0;
+
+	assert_int_equal(np_check_hostname(".", err, sizeof(err)), 0);	/* the root, as dig . NS */
+	assert_int_equal(np_check_hostname("a..", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "empty label"));
+	assert_int_equal(np_check_hostname("..", err, sizeof(err)), -1);
+	assert_int_equal(np_check_hostname("a\\999.test", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "escape"));
+	assert_int_equal(np_check_hostname("a\\06.test", err, sizeof(err)), -1);	/* two digits */
+	assert_non_null(strstr(err, "escape"));
+	assert_int_equal(np_check_hostname("test\\", err, sizeof(err)), -1);	/* ends in \ */
+	assert_non_null(strstr(err, "escape"));
+	assert_int_equal(np_check_hostname("dot\\.name.test", err, sizeof(err)), 0);
+	assert_int_equal(np_check_hostname("sp\\032ace.test", err, sizeof(err)), 0);
+
+	/* 63 escaped bytes are 252 characters but a 63-octet label: allowed */
+	for (int i = 0; i < 63; i++)
+		n += (size_t)snprintf(name + n, sizeof(name) - n, "\\065");
+	snprintf(name + n, sizeof(name) - n, ".test");
+	assert_int_equal(np_check_hostname(name, err, sizeof(err)), 0);
+	/* one more escaped byte: 64 octets in the label */
+	snprintf(name + n, sizeof(name) - n, "\\065.test");
+	assert_int_equal(np_check_hostname(name, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "63"));
+}
+
+static void test_target_root_and_escapes(void **state)
+{
+	struct np_target t;
+	char *root[] = { ".", "53" };
+	char *dots[] = { "a..", "80" };
+	char *esc[] = { "a\\999.test", "80" };
+
+	assert_int_equal(np_parse_target(2, root, &t, err, sizeof(err)), 0);
+	assert_string_equal(t.host, ".");
+	assert_int_equal(np_parse_target(2, dots, &t, err, sizeof(err)), -1);
+	assert_int_equal(np_parse_target(2, esc, &t, err, sizeof(err)), -1);
 }
 
 static void test_host_port_forms(void **state)
@@ -160,7 +204,7 @@ static void test_bad_targets(void **state)
 	memset(longname, 'a', 299);
 	longname[299] = '\0';
 	assert_int_equal(parse(&t, 2, longname, "80"), -1);
-	assert_non_null(strstr(err, "253"));
+	assert_non_null(strstr(err, "63"));	/* one label of 299 octets */
 }
 
 static void test_too_many_ports(void **state)
@@ -239,6 +283,8 @@ int main(void)
 		cmocka_unit_test(test_ports),
 		cmocka_unit_test(test_service_names),
 		cmocka_unit_test(test_hostnames),
+		cmocka_unit_test(test_hostnames_wire_form),
+		cmocka_unit_test(test_target_root_and_escapes),
 		cmocka_unit_test(test_host_port_forms),
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_bad_targets),
