@@ -133,7 +133,9 @@ void np_probe_fail(struct np_probe *p, int errnum)
 	enum np_probe_state s;
 
 	np_probe_endpoint(p, endpoint, sizeof(endpoint));
-	if (p->phase == NP_PHASE_EXCHANGE)
+	if (p->res->icmp.set && np_icmp_is_filtered(&p->res->icmp))
+		s = np_prohibited_classify(errnum, endpoint, &p->res->err);
+	else if (p->phase == NP_PHASE_EXCHANGE)
 		s = np_exchange_classify(errnum, endpoint, &p->res->err);
 	else
 		s = p->tp->classify(errnum, endpoint, p->opts->timeout_ms, &p->res->err);

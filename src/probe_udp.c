@@ -84,22 +84,7 @@ static void udp_start(struct np_probe *p)
 /* An ICMP error came back: the kind says closed, filtered or unreachable. */
 static void icmp_error(struct np_probe *p, int errnum)
 {
-	struct np_probe_result *r = p->res;
-	char endpoint[NP_ENDPOINT_LEN];
-
-	np_recverr_read(p->fd, &r->icmp);
-	if (r->icmp.set && np_icmp_is_filtered(&r->icmp)) {
-		char name[16];
-
-		np_probe_endpoint(p, endpoint, sizeof(endpoint));
-		/* the errno the kernel chose: EHOSTUNREACH for ICMPv4, EACCES for ICMPv6 */
-		np_error_set(&r->err, np_errno_name(errnum, name, sizeof(name)), "%s is "
-			     "administratively prohibited: a firewall rejects the datagrams", endpoint);
-		r->err.errnum = errnum;
-		np_probe_note_icmp(r);
-		np_probe_finish(p, NP_STATE_FILTERED);
-		return;
-	}
+	np_recverr_read(p->fd, &p->res->icmp);
 	np_probe_fail(p, errnum);
 }
 

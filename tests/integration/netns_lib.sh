@@ -424,3 +424,44 @@ KEOF
 ns_kdig() {
 	nsx "$NS_CLIENT" kdig @"$1" -p 53 +time=1 +retry=0 +norecurse "$2" "$3" 2>&1
 }
+
+# ---------------------------------------------------------------- nmap, the oracle
+
+# nmap_states SCAN ADDR PORT...: nmap (-sT or -sU, run in the client namespace,
+# no host discovery, no DNS) and its verdict per port as "PORT:STATE ...", in the
+# order given, with nmap's "open|filtered" spelled as netprobe's open_filtered.
+# SCAN may carry more options ("-sU --max-retries 10"). SKIPs (77) without nmap.
+nmap_states() {
+	local scan=$1 addr=$2 ports fam=; shift 2
+	command -v nmap >/dev/null 2>&1 || skip "nmap not found (Debian package nmap): it is the oracle"
+	ports=$(IFS=,; echo "$*")
+	case $addr in *:*) fam=-6 ;; esac
+	# shellcheck disable=SC2086
+	nsx "$NS_CLIENT" nmap $scan $fam -Pn -n -p "$ports" -oX - "$addr" 2>"$NP_TMP/nmap.err" |
+		"$PY" -c '
+import sys, xml.etree.ElementTree as ET
+want = sys.argv[1:]
+try:
+    root = ET.parse(sys.stdin).getroot()
+except ET.ParseError as e:
+    print("<nmap output unreadable: %s>" % e); sys.exit(0)
+got = {}
+for p in root.iter("port"):
+    got[p.get("portid")] = p.find("state").get("state").replace("open|filtered", "open_filtered")
+# ports nmap folds ("Not shown: 58 closed udp ports") are listed in extrareasons
+for e in root.iter("extraports"):
+    st = e.get("state").replace("open|filtered", "open_filtered")
+    for r in e.iter("extrareasons"):
+        for part in (r.get("ports") or "").split(","):
+            if part:
+                lo, _, hi = part.partition("-")
+                for n in range(int(lo), int(hi or lo) + 1):
+                    got[str(n)] = st
+print(" ".join("%s:%s" % (w, got.get(w, "?")) for w in want))' "$@"
+}
+
+# np_states [PROTO]: the last JSON run's probes as "PORT:STATE ...", in port order
+# given on the command line (the order the probes are listed in).
+np_states() {
+	jpy "$NP_JSON" '" ".join("%d:%s" % (p["port"], p["state"]) for p in t["probes"])'
+}
