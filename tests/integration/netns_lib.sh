@@ -144,8 +144,18 @@ nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 _tb() { "$@" || fatal "testbed: command failed: $*"; }
 
 # _ns_sysctl NS: no ICMP rate limits (every reject must really send its ICMP,
-# however fast the probes come), no IPv6 duplicate address detection.
+# however fast the probes come), no IPv6 duplicate address detection.  The
+# kernel's own defaults for a new namespace are kept in ICMP_RATELIMIT_DEFAULT
+# first, for testbed_remote_icmp_default.
+ICMP_RATELIMIT_DEFAULT=()
 _ns_sysctl() {
+	local k
+	if [ "${#ICMP_RATELIMIT_DEFAULT[@]}" -eq 0 ]; then
+		for k in net.ipv4.icmp_ratelimit net.ipv4.icmp_msgs_per_sec net.ipv4.icmp_msgs_burst \
+			net.ipv6.icmp.ratelimit; do
+			ICMP_RATELIMIT_DEFAULT+=("$k=$(nsx "$1" sysctl -n "$k" 2>/dev/null)")
+		done
+	fi
 	_tb nsx "$1" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
 		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
@@ -220,6 +230,19 @@ testbed_up() {
 	_wait_refused "$NS_CLIENT" "$G4"
 	_wait_refused "$NS_CLIENT" "$G6"
 	echo "# testbed: client $NS_CLIENT ($C4, $C6), remote $NS_REMOTE ($R4, $R6), router $NS_ROUTER ($G4, $G6)"
+}
+
+# testbed_remote_icmp_default: give the remote namespace back the kernel's
+# default ICMP rate limits (as a new namespace has them; Linux: 1000 ms per
+# destination with a burst of 6 for ICMPv4, 100 ms scaled by prefix for
+# ICMPv6), so it answers a burst of datagrams to closed ports as a real host does.
+testbed_remote_icmp_default() {
+	local kv
+	for kv in "${ICMP_RATELIMIT_DEFAULT[@]}"; do
+		case $kv in *=) fatal "testbed: no default recorded for $kv" ;; esac
+		_tb nsx "$NS_REMOTE" sysctl -qw "$kv"
+	done
+	echo "# remote $NS_REMOTE has the kernel's default ICMP rate limits: ${ICMP_RATELIMIT_DEFAULT[*]}"
 }
 
 # ---------------------------------------------------------------- nftables
