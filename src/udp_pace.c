@@ -16,7 +16,8 @@ static void on_timer(void *arg);
 void np_udp_pace_init(struct np_udp_pace *pc, struct np_loop *loop, unsigned retries)
 {
 	*pc = (struct np_udp_pace){ .loop = loop, .retries = retries,
-				    .interval_ms = NP_PACE_INTERVAL_MS, .confirmed_ms = NP_PACE_INTERVAL_MS,
+				    .interval_ms = NP_PACE_INTERVAL_MS,
+				    .confirmed_ms = NP_PACE_INTERVAL_MS,
 				    .t_first = -1, .t_last = -1, .t_icmp = -1 };
 	np_timer_init(&pc->timer, on_timer, pc);
 }
@@ -57,7 +58,9 @@ bool np_udp_pace_limiting(const struct np_udp_pace *pc)
  * datagram was ever answered. */
 static bool at_pace(const struct np_udp_pace *pc, double quiet)
 {
-	return quiet >= 0.99 * (pc->interval_ms > pc->confirmed_ms ? pc->interval_ms : pc->confirmed_ms);
+	double pace = pc->interval_ms > pc->confirmed_ms ? pc->interval_ms : pc->confirmed_ms;
+
+	return quiet >= 0.99 * pace;
 }
 
 /* The timeout is spent on the silent ports: --retries paced datagrams and
@@ -185,5 +188,6 @@ void np_udp_pace_answered(struct np_udp_pace *pc, struct np_probe *p, bool icmp)
 
 bool np_udp_pace_suspect(const struct np_udp_pace *pc, const struct np_probe *p)
 {
-	return np_udp_pace_limiting(pc) && (p->pace_slot.paced == 0 || !at_pace(pc, p->pace_slot.max_quiet));
+	return np_udp_pace_limiting(pc) &&
+	       (p->pace_slot.paced == 0 || !at_pace(pc, p->pace_slot.max_quiet));
 }
