@@ -93,8 +93,8 @@ enum np_probe_state np_tcp_classify(int errnum, const char *endpoint,
 		return NP_STATE_FILTERED;
 	case EHOSTUNREACH:
 	case EHOSTDOWN:
-		set_errno(e, errnum, "host unreachable: no route to %s (ICMP host unreachable "
-			  "or administratively prohibited)", endpoint);
+		set_errno(e, errnum, "host unreachable: no route to %s (ICMP host unreachable)",
+			  endpoint);
 		return NP_STATE_UNREACHABLE;
 	case ENETUNREACH:
 	case ENETDOWN:
@@ -109,10 +109,8 @@ enum np_probe_state np_tcp_classify(int errnum, const char *endpoint,
 		set_errno(e, errnum, "cannot connect to %s: address family not supported by "
 			  "this kernel", endpoint);
 		return NP_STATE_ERROR;
-	case EACCES:
-		set_errno(e, errnum, "%s is administratively prohibited: a firewall on the way "
-			  "rejects it with ICMP", endpoint);
-		return NP_STATE_UNREACHABLE;
+	case EACCES:	/* ICMPv6 administratively prohibited */
+		return np_prohibited_classify(errnum, endpoint, e);
 	case EPERM:
 		set_errno(e, errnum, "connect to %s was blocked by a firewall rule on this host",
 			  endpoint);
@@ -130,6 +128,13 @@ enum np_probe_state np_tcp_classify(int errnum, const char *endpoint,
 		set_errno(e, errnum, "connect to %s failed: %s", endpoint, strerror(errnum));
 		return NP_STATE_ERROR;
 	}
+}
+
+enum np_probe_state np_prohibited_classify(int errnum, const char *endpoint, struct np_error *e)
+{
+	set_errno(e, errnum, "%s is administratively prohibited: a firewall on the way rejects "
+		  "it with ICMP", endpoint);
+	return NP_STATE_FILTERED;
 }
 
 enum np_probe_state np_udp_classify(int errnum, const char *endpoint,

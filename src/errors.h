@@ -49,6 +49,10 @@ enum np_probe_state np_udp_classify(int errnum, const char *endpoint,
 /* The same for a Unix-domain path (endpoint is the path). */
 enum np_probe_state np_unix_classify(int errnum, const char *endpoint,
 				     double timeout_ms, struct np_error *e);
+/* An ICMP administratively prohibited answer (whatever errno the kernel made of
+ * it: EHOSTUNREACH for ICMPv4, EACCES for ICMPv6): a firewall rejects, so the
+ * state is filtered, as nmap says, for every transport. */
+enum np_probe_state np_prohibited_classify(int errnum, const char *endpoint, struct np_error *e);
 /* A connection that opened, then broke while talking (EPIPE, ECONNRESET). */
 enum np_probe_state np_exchange_classify(int errnum, const char *endpoint, struct np_error *e);
 

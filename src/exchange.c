@@ -50,7 +50,9 @@ void np_exchange_begin(struct np_probe *p)
 	}
 	p->res->xchg.used = true;
 	np_timer_arm(p->loop, &p->timer, p->t_phase + p->opts->timeout_ms);
-	np_probe_watch(p, NP_EV_READ | (p->opts->send ? NP_EV_WRITE : 0));
+	/* Write interest only with bytes to write: a writable socket with nothing
+	 * to send would wake the loop at once, again and again (--send ''). */
+	np_probe_watch(p, NP_EV_READ | (p->opts->send_len > 0 ? NP_EV_WRITE : 0));
 }
 
 static void send_more(struct np_probe *p)

@@ -23,9 +23,9 @@ static void on_timer(void *arg)
 	p->tp->on_timeout(p);
 }
 
-void np_probe_start(struct np_probe *p, const struct np_transport *tp, struct np_loop *loop,
-		    struct np_probe_result *res, const struct np_probe_opts *opts,
-		    np_probe_done done, void *arg)
+void np_probe_init(struct np_probe *p, const struct np_transport *tp, struct np_loop *loop,
+		   struct np_probe_result *res, const struct np_probe_opts *opts,
+		   np_probe_done done, void *arg)
 {
 	*p = (struct np_probe){ .tp = tp, .opts = opts, .loop = loop, .res = res, .done = done,
 				.arg = arg, .fd = -1 };
@@ -35,10 +35,22 @@ void np_probe_start(struct np_probe *p, const struct np_transport *tp, struct np
 	res->socktype = tp->socktype;
 	res->rtt_ms = res->rttvar_ms = -1;
 	res->xchg.expect = opts->expect;
-	np_loop_hold(loop);
+}
+
+void np_probe_begin(struct np_probe *p)
+{
+	np_loop_hold(p->loop);
 	p->t_start = p->t_phase = np_now_ms();
-	np_timer_arm(loop, &p->timer, p->t_start + opts->timeout_ms);
-	tp->start(p);
+	np_timer_arm(p->loop, &p->timer, p->t_start + p->opts->timeout_ms);
+	p->tp->start(p);
+}
+
+void np_probe_start(struct np_probe *p, const struct np_transport *tp, struct np_loop *loop,
+		    struct np_probe_result *res, const struct np_probe_opts *opts,
+		    np_probe_done done, void *arg)
+{
+	np_probe_init(p, tp, loop, res, opts, done, arg);
+	np_probe_begin(p);
 }
 
 void np_probe_endpoint(const struct np_probe *p, char *buf, size_t len)
@@ -133,7 +145,9 @@ void np_probe_fail(struct np_probe *p, int errnum)
 	enum np_probe_state s;
 
 	np_probe_endpoint(p, endpoint, sizeof(endpoint));
-	if (p->phase == NP_PHASE_EXCHANGE)
+	if (p->res->icmp.set && np_icmp_is_filtered(&p->res->icmp))
+		s = np_prohibited_classify(errnum, endpoint, &p->res->err);
+	else if (p->phase == NP_PHASE_EXCHANGE)
 		s = np_exchange_classify(errnum, endpoint, &p->res->err);
 	else
 		s = p->tp->classify(errnum, endpoint, p->opts->timeout_ms, &p->res->err);

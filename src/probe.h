@@ -6,6 +6,7 @@
 
 #include "loop.h"
 #include "result.h"
+#include "udp_pace.h"
 
 #define NP_EXCHANGE_MATCH 4096	/* bytes searched for --expect */
 
@@ -56,12 +57,20 @@ struct np_probe {
 	size_t sent;			/* bytes of the payload written so far */
 	uint8_t *buf;			/* what the peer said, for --expect (allocated then) */
 	size_t buflen;
+	struct np_udp_pace *pace;	/* UDP: the pacer of its host; NULL: none */
+	struct np_pace_slot pace_slot;
 };
 
 /* Start probing res->sa; done(p, arg) runs once, possibly before this returns. */
 void np_probe_start(struct np_probe *p, const struct np_transport *tp, struct np_loop *loop,
 		    struct np_probe_result *res, const struct np_probe_opts *opts,
 		    np_probe_done done, void *arg);
+/* The same in two steps, so a caller can give the probe its host's pacer
+ * (p->pace) between them. */
+void np_probe_init(struct np_probe *p, const struct np_transport *tp, struct np_loop *loop,
+		   struct np_probe_result *res, const struct np_probe_opts *opts,
+		   np_probe_done done, void *arg);
+void np_probe_begin(struct np_probe *p);
 
 /* For transports. Each ends the probe: record, close, release, report. */
 void np_probe_finish(struct np_probe *p, enum np_probe_state state);

@@ -3,7 +3,8 @@
  * with IP_RECVERR, who sent them). A datagram back means open; ICMP port
  * unreachable means closed; silence proves nothing: open_filtered. We send what a
  * server answers: a DNS query on 53, an NTP request on 123, else --send or an
- * empty datagram, and resend it a bounded number of times within the timeout. */
+ * empty datagram, and resend it a bounded number of times within the timeout;
+ * to a host that rate-limits its ICMP errors, at the pace udp_pace.c sets. */
 #include <config.h>
 #include <errno.h>
 #include <string.h>
@@ -41,23 +42,49 @@ static void payload(const struct np_probe *p, const uint8_t **data, size_t *len)
 	}
 }
 
-/* Send once more and set the timer for the next try, or for the end. */
-static void send_try(struct np_probe *p)
+static double deadline(const struct np_probe *p)
+{
+	return p->t_start + p->opts->timeout_ms;
+}
+
+/* One datagram; paced: sent by the host's pacer. -1: the probe is finished. */
+static int datagram(struct np_probe *p, bool paced)
 {
 	const uint8_t *data;
 	size_t len;
-	unsigned tries = p->opts->retries + 1;
-	double slot = p->opts->timeout_ms / tries;
 
 	payload(p, &data, &len);
 	if (send(p->fd, data, len, 0) < 0 && errno != EAGAIN) {
+		int err = errno;
+
 		np_recverr_read(p->fd, &p->res->icmp);
-		np_probe_fail(p, errno);
-		return;
+		if (p->pace && p->res->icmp.set)
+			np_udp_pace_answered(p->pace, p, true);
+		np_probe_fail(p, err);
+		return -1;
 	}
 	p->res->tries++;
 	p->res->xchg.sent += len;
-	np_timer_arm(p->loop, &p->timer, p->t_start + slot * p->res->tries);
+	if (p->pace)
+		np_udp_pace_sent(p->pace, p, paced);
+	return 0;
+}
+
+static void paced_datagram(struct np_probe *p)
+{
+	datagram(p, true);
+}
+
+/* The probe's own schedule: the tries evenly spread over the timeout. Set the
+ * timer for the next one, or for the end. */
+static void send_try(struct np_probe *p)
+{
+	double slot = p->opts->timeout_ms / (p->opts->retries + 1);
+
+	if (datagram(p, false) < 0)
+		return;
+	np_timer_arm(p->loop, &p->timer, p->res->tries <= p->opts->retries
+		     ? p->t_start + slot * p->res->tries : deadline(p));
 }
 
 static void udp_start(struct np_probe *p)
@@ -77,6 +104,10 @@ static void udp_start(struct np_probe *p)
 		return;
 	}
 	p->res->xchg.used = true;
+	if (p->pace && np_udp_pace_join(p->pace, p, paced_datagram) < 0) {
+		np_probe_fail(p, errno);
+		return;
+	}
 	if (np_probe_watch(p, NP_EV_READ) == 0)
 		send_try(p);
 }
@@ -84,22 +115,7 @@ static void udp_start(struct np_probe *p)
 /* An ICMP error came back: the kind says closed, filtered or unreachable. */
 static void icmp_error(struct np_probe *p, int errnum)
 {
-	struct np_probe_result *r = p->res;
-	char endpoint[NP_ENDPOINT_LEN];
-
-	np_recverr_read(p->fd, &r->icmp);
-	if (r->icmp.set && np_icmp_is_filtered(&r->icmp)) {
-		char name[16];
-
-		np_probe_endpoint(p, endpoint, sizeof(endpoint));
-		/* the errno the kernel chose: EHOSTUNREACH for ICMPv4, EACCES for ICMPv6 */
-		np_error_set(&r->err, np_errno_name(errnum, name, sizeof(name)), "%s is "
-			     "administratively prohibited: a firewall rejects the datagrams", endpoint);
-		r->err.errnum = errnum;
-		np_probe_note_icmp(r);
-		np_probe_finish(p, NP_STATE_FILTERED);
-		return;
-	}
+	np_recverr_read(p->fd, &p->res->icmp);
 	np_probe_fail(p, errnum);
 }
 
@@ -107,7 +123,12 @@ static void udp_on_ready(struct np_probe *p, uint32_t events)
 {
 	uint8_t dgram[2048];
 	ssize_t n = recv(p->fd, dgram, sizeof(dgram), 0);
+	int err = n < 0 ? errno : 0;
 
+	if (err == EAGAIN || err == EINTR)
+		return;
+	if (p->pace)
+		np_udp_pace_answered(p->pace, p, n < 0);
 	if (n >= 0) {
 		p->t_phase = p->t_start;	/* reply_ms counts from the first send */
 		np_exchange_absorb(p, dgram, (size_t)n);
@@ -123,16 +144,21 @@ static void udp_on_ready(struct np_probe *p, uint32_t events)
 		np_probe_finish(p, NP_STATE_OPEN);
 		return;
 	}
-	if (errno != EAGAIN && errno != EINTR)
-		icmp_error(p, errno);
+	icmp_error(p, err);
 }
 
 static void udp_on_timeout(struct np_probe *p)
 {
-	if (p->res->tries <= p->opts->retries)
-		send_try(p);
-	else
+	if (np_now_ms() >= deadline(p) - 1) {
+		p->res->icmp_rate_limited = p->pace && np_udp_pace_suspect(p->pace, p);
 		np_probe_fail(p, ETIMEDOUT);
+	} else if (p->pace && np_udp_pace_limiting(p->pace)) {
+		np_timer_arm(p->loop, &p->timer, deadline(p));	/* the pacer resends */
+	} else if (p->res->tries <= p->opts->retries) {
+		send_try(p);
+	} else {
+		np_timer_arm(p->loop, &p->timer, deadline(p));
+	}
 }
 
 const struct np_transport np_transport_udp = {

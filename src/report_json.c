@@ -206,9 +206,10 @@ static json_t *probe_json(const struct np_probe_result *p)
 	const struct sockaddr *sa = (const struct sockaddr *)&p->sa;
 	char addr[NP_ENDPOINT_LEN + 128];
 	bool is_unix = sa->sa_family == AF_UNIX;
+	bool dgram = p->socktype == SOCK_DGRAM && !is_unix;
 
 	return np_json_checked(json_pack(
-		"{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+		"{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 		"address", np_sockaddr_name(sa, p->salen, addr, sizeof(addr)),
 		"family", np_family_name(sa->sa_family),
 		"port", is_unix ? json_null() : json_integer(np_sockaddr_port(sa)),
@@ -218,7 +219,8 @@ static json_t *probe_json(const struct np_probe_result *p)
 		"local", local_json(p),
 		"kernel_rtt_ms", p->rtt_ms >= 0 ? ms(p->rtt_ms) : json_null(),
 		"kernel_rttvar_ms", p->rttvar_ms >= 0 ? ms(p->rttvar_ms) : json_null(),
-		"tries", p->socktype == SOCK_DGRAM && !is_unix ? json_integer(p->tries) : json_null(),
+		"tries", dgram ? json_integer(p->tries) : json_null(),
+		"icmp_rate_limited", dgram ? json_boolean(p->icmp_rate_limited) : json_null(),
 		"icmp", icmp_json(&p->icmp), "exchange", exchange_json(&p->xchg)));
 }
 

@@ -224,6 +224,11 @@ static void print_extras(FILE *out, const struct np_probe_result *p)
 		fprintf(out, "%s%u datagram%s sent", sep, p->tries, p->tries == 1 ? "" : "s");
 		sep = ", ";
 	}
+	if (p->icmp_rate_limited) {
+		fprintf(out, "%sthe host was rate-limiting its ICMP errors: may be closed; use a "
+			"longer --timeout or fewer ports", sep);
+		sep = ", ";
+	}
 	if (sep[0] == ',')
 		fputc(')', out);
 }

@@ -95,6 +95,7 @@ struct np_probe_result {
 	struct sockaddr_storage local;	/* what getsockname() said; family 0: none */
 	double rtt_ms, rttvar_ms;	/* TCP_INFO; < 0 when unknown */
 	unsigned tries;			/* datagrams sent (UDP) */
+	bool icmp_rate_limited;		/* UDP silence while its host was rate-limiting ICMP */
 	struct np_icmp icmp;		/* the ICMP error behind the state, if any */
 	struct np_exchange xchg;
 };

@@ -14,6 +14,8 @@ struct run {
 	struct np_resolver resolver;
 	struct np_target_result result;
 	struct np_probe *probes;
+	struct np_udp_pace *paces;	/* one per address, for its UDP probes */
+	size_t npaces;
 	int failed_errno;
 };
 
@@ -49,11 +51,42 @@ static int alloc_probes(struct run *run, size_t n)
 	return 0;
 }
 
-static void start_probes(struct run *run, const struct np_transport *const tp[])
+/* per_pace: consecutive probes that share an address, and so a pacer (0: none). */
+static void start_probes(struct run *run, const struct np_transport *const tp[], size_t per_pace)
 {
-	for (size_t i = 0; i < run->result.nprobes; i++)
-		np_probe_start(&run->probes[i], tp[i], &run->loop, &run->result.probes[i],
-			       &run->cfg->probe, on_probe_done, run);
+	for (size_t i = 0; i < run->result.nprobes; i++) {
+		struct np_probe *p = &run->probes[i];
+
+		np_probe_init(p, tp[i], &run->loop, &run->result.probes[i], &run->cfg->probe,
+			      on_probe_done, run);
+		if (per_pace && tp[i] == &np_transport_udp)
+			p->pace = &run->paces[i / per_pace];
+		np_probe_begin(p);
+	}
+}
+
+/* One pacer per address: UDP datagrams to a host are paced against its ICMP
+ * rate limit (udp_pace.c), whatever port they go to. */
+static int alloc_paces(struct run *run, size_t naddrs)
+{
+	if (!run->cfg->udp)
+		return 0;
+	run->paces = calloc(naddrs, sizeof(*run->paces));
+	if (!run->paces) {
+		run->failed_errno = ENOMEM;
+		return -1;
+	}
+	run->npaces = naddrs;
+	for (size_t a = 0; a < naddrs; a++)
+		np_udp_pace_init(&run->paces[a], &run->loop, run->cfg->probe.retries);
+	return 0;
+}
+
+static void free_paces(struct run *run)
+{
+	for (size_t a = 0; a < run->npaces; a++)
+		np_udp_pace_free(&run->paces[a]);
+	free(run->paces);
 }
 
 static void on_resolved(void *arg)
@@ -66,7 +99,7 @@ static void on_resolved(void *arg)
 	size_t n = r->dns.naddrs * t->nports * ntp;
 
 	np_loop_release(&run->loop);
-	if (n == 0 || alloc_probes(run, n) < 0)
+	if (n == 0 || alloc_probes(run, n) < 0 || alloc_paces(run, r->dns.naddrs) < 0)
 		return;
 	each = calloc(n, sizeof(*each));
 	if (!each) {
@@ -86,7 +119,7 @@ static void on_resolved(void *arg)
 			}
 		}
 	}
-	start_probes(run, each);
+	start_probes(run, each, t->nports * ntp);
 	free(each);
 }
 
@@ -105,7 +138,7 @@ static void start_unix(struct run *run)
 		run->result.probes[i].sa = t->unix_sa;
 		run->result.probes[i].salen = t->unix_len;
 	}
-	start_probes(run, tp);
+	start_probes(run, tp, 0);
 }
 
 int np_run(const struct np_config *cfg, const struct np_reporter *rep, FILE *out,
@@ -149,6 +182,7 @@ int np_run(const struct np_config *cfg, const struct np_reporter *rep, FILE *out
 	rep->target(state, &run.result);
 	rep->end(state, code);
 out_resolver:
+	free_paces(&run);
 	np_resolver_free(&run.resolver);
 	free(run.probes);
 	free(run.result.probes);

@@ -74,7 +74,7 @@ check_he "two ports, v6 dropped on one" ipv6_fails "$P_TCP_V6DROP" tcp
 # IPv4 rejected (ICMP admin prohibited), IPv6 open: ipv4_fails
 np_json_in "$NS_CLIENT" "$DNS" -T 2 "$NAME" "$P_TCP_V4ADMIN"
 check_run_basics "v4 rejected" 1 degraded
-assert_eq "v4 rejected: states" "ipv4:$P_TCP_V4ADMIN/tcp:unreachable ipv6:$P_TCP_V4ADMIN/tcp:open" "$(probe_states)"
+assert_eq "v4 rejected: states" "ipv4:$P_TCP_V4ADMIN/tcp:filtered ipv6:$P_TCP_V4ADMIN/tcp:open" "$(probe_states)"
 assert_eq "v4 rejected: the IPv4 probe got ICMP 3/13 from the remote" "4 3 13 $R4" \
 	"$(jpy "$NP_JSON" '" ".join("%s %s %s %s" % (p["icmp"]["version"], p["icmp"]["type"], p["icmp"]["code"], p["icmp"]["from"]) for p in t["probes"] if p["family"] == "ipv4" and p["icmp"])')"
 check_he "v4 rejected" ipv4_fails "$P_TCP_V4ADMIN" tcp

@@ -144,8 +144,18 @@ nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 _tb() { "$@" || fatal "testbed: command failed: $*"; }
 
 # _ns_sysctl NS: no ICMP rate limits (every reject must really send its ICMP,
-# however fast the probes come), no IPv6 duplicate address detection.
+# however fast the probes come), no IPv6 duplicate address detection.  The
+# kernel's own defaults for a new namespace are kept in ICMP_RATELIMIT_DEFAULT
+# first, for testbed_remote_icmp_default.
+ICMP_RATELIMIT_DEFAULT=()
 _ns_sysctl() {
+	local k
+	if [ "${#ICMP_RATELIMIT_DEFAULT[@]}" -eq 0 ]; then
+		for k in net.ipv4.icmp_ratelimit net.ipv4.icmp_msgs_per_sec net.ipv4.icmp_msgs_burst \
+			net.ipv6.icmp.ratelimit; do
+			ICMP_RATELIMIT_DEFAULT+=("$k=$(nsx "$1" sysctl -n "$k" 2>/dev/null)")
+		done
+	fi
 	_tb nsx "$1" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
 		net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
 		net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
@@ -220,6 +230,19 @@ testbed_up() {
 	_wait_refused "$NS_CLIENT" "$G4"
 	_wait_refused "$NS_CLIENT" "$G6"
 	echo "# testbed: client $NS_CLIENT ($C4, $C6), remote $NS_REMOTE ($R4, $R6), router $NS_ROUTER ($G4, $G6)"
+}
+
+# testbed_remote_icmp_default: give the remote namespace back the kernel's
+# default ICMP rate limits (as a new namespace has them; Linux: 1000 ms per
+# destination with a burst of 6 for ICMPv4, 100 ms scaled by prefix for
+# ICMPv6), so it answers a burst of datagrams to closed ports as a real host does.
+testbed_remote_icmp_default() {
+	local kv
+	for kv in "${ICMP_RATELIMIT_DEFAULT[@]}"; do
+		case $kv in *=) fatal "testbed: no default recorded for $kv" ;; esac
+		_tb nsx "$NS_REMOTE" sysctl -qw "$kv"
+	done
+	echo "# remote $NS_REMOTE has the kernel's default ICMP rate limits: ${ICMP_RATELIMIT_DEFAULT[*]}"
 }
 
 # ---------------------------------------------------------------- nftables
@@ -423,4 +446,45 @@ KEOF
 # ns_kdig SERVER NAME TYPE: kdig from the client namespace (the oracle).
 ns_kdig() {
 	nsx "$NS_CLIENT" kdig @"$1" -p 53 +time=1 +retry=0 +norecurse "$2" "$3" 2>&1
+}
+
+# ---------------------------------------------------------------- nmap, the oracle
+
+# nmap_states SCAN ADDR PORT...: nmap (-sT or -sU, run in the client namespace,
+# no host discovery, no DNS) and its verdict per port as "PORT:STATE ...", in the
+# order given, with nmap's "open|filtered" spelled as netprobe's open_filtered.
+# SCAN may carry more options ("-sU --max-retries 10"). SKIPs (77) without nmap.
+nmap_states() {
+	local scan=$1 addr=$2 ports fam=; shift 2
+	command -v nmap >/dev/null 2>&1 || skip "nmap not found (Debian package nmap): it is the oracle"
+	ports=$(IFS=,; echo "$*")
+	case $addr in *:*) fam=-6 ;; esac
+	# shellcheck disable=SC2086
+	nsx "$NS_CLIENT" nmap $scan $fam -Pn -n -p "$ports" -oX - "$addr" 2>"$NP_TMP/nmap.err" |
+		"$PY" -c '
+import sys, xml.etree.ElementTree as ET
+want = sys.argv[1:]
+try:
+    root = ET.parse(sys.stdin).getroot()
+except ET.ParseError as e:
+    print("<nmap output unreadable: %s>" % e); sys.exit(0)
+got = {}
+for p in root.iter("port"):
+    got[p.get("portid")] = p.find("state").get("state").replace("open|filtered", "open_filtered")
+# ports nmap folds ("Not shown: 58 closed udp ports") are listed in extrareasons
+for e in root.iter("extraports"):
+    st = e.get("state").replace("open|filtered", "open_filtered")
+    for r in e.iter("extrareasons"):
+        for part in (r.get("ports") or "").split(","):
+            if part:
+                lo, _, hi = part.partition("-")
+                for n in range(int(lo), int(hi or lo) + 1):
+                    got[str(n)] = st
+print(" ".join("%s:%s" % (w, got.get(w, "?")) for w in want))' "$@"
+}
+
+# np_states [PROTO]: the last JSON run's probes as "PORT:STATE ...", in port order
+# given on the command line (the order the probes are listed in).
+np_states() {
+	jpy "$NP_JSON" '" ".join("%d:%s" % (p["port"], p["state"]) for p in t["probes"])'
 }

@@ -1,9 +1,9 @@
 #!/bin/bash
 # TCP probe states on real packets, in the netns testbed (netns_lib.sh): open,
 # closed (RST from the kernel and from an nft "reject with tcp reset"), filtered
-# (nft drop), unreachable (nft reject with ICMP host/address unreachable, with
-# ICMP admin prohibited, and the same from a router's unreachable/prohibit
-# routes), over IPv4 and IPv6.  Each nft rule has a counter that must have seen
+# (nft drop; nft reject with ICMP admin prohibited, and a router's prohibit
+# route: a firewall rejects, as nmap -sT says), unreachable (nft reject with ICMP
+# host/address unreachable, a router's unreachable route), over IPv4 and IPv6.  Each nft rule has a counter that must have seen
 # the probe's packets: the state comes from that rule and from nothing else.
 # Needs root, ip and nft; SKIPs (77) otherwise.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -25,10 +25,10 @@ tcp_case() {
 	local d=$1 addr=$2 port=$3 state=$4 code=$5 counter=${6:--} before after rc verdict laddr t
 	shift 6
 	[ "$counter" = - ] || before=$(nft_counter "$counter")
-	# silence is what "filtered" waits for: 1 s. An ICMP answer may be lost to the
-	# kernel's ICMP rate limit when tests run in parallel; 3 s lets the SYN be
-	# retransmitted (after 1 s) and draw a second one.
-	if [ "$state" = filtered ]; then t=1; else t=3; fi
+	# silence is what "filtered" waits for: 1 s (ETIMEDOUT). An ICMP answer may be
+	# lost to the kernel's ICMP rate limit when tests run in parallel; 3 s lets
+	# the SYN be retransmitted (after 1 s) and draw a second one.
+	if [ "$code" = ETIMEDOUT ]; then t=1; else t=3; fi
 	np_json_in "$NS_CLIENT" -T "$t" "$@" "$addr" "$port"
 	if [ "$state" = open ]; then rc=0 verdict=ok; else rc=2 verdict=down; fi
 	check_run_basics "$d" "$rc" "$verdict"
@@ -56,6 +56,15 @@ tcp_case() {
 		assert_eq "$d: nft counter $counter saw the SYN(s)" "true" \
 			"$("$PY" -c 'import sys; print(str(int(sys.argv[2]) > int(sys.argv[1])).lower())' "$before" "$after" 2>&1)"
 	fi
+}
+
+# check_prohibited_words DESC: the last probe's message says a firewall rejects
+# (administratively prohibited), never "no route" or "host unreachable".
+check_prohibited_words() {
+	local msg
+	msg=$(pj 'p["error"]["message"]')
+	assert_match "$1: the message says administratively prohibited" 'administratively prohibited' "$msg"
+	assert_no_match "$1: the message does not say no route / host unreachable" 'no route|host unreachable' "$msg"
 }
 
 for fam in 4 6; do
@@ -100,19 +109,32 @@ for fam in 4 6; do
 	tcp_case "v$fam unreachable (nft host-unreachable)" "$A" "$P_TCP_HOSTUNR" unreachable EHOSTUNREACH tcp_hostunr
 	check_icmp "v$fam unreachable (nft host-unreachable)" "$icmp" "$A"
 
-	# unreachable: nft rejects with ICMP admin prohibited (v4 type 3 code 13,
-	# v6 type 1 code 1); the kernel maps v4 to EHOSTUNREACH and v6 to EACCES
+	# filtered: nft rejects with ICMP admin prohibited (v4 type 3 code 13, v6
+	# type 1 code 1): a firewall rejects, whatever errno the kernel maps it to
+	# (v4 EHOSTUNREACH, v6 EACCES); the words must not say "no route"
 	if [ "$fam" = 4 ]; then icmp="4 3 13" code=EHOSTUNREACH; else icmp="6 1 1" code=EACCES; fi
-	tcp_case "v$fam unreachable (nft admin-prohibited)" "$A" "$P_TCP_ADMIN" unreachable "$code" tcp_admin
-	check_icmp "v$fam unreachable (nft admin-prohibited)" "$icmp" "$A"
-	assert_match "v$fam unreachable (nft admin-prohibited): the message says so" 'administratively prohibited' "$(pj 'p["error"]["message"]')"
+	tcp_case "v$fam filtered (nft admin-prohibited)" "$A" "$P_TCP_ADMIN" filtered "$code" tcp_admin
+	check_icmp "v$fam filtered (nft admin-prohibited)" "$icmp" "$A"
+	check_prohibited_words "v$fam filtered (nft admin-prohibited)"
+	# hostile to the classification: host unreachable stays unreachable, and
+	# says no route (the admin-prohibited words belong to the reject only)
+	tcp_case "v$fam unreachable again (nft host-unreachable)" "$A" "$P_TCP_HOSTUNR" unreachable EHOSTUNREACH tcp_hostunr
+	assert_no_match "v$fam host-unreachable: not called prohibited" 'prohibited|firewall' "$(pj 'p["error"]["message"]')"
+
+	# the oracle: nmap -sT on the same ports, state for state
+	ports=("$P_TCP_OPEN" "$P_TCP_CLOSED" "$P_TCP_RESET" "$P_TCP_DROP" "$P_TCP_ADMIN")
+	oracle=$(nmap_states -sT "$A" "${ports[@]}")
+	assert_eq "v$fam nmap -sT itself sees the testbed's states" \
+		"$P_TCP_OPEN:open $P_TCP_CLOSED:closed $P_TCP_RESET:closed $P_TCP_DROP:filtered $P_TCP_ADMIN:filtered" "$oracle"
+	np_json_in "$NS_CLIENT" -T 3 "$A" "${ports[@]}"
+	assert_eq "v$fam netprobe agrees with nmap -sT port by port" "$oracle" "$(np_states)"
 
 	# all of them in one run: one address, seven ports, degraded, exit 1
 	np_json_in "$NS_CLIENT" -T 1 "$A" "$P_TCP_OPEN" "$P_TCP_CLOSED" "$P_TCP_RESET" \
 		"$P_TCP_DROP" "$P_TCP_HOSTUNR" "$P_TCP_ADMIN"
 	check_run_basics "v$fam six ports" 1 degraded
 	assert_eq "v$fam six ports: state per port" \
-		"$P_TCP_OPEN:open $P_TCP_CLOSED:closed $P_TCP_RESET:closed $P_TCP_DROP:filtered $P_TCP_HOSTUNR:unreachable $P_TCP_ADMIN:unreachable" \
+		"$P_TCP_OPEN:open $P_TCP_CLOSED:closed $P_TCP_RESET:closed $P_TCP_DROP:filtered $P_TCP_HOSTUNR:unreachable $P_TCP_ADMIN:filtered" \
 		"$(jpy "$NP_JSON" '" ".join("%d:%s" % (p["port"], p["state"]) for p in sorted(t["probes"], key=lambda p: p["port"]))')"
 	assert_eq "v$fam six ports: summary" '{"open":1,"probes":6}' "$(jget "$NP_JSON" targets.0.summary)"
 	check_probes_sane "v$fam six ports" "$NP_JSON"
@@ -129,15 +151,23 @@ done
 
 # Behind a router: the ICMP comes from the router, not from the address probed.
 # "unreachable" route: v4 ICMP host unreachable (3/1) -> EHOSTUNREACH,
-# v6 ICMPv6 no route (1/0) -> ENETUNREACH; "prohibit" route: v4 3/13 ->
-# EHOSTUNREACH, v6 1/1 -> EACCES.  All four are state unreachable.
+# v6 ICMPv6 no route (1/0) -> ENETUNREACH: unreachable; "prohibit" route: v4
+# 3/13 -> EHOSTUNREACH, v6 1/1 -> EACCES: filtered (the router's firewall).
 tcp_case "v4 router unreachable route" "$FAR4_UNREACH" 80 unreachable EHOSTUNREACH -
 check_icmp "v4 router unreachable route" "4 3 1" "$G4"
-tcp_case "v4 router prohibit route" "$FAR4_PROHIBIT" 80 unreachable EHOSTUNREACH -
+tcp_case "v4 router prohibit route" "$FAR4_PROHIBIT" 80 filtered EHOSTUNREACH -
 check_icmp "v4 router prohibit route" "4 3 13" "$G4"
+check_prohibited_words "v4 router prohibit route"
 tcp_case "v6 router unreachable route" "$FAR6_UNREACH" 80 unreachable ENETUNREACH -
 check_icmp "v6 router unreachable route" "6 1 0" "$G6"
-tcp_case "v6 router prohibit route" "$FAR6_PROHIBIT" 80 unreachable EACCES -
+tcp_case "v6 router prohibit route" "$FAR6_PROHIBIT" 80 filtered EACCES -
 check_icmp "v6 router prohibit route" "6 1 1" "$G6"
+check_prohibited_words "v6 router prohibit route"
+for far in "$FAR4_PROHIBIT" "$FAR6_PROHIBIT"; do
+	oracle=$(nmap_states -sT "$far" 80)
+	assert_eq "nmap -sT on $far (prohibit route): filtered" "80:filtered" "$oracle"
+	np_json_in "$NS_CLIENT" -T 3 "$far" 80
+	assert_eq "netprobe agrees with nmap -sT on $far" "$oracle" "$(np_states)"
+done
 
 np_done

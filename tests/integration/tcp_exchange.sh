@@ -12,6 +12,24 @@
 . "$(dirname "$0")/local_lib.sh"
 np_init_local
 
+# cpu_run ARGS...: np_run, and the CPU seconds (user + system) netprobe used,
+# from the kernel's rusage of the child, in $NP_CPU.
+cpu_run() {
+	local saved=${NP_WRAP:-}
+	NP_WRAP="$PY $NP_TMP/cpu.py $NP_TMP/cpu.txt"
+	np_run "$@"
+	NP_WRAP=$saved
+	NP_CPU=$(cat "$NP_TMP/cpu.txt" 2>/dev/null || echo "<no cpu time>")
+}
+cat >"$NP_TMP/cpu.py" <<'PYEOF'
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:])
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    f.write("%.3f\n" % (ru.ru_utime + ru.ru_stime))
+sys.exit(rc)
+PYEOF
+
 ADDRS="127.0.0.1"
 if have_ipv6_loopback; then
 	ADDRS="$ADDRS ::1"
@@ -128,6 +146,26 @@ for A in $ADDRS; do
 	done
 	np_run --send "$BIG" --expect B "$A" "$P_CLOSE"
 	assert_rc 2 "$tag 3000-byte --send, text: exit 2 (not killed by SIGPIPE)"
+
+	# ---------------------------------------------------- --send '' to a silent peer
+	# nothing to write and nothing comes back: netprobe must wait, not spin. A
+	# bound on CPU seconds, not on wall time: 2 s of waiting may cost well under
+	# 0.5 s of CPU on any machine, a busy loop costs about 2 s.
+	start_peer "silent_$n" --tcp "$A" --mode accept
+	P_SILENT=$PEER_PORT
+	cpu_run --json -T 2 --send '' "$A" "$P_SILENT"
+	NP_JSON=$NP_OUT
+	assert_rc 0 "$tag --send '' to a silent peer: exit 0"
+	assert_eq "$tag --send '' to a silent peer: open, nothing sent, nothing received" '["open",0,0]' \
+		"$(p0 '[p["state"], p["exchange"]["sent_bytes"], p["exchange"]["received_bytes"]]')"
+	assert_eq "$tag --send '' to a silent peer: it waited out the 2 s (wall $NP_ELAPSED s)" "true" \
+		"$("$PY" -c 'import sys; print(str(float(sys.argv[1]) >= 1.9).lower())' "$NP_ELAPSED")"
+	assert_eq "$tag --send '' to a silent peer: CPU time ($NP_CPU s) under 0.5 s, no busy loop" "true" \
+		"$("$PY" -c 'import sys; print(str(float(sys.argv[1]) < 0.5).lower())' "$NP_CPU")"
+	# the hostile side: a --send that is written at once and then silence
+	cpu_run --json -T 2 --send 'x' "$A" "$P_SILENT"
+	assert_eq "$tag --send x to a silent peer: CPU time ($NP_CPU s) under 0.5 s" "true" \
+		"$("$PY" -c 'import sys; print(str(float(sys.argv[1]) < 0.5).lower())' "$NP_CPU")"
 
 	# ---------------------------------------------------- nothing listens
 	CP=$(unbound_port) || fatal "no unbound port"

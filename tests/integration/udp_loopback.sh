@@ -12,6 +12,30 @@
 . "$(dirname "$0")/local_lib.sh"
 np_init_local
 
+# unbound_ports ADDR N: N distinct ports below the ephemeral range that nothing
+# has bound on ADDR (UDP) right now.
+unbound_ports() {
+	"$PY" - "$1" "$2" <<'PYEOF'
+import random, socket, sys
+addr, n = sys.argv[1], int(sys.argv[2])
+fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+found = []
+for port in random.sample(range(2048, max(low, 4096)), 4 * n):
+    s = socket.socket(fam, socket.SOCK_DGRAM)
+    try:
+        s.bind((addr, port))
+        found.append(port)
+    except OSError:
+        pass
+    finally:
+        s.close()
+    if len(found) == n:
+        break
+print(" ".join(map(str, found)))
+PYEOF
+}
+
 ADDRS="127.0.0.1"
 if have_ipv6_loopback; then
 	ADDRS="$ADDRS ::1"
@@ -91,6 +115,19 @@ for A in $ADDRS; do
 	# netprobe has exited: nothing more can arrive
 	sleep 0.3
 	assert_eq "$tag silent: no datagram beyond the tries" "6" "$(head -n 1 "$NP_TMP/silent_$fam.count")"
+
+	# ---------------------------------------------------- 63 closed and a silent one
+	# loopback is exempt from the ICMP rate limit: 63 port unreachables come back
+	# at once, more than a rate-limited host sends, so nothing is paced and
+	# nothing flagged: the silent port keeps its own resends (tries 3)
+	read -r -a MANY <<<"$(unbound_ports "$A" 63)"
+	np_doc "$tag 63 closed + silent" 2 -u --timeout 1 "$A" "${MANY[@]}" "$P_SILENT"
+	assert_eq "$tag 63 closed + silent: 63 closed, one open_filtered" "63 1" \
+		"$(jpy "$NP_JSON" '"%d %d" % (sum(p["state"] == "closed" for p in t["probes"]), sum(p["state"] == "open_filtered" for p in t["probes"]))')"
+	assert_eq "$tag 63 closed + silent: nothing flagged icmp_rate_limited" "[]" \
+		"$(jpy "$NP_JSON" '[p["port"] for p in t["probes"] if p["icmp_rate_limited"] is not False]')"
+	assert_eq "$tag 63 closed + silent: the silent port had its 3 tries" "3" \
+		"$(jpy "$NP_JSON" '[p["tries"] for p in t["probes"] if p["state"] == "open_filtered"]' | tr -d '[]')"
 done
 
 # ---------------------------------------------------- -t -u: both protocols per address

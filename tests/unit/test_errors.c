@@ -27,7 +27,8 @@ static void test_classification(void **state)
 	check(ETIMEDOUT, NP_STATE_FILTERED, "ETIMEDOUT", "3.000 s");
 	check(EHOSTUNREACH, NP_STATE_UNREACHABLE, "EHOSTUNREACH", "host unreachable");
 	check(ENETUNREACH, NP_STATE_UNREACHABLE, "ENETUNREACH", "network unreachable");
-	check(EACCES, NP_STATE_UNREACHABLE, "EACCES", "administratively prohibited");
+	check(EACCES, NP_STATE_FILTERED, "EACCES", "administratively prohibited");
+	check(EHOSTUNREACH, NP_STATE_UNREACHABLE, "EHOSTUNREACH", "(ICMP host unreachable)");
 	check(EPERM, NP_STATE_FILTERED, "EPERM", "firewall");
 	check(EADDRNOTAVAIL, NP_STATE_UNREACHABLE, "EADDRNOTAVAIL", "local address");
 	check(EMFILE, NP_STATE_ERROR, "EMFILE", "ulimit");
@@ -72,6 +73,19 @@ static void test_exchange(void **state)
 	assert_string_equal(np_state_name(NP_STATE_PEER_CLOSED), "peer_closed");
 }
 
+/* ICMPv4 3/13 reaches a TCP socket as EHOSTUNREACH: the ICMP decides, not the errno. */
+static void test_prohibited(void **state)
+{
+	struct np_error e = { 0 };
+
+	assert_int_equal(np_prohibited_classify(EHOSTUNREACH, "192.0.2.1:22", &e), NP_STATE_FILTERED);
+	assert_string_equal(e.code, "EHOSTUNREACH");
+	assert_int_equal(e.errnum, EHOSTUNREACH);
+	assert_non_null(strstr(e.message, "192.0.2.1:22 is administratively prohibited"));
+	assert_null(strstr(e.message, "no route"));
+	assert_int_equal(np_udp_classify(EACCES, "[::1]:53", 1000, &e), NP_STATE_FILTERED);
+}
+
 static void test_names(void **state)
 {
 	char buf[16];
@@ -103,6 +117,7 @@ int main(void)
 		cmocka_unit_test(test_classification),
 		cmocka_unit_test(test_udp_and_unix),
 		cmocka_unit_test(test_exchange),
+		cmocka_unit_test(test_prohibited),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_set_and_clear),
 	};

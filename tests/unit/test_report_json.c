@@ -176,6 +176,7 @@ static void test_probe_keys(void **state)
 	assert_float_equal(json_real_value(path(t, "probes.0.kernel_rtt_ms")), 0.05, 1e-9);
 	assert_true(json_is_null(path(t, "probes.1.kernel_rtt_ms")));
 	assert_true(json_is_null(path(t, "probes.0.tries")));
+	assert_true(json_is_null(path(t, "probes.0.icmp_rate_limited")));
 	assert_true(json_is_null(path(t, "probes.0.exchange")));
 	assert_string_equal(json_string_value(path(t, "probes.1.state")), "closed");
 	assert_string_equal(json_string_value(path(t, "probes.1.error.code")), "ECONNREFUSED");

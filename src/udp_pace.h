@@ -1,0 +1,70 @@
+/* Pacing UDP datagrams to one host that may rate-limit its ICMP errors. A Linux
+ * host answers a burst of 6 datagrams to closed ports with ICMP port
+ * unreachable, then about one a second (net.ipv4.icmp_ratelimit, per
+ * destination; loopback is exempt): the others are silent, and silence would
+ * read as open_filtered. So the first datagram of every probe goes out at once;
+ * when the ICMP answers stop in a burst (or a resend draws the ICMP a first try
+ * did not), the resends of the silent probes go out one at a time, at the rate
+ * the host answers, until the timeout; what stays silent unsettled is flagged. */
+#ifndef NP_UDP_PACE_H
+#define NP_UDP_PACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "loop.h"
+
+#define NP_PACE_BURST 6			/* Linux: ICMP errors a host sends before it limits */
+#define NP_PACE_INTERVAL_MS 1000.0	/* Linux default: one ICMPv4 error a second */
+#define NP_PACE_MIN_MS 5.0
+#define NP_PACE_MAX_MS 8000.0
+#define NP_PACE_STREAK 3		/* answered resends in a row before going faster */
+#define NP_PACE_EXTRA 8			/* paced resends beyond --retries, time allowing */
+
+struct np_probe;
+typedef void (*np_pace_send)(struct np_probe *p);
+
+/* What the pacer knows of one probe (lives in struct np_probe). */
+struct np_pace_slot {
+	unsigned paced;		/* datagrams the pacer sent for it */
+	double t_sent;		/* its latest datagram */
+	/* Quiet: the time since the host's latest ICMP error (the latest token it
+	 * spent) when a paced datagram left: the longest, the latest two. */
+	double max_quiet, quiet_last, quiet_prev;
+	bool pending;		/* its latest paced datagram is unanswered */
+};
+
+struct np_udp_pace {
+	struct np_loop *loop;
+	struct np_timer timer;		/* the next paced datagram */
+	np_pace_send send;
+	struct np_probe **probes;	/* UDP probes to this host; not owned */
+	size_t nprobes, cap;
+	unsigned retries;		/* --retries; 0: no paced datagrams */
+	double interval_ms;		/* between paced datagrams */
+	double t_first, t_last;		/* first and latest datagram to this host; < 0: none */
+	double t_icmp;			/* its latest ICMP error; < 0: none */
+	double confirmed_ms;		/* the shortest quiet a paced datagram was answered after */
+	unsigned icmp, icmp_early;	/* ICMP errors; those in the first interval */
+	unsigned streak;		/* paced datagrams answered by ICMP in a row */
+	bool limiting;			/* the host was seen rate-limiting ICMP */
+	bool unlimited;			/* it answered more than a limited host could */
+	bool settled;			/* a paced datagram was lost: no faster than this */
+};
+
+/* retries: paced datagrams per probe at most (--retries). */
+void np_udp_pace_init(struct np_udp_pace *pc, struct np_loop *loop, unsigned retries);
+void np_udp_pace_free(struct np_udp_pace *pc);
+/* Count p among the host's probes; send is how the pacer resends for it.
+ * -1 (ENOMEM) when it cannot be. */
+int np_udp_pace_join(struct np_udp_pace *pc, struct np_probe *p, np_pace_send send);
+/* True while resends go through the pacer rather than the probe's own schedule. */
+bool np_udp_pace_limiting(const struct np_udp_pace *pc);
+/* A datagram for p has just been sent; paced: by the pacer. */
+void np_udp_pace_sent(struct np_udp_pace *pc, struct np_probe *p, bool paced);
+/* p got its answer: an ICMP error (icmp) or a datagram. Call before finishing p. */
+void np_udp_pace_answered(struct np_udp_pace *pc, struct np_probe *p, bool icmp);
+/* p stayed silent: was it possibly silenced by the host's ICMP rate limit (no
+ * datagram of it went out when the host could have answered)? */
+bool np_udp_pace_suspect(const struct np_udp_pace *pc, const struct np_probe *p);
+
+#endif
