@@ -53,7 +53,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		 * the query: either way, say how long it was given */
 		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s",
 			     r->server, (status == ARES_ECANCELLED ? p->opts->resolve.timeout_ms
-				: r->time_ms) / 1e3);
+				: np_resolver_waited_ms(r->time_ms, p->opts->resolve.timeout_ms,
+							p->resends)) / 1e3);
 	} else if (status == ARES_ECONNREFUSED && np_resolver_socket_error(p->resolver, &r->err)) {
 		/* the socket never opened: the real cause is set */
 	} else if (status == ARES_ECONNREFUSED) {

@@ -648,7 +648,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		ares_send(lk->r->channel, qc->msg, (int)qc->len, on_reply, qc);
 		return;
 	} else if (status == ARES_ETIMEOUT) {
-		set_timeout(q, q->time_ms);
+		set_timeout(q, np_resolver_waited_ms(q->time_ms, lk->r->opts.timeout_ms,
+						     qc->resends));
 	} else if (status == ARES_ECONNREFUSED && np_resolver_socket_error(lk->r, &q->err)) {
 		q->status = NP_DNS_STATUS_ERROR;
 	} else if (status == ARES_ECONNREFUSED) {
@@ -789,12 +790,21 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
 	return 0;
 }
 
+#define NP_RESENDS_MAX 4
+
 bool np_resolver_resend_due(double deadline_ms, unsigned *resends)
 {
-	if (*resends >= 4 || np_now_ms() + 10 >= deadline_ms)
+	if (*resends >= NP_RESENDS_MAX || np_now_ms() + 10 >= deadline_ms)
 		return false;
 	(*resends)++;
 	return true;
+}
+
+double np_resolver_waited_ms(double elapsed_ms, double limit_ms, unsigned resends)
+{
+	if (resends < NP_RESENDS_MAX || elapsed_ms > limit_ms)
+		return limit_ms;
+	return elapsed_ms;
 }
 
 bool np_resolver_via_tcp(struct np_resolver *r)

@@ -65,6 +65,11 @@ const struct np_udp_seen *np_resolver_udp_seen(const struct np_resolver *r, uint
  * it every try at once): whether to send the query again, at most a few times
  * and only while the deadline is ahead. */
 bool np_resolver_resend_due(double deadline_ms, unsigned *resends);
+/* How long a query that got no reply was given, for "no reply within N s": the
+ * limit, since the deadline is what stopped it, unless the resends ran out first
+ * (then the time it really waited). A late callback on a loaded machine never
+ * turns the limit into a larger number. */
+double np_resolver_waited_ms(double elapsed_ms, double limit_ms, unsigned resends);
 /* Arm the loop timer for c-ares' next timeout (after sending queries). */
 void np_resolver_rearm(struct np_resolver *r);
 
