@@ -1,5 +1,5 @@
 # bash completion for netprobe                              -*- shell-script -*-
-# Keep in step with the long_options table in src/cli.c, --help and man/netprobe.1.
+# Keep in step with --help and the man pages (tests/docs/check_docs.sh checks it).
 # shellcheck disable=SC2207,SC2016  # COMPREPLY=($(compgen ...)) is the bash-completion idiom
 
 # Service names for TCP ports, from /etc/services.

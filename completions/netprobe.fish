@@ -1,5 +1,5 @@
 # fish completion for netprobe.
-# Keep in step with the long_options table in src/cli.c, --help and man/netprobe.1.
+# Keep in step with --help and the man pages (tests/docs/check_docs.sh checks it).
 
 # Number of positional arguments (host, ports) typed so far; options, their
 # separate arguments and @SERVER do not count.

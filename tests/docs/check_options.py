@@ -32,6 +32,8 @@ failures = []
 
 
 def fail(msg):
+    if msg in failures:
+        return
     failures.append(msg)
     print("FAIL: " + msg)
 
@@ -153,7 +155,11 @@ def fish_options(text, cmd):
     for line in text.splitlines():
         if not line.startswith("complete -c netprobe "):
             continue
-        toks = shlex.split(line)
+        try:
+            toks = shlex.split(line)
+        except ValueError as err:
+            fail("completions/netprobe.fish: cannot read %r: %s" % (line, err))
+            continue
         cond, names, has_arg, i = None, [], False, 3
         while i < len(toks):
             t = toks[i]
