@@ -141,7 +141,7 @@ _netprobe_local()
 # netprobe lookup [OPTIONS] [@SERVER[:PORT]] NAME [TYPE...] | -x ADDRESS [TYPE...]
 _netprobe_lookup()
 {
-    local types='A AAAA CNAME MX NS TXT SRV SOA PTR CAA'
+    local types='A AAAA CNAME MX NS TXT SRV SOA PTR CAA ANY'
 
     case $prev in
         -f | --format)

@@ -208,3 +208,4 @@ complete -c netprobe -n __netprobe_lookup_wants_type -a SRV -d 'Service location
 complete -c netprobe -n __netprobe_lookup_wants_type -a SOA -d 'Start of authority'
 complete -c netprobe -n __netprobe_lookup_wants_type -a PTR -d 'Pointer (reverse)'
 complete -c netprobe -n __netprobe_lookup_wants_type -a CAA -d 'Certification authority authorization'
+complete -c netprobe -n __netprobe_lookup_wants_type -a ANY -d 'Every type the server holds for the name'
