@@ -1,5 +1,5 @@
 # bash completion for netprobe                              -*- shell-script -*-
-# Keep in step with the long_options table in src/cli.c, --help and man/netprobe.1.
+# Keep in step with --help and the man pages (tests/docs/check_docs.sh checks it).
 # shellcheck disable=SC2207,SC2016  # COMPREPLY=($(compgen ...)) is the bash-completion idiom
 
 # Service names for TCP ports, from /etc/services.
@@ -141,7 +141,7 @@ _netprobe_local()
 # netprobe lookup [OPTIONS] [@SERVER[:PORT]] NAME [TYPE...] | -x ADDRESS [TYPE...]
 _netprobe_lookup()
 {
-    local types='A AAAA CNAME MX NS TXT SRV SOA PTR CAA'
+    local types='A AAAA CNAME MX NS TXT SRV SOA PTR CAA ANY'
 
     case $prev in
         -f | --format)

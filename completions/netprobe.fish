@@ -1,5 +1,5 @@
 # fish completion for netprobe.
-# Keep in step with the long_options table in src/cli.c, --help and man/netprobe.1.
+# Keep in step with --help and the man pages (tests/docs/check_docs.sh checks it).
 
 # Number of positional arguments (host, ports) typed so far; options, their
 # separate arguments and @SERVER do not count.
@@ -208,3 +208,4 @@ complete -c netprobe -n __netprobe_lookup_wants_type -a SRV -d 'Service location
 complete -c netprobe -n __netprobe_lookup_wants_type -a SOA -d 'Start of authority'
 complete -c netprobe -n __netprobe_lookup_wants_type -a PTR -d 'Pointer (reverse)'
 complete -c netprobe -n __netprobe_lookup_wants_type -a CAA -d 'Certification authority authorization'
+complete -c netprobe -n __netprobe_lookup_wants_type -a ANY -d 'Every type the server holds for the name'

@@ -75,7 +75,7 @@ assert_eq "unknown type: rdata exactly as dig +short prints it" \
 	"$(dig_q +short unknown.lookup.test TYPE65280 | sort)" "$(np_stdout | sort)"
 assert_match "README shows raw rdata as the output has it" '\\# 4 DEADBEEF' "$(grep -F 'RFC 3597' "$top_srcdir/README.md")"
 assert_eq "README has no lower-case form of it" "" "$(grep -F '\# 4 deadbeef' "$top_srcdir/README.md")"
-assert_eq "the man page has no lower-case form of it" "" "$(grep -F 'e# 4 deadbeef' "$top_srcdir/man/netprobe.1")"
-assert_match "the man page shows the upper-case form" 'e# 4 DEADBEEF' "$(grep -F 'e# 4 ' "$top_srcdir/man/netprobe.1")"
+assert_eq "the man page has no lower-case form of it" "" "$(grep -F 'e# 4 deadbeef' "$top_srcdir/man/netprobe-lookup.1")"
+assert_match "the man page shows the upper-case form" 'e# 4 DEADBEEF' "$(grep -F 'e# 4 ' "$top_srcdir/man/netprobe-lookup.1")"
 
 np_done
