@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include "dnsmsg.h"
 #include "escape.h"
+#include "hexdump.h"
 #include "report.h"
 #include "report_json.h"
 #include "sockaddr.h"
@@ -45,13 +46,13 @@ json_t *np_json_text(const char *s)
 
 json_t *np_json_hex(const uint8_t *b, size_t n)
 {
-	char *buf = malloc(2 * n + 1);
+	static const struct np_hex_style plain = { .sep = "" };
+	size_t size = np_hex_size(n, &plain) + 1;
+	char *buf = malloc(size);
 	json_t *v = NULL;
 
 	if (buf) {
-		for (size_t i = 0; i < n; i++)
-			snprintf(buf + 2 * i, 3, "%02x", b[i]);
-		buf[2 * n] = '\0';
+		np_hex_format(b, n, &plain, buf, size);
 		v = json_string(buf);
 	}
 	free(buf);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/un.h>
+#include "hexdump.h"
 #include "report_json.h"
 #include "report_listen.h"
 #include "sockaddr.h"
@@ -77,7 +78,9 @@ static void text_scope(FILE *out, const struct np_listen_event *ev)
 
 static void text_dump(FILE *out, const struct sockaddr *sa, socklen_t len)
 {
+	static const struct np_hex_style row = { .sep = " ", .max = 16, .more = " ..." };
 	struct np_sa_dump d;
+	char hex[16 * 3 + 4];
 
 	if (!sa || len <= sizeof(sa_family_t) || np_sockaddr_dump(sa, len, &d) < 0)
 		return;
@@ -85,10 +88,8 @@ static void text_dump(FILE *out, const struct sockaddr *sa, socklen_t len)
 	for (size_t i = 0; i < d.nfields; i++) {
 		const struct np_sa_field *f = &d.fields[i];
 
-		fprintf(out, "      +%-3zu", f->offset);
-		for (size_t b = 0; b < f->size && b < 16; b++)
-			fprintf(out, " %02x", d.bytes[f->offset + b]);
-		fprintf(out, "%s  %s = ", f->size > 16 ? " ..." : "", f->name);
+		np_hex_format(d.bytes + f->offset, f->size, &row, hex, sizeof(hex));
+		fprintf(out, "      +%-3zu%s%s  %s = ", f->offset, f->size ? " " : "", hex, f->name);
 		if (f->has_number)
 			fprintf(out, "%llu", (unsigned long long)f->number);
 		else

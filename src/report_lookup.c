@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 #include "escape.h"
+#include "hexdump.h"
 #include "report_json.h"
 #include "report_lookup.h"
 
@@ -61,20 +62,16 @@ static void print_meaning(FILE *out, const struct np_lookup_reply *rep)
 
 static void print_dump(FILE *out, const struct np_lookup_reply *rep)
 {
+	static const struct np_hex_style row = { .sep = " ", .max = 8, .more = " .." };
 	const struct np_dns_message *m = &rep->m;
 
 	fprintf(out, ";; reply, %zu bytes; each field as the bytes on the wire (network byte "
 		"order) and its value:\n", rep->len);
 	for (size_t i = 0; i < m->nnotes; i++) {
 		const struct np_dns_annotation *a = &m->notes[i];
-		char hex[3 * 8 + 4] = "";
-		size_t n = 0;
+		char hex[3 * 8 + 4];
 
-		for (size_t b = 0; b < a->length && b < 8; b++)
-			n += (size_t)snprintf(hex + n, sizeof(hex) - n, "%s%02x", b ? " " : "",
-					      rep->msg[a->offset + b]);
-		if (a->length > 8)
-			snprintf(hex + n, sizeof(hex) - n, " ..");
+		np_hex_format(rep->msg + a->offset, a->length, &row, hex, sizeof(hex));
 		fprintf(out, ";;   %04zx  %-26s %-9s %s\n", a->offset, hex, a->field, a->text);
 	}
 }
