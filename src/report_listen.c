@@ -3,7 +3,6 @@
  * in6addr_any every interface. */
 #include <config.h>
 #include <arpa/inet.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
@@ -183,8 +182,8 @@ static json_t *endpoint_json(const struct sockaddr *sa, socklen_t len)
 
 json_t *np_json_listen_event(const struct np_listen_event *ev)
 {
-	json_t *o = json_pack("{s:s, s:f, s:s}", "event", kinds[ev->kind],
-			      "t_ms", round(ev->t_ms * 1000) / 1000, "proto", proto_of(ev));
+	json_t *o = json_pack("{s:s, s:o, s:s}", "event", kinds[ev->kind],
+			      "t_ms", np_json_ms(ev->t_ms), "proto", proto_of(ev));
 
 	json_object_set_new(o, "local", endpoint_json(ev->local, ev->local_len));
 	switch (ev->kind) {
@@ -215,22 +214,18 @@ json_t *np_json_listen_event(const struct np_listen_event *ev)
 		json_object_set_new(o, "id", json_integer((json_int_t)ev->id));
 		json_object_set_new(o, "peer", endpoint_json(ev->peer, ev->peer_len));
 		json_object_set_new(o, "reason", json_string(ev->reason));
-		json_object_set_new(o, "error", ev->err.set ? json_pack("{s:s, s:i, s:s}", "code",
-				    ev->err.code, "errno", ev->err.errnum, "message", ev->err.message)
-				    : json_null());
+		json_object_set_new(o, "error", np_json_error(&ev->err, NP_JSON_ERRNO_SECOND));
 		json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
 		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
-		json_object_set_new(o, "duration_ms", json_real(round(ev->duration_ms * 1000) / 1000));
+		json_object_set_new(o, "duration_ms", np_json_ms(ev->duration_ms));
 		break;
 	case NP_LE_FD_LIMIT:
-		json_object_set_new(o, "error", json_pack("{s:s, s:i, s:s}", "code", ev->err.code,
-							  "errno", ev->err.errnum, "message",
-							  ev->err.message));
+		json_object_set_new(o, "error", np_json_error(&ev->err, NP_JSON_ERRNO_SECOND));
 		json_object_set_new(o, "limit", ev->fd_limit < 0 ? json_null()
 				    : json_integer(ev->fd_limit));
 		json_object_set_new(o, "clients_open", json_integer((json_int_t)ev->clients));
 		json_object_set_new(o, "action", json_string(ev->paused ? "pause" : "reject"));
-		json_object_set_new(o, "pause_ms", ev->paused ? json_real(ev->pause_ms) : json_null());
+		json_object_set_new(o, "pause_ms", ev->paused ? np_json_ms(ev->pause_ms) : json_null());
 		break;
 	case NP_LE_SUMMARY:
 		json_object_set_new(o, "clients", json_integer((json_int_t)ev->clients));
