@@ -81,6 +81,12 @@ json_t *np_json_error(const struct np_error *e, enum np_json_errno form)
 	return o;
 }
 
+void np_json_print(FILE *out, const json_t *doc, bool compact)
+{
+	json_dumpf(doc, out, (compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_REAL_PRECISION(12));
+	fputc('\n', out);
+}
+
 json_t *np_json_envelope(const char *command, const char *started_at, json_t *body,
 			 int exit_code)
 {
@@ -316,8 +322,7 @@ static void json_end(void *state, int exit_code)
 	struct json_state *s = state;
 	json_t *doc = np_json_document(s->started_at, s->targets, exit_code);
 
-	json_dumpf(doc, s->out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-	fputc('\n', s->out);
+	np_json_print(s->out, doc, false);
 	json_decref(doc);
 	free(s);
 }

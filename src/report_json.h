@@ -2,6 +2,8 @@
 #ifndef NP_REPORT_JSON_H
 #define NP_REPORT_JSON_H
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <jansson.h>
 #include "result.h"
 
@@ -35,6 +37,9 @@ json_t *np_json_error(const struct np_error *e, enum np_json_errno form);
  * when NULL), then body's keys in their order, then exit_code. Takes body. */
 json_t *np_json_envelope(const char *command, const char *started_at, json_t *body,
 			 int exit_code);
+/* doc and a newline on out, as every JSON output is written: times to 12
+ * significant digits; indented (a document) or compact (one object a line). */
+void np_json_print(FILE *out, const json_t *doc, bool compact);
 /* The whole v1 document around already built target objects. */
 json_t *np_json_document(const char *started_at, json_t *targets, int exit_code);
 

@@ -244,9 +244,8 @@ static int ndjson_event(FILE *out, bool dump, const struct np_listen_event *ev)
 {
 	json_t *o = np_json_listen_event(ev);
 
-	json_dumpf(o, out, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	np_json_print(out, o, true);
 	json_decref(o);
-	fputc('\n', out);
 	/* a script reads each event as it happens */
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

@@ -277,8 +277,7 @@ static void json_report(FILE *out, const struct np_local_result *r, int exit_cod
 {
 	json_t *doc = np_json_checked(np_json_local(r, exit_code));
 
-	json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-	fputc('\n', out);
+	np_json_print(out, doc, false);
 	json_decref(doc);
 }
 

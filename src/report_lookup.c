@@ -392,8 +392,7 @@ static void json_report(FILE *out, const struct np_lookup_result *r,
 {
 	json_t *doc = np_json_lookup(r, exit_code);
 
-	json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-	fputc('\n', out);
+	np_json_print(out, doc, false);
 	json_decref(doc);
 }
 

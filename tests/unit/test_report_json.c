@@ -388,6 +388,25 @@ static void test_ms(void **state)
 	assert_json(np_json_ms(123456.78949), "123456.789");
 }
 
+/* Every document is written one way: 12 significant digits (so 0.1 + 0.2 is
+ * 0.3), one newline after it; pretty for a document, compact for a stream. */
+static void test_print(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	json_t *doc = json_pack("{s:f, s:[i]}", "t_ms", 0.1 + 0.2, "a", 1);
+
+	assert_non_null(f);
+	np_json_print(f, doc, false);
+	np_json_print(f, doc, true);
+	json_decref(doc);
+	fclose(f);
+	assert_string_equal(buf, "{\n  \"t_ms\": 0.3,\n  \"a\": [\n    1\n  ]\n}\n"
+				 "{\"t_ms\":0.3,\"a\":[1]}\n");
+	free(buf);
+}
+
 static void test_document_valid_ok(void **state)
 {
 	json_t *targets = json_array();
@@ -454,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_envelope),
 		cmocka_unit_test(test_error_object),
 		cmocka_unit_test(test_ms),
+		cmocka_unit_test(test_print),
 		cmocka_unit_test_setup(test_document_valid_ok, setup_dual),
 		cmocka_unit_test_setup(test_document_valid_failure, setup_dual),
 		cmocka_unit_test_setup(test_document_invalid_is_caught, setup_dual),
