@@ -11,6 +11,7 @@
 #include <strings.h>
 #include "dnsdecode.h"
 #include "escape.h"
+#include "hexdump.h"
 
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
 static uint32_t get32(const uint8_t *p)
@@ -270,12 +271,15 @@ static int rdata_caa(struct cursor *c, struct np_dns_record *r)
 
 static int rdata_unknown(struct cursor *c, struct np_dns_record *r)
 {
+	static const struct np_hex_style rfc3597 = { .sep = "", .upper = true };
 	size_t t = (size_t)snprintf(r->text, sizeof(r->text), "\\# %u", r->rdlength);
 
 	if (r->rdlength && t + 1 < sizeof(r->text))
 		r->text[t++] = ' ';
-	for (size_t i = c->pos; i < c->end && t + 3 < sizeof(r->text); i++)
-		t += (size_t)snprintf(r->text + t, sizeof(r->text) - t, "%02X", c->msg[i]);
+	/* one byte of text kept spare at the end, as this form always had */
+	if (t + 1 < sizeof(r->text))
+		np_hex_format(c->msg + c->pos, c->end - c->pos, &rfc3597, r->text + t,
+			      sizeof(r->text) - t - 1);
 	c->pos = c->end;
 	return NP_DNS_OK;
 }

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include "dnsmsg.h"
 #include "escape.h"
+#include "hexdump.h"
 #include "report.h"
 #include "report_json.h"
 #include "sockaddr.h"
@@ -45,36 +46,62 @@ json_t *np_json_text(const char *s)
 
 json_t *np_json_hex(const uint8_t *b, size_t n)
 {
-	char *buf = malloc(2 * n + 1);
+	static const struct np_hex_style plain = { .sep = "" };
+	size_t size = np_hex_size(n, &plain) + 1;
+	char *buf = malloc(size);
 	json_t *v = NULL;
 
 	if (buf) {
-		for (size_t i = 0; i < n; i++)
-			snprintf(buf + 2 * i, 3, "%02x", b[i]);
-		buf[2 * n] = '\0';
+		np_hex_format(b, n, &plain, buf, size);
 		v = json_string(buf);
 	}
 	free(buf);
 	return np_json_checked(v);
 }
 
-/* Milliseconds rounded to the microsecond the clock resolves. */
-static json_t *ms(double v)
+json_t *np_json_ms(double ms)
 {
-	return json_real(round(v * 1000.0) / 1000.0);
+	return np_json_checked(json_real(round(ms * 1000.0) / 1000.0));
 }
 
-static json_t *error_json(const struct np_error *e, bool with_errno)
+json_t *np_json_error(const struct np_error *e, enum np_json_errno form)
 {
-	json_t *o;
+	json_t *o, *errnum;
 
 	if (!e->set)
 		return json_null();
-	o = np_json_checked(json_pack("{s:s, s:o}", "code", e->code, "message",
-				      np_json_text(e->message)));
-	if (with_errno)
-		json_object_set_new(o, "errno", e->errnum ? json_integer(e->errnum) : json_null());
+	o = np_json_checked(json_pack("{s:s}", "code", e->code));
+	errnum = e->errnum ? json_integer(e->errnum) : json_null();
+	if (form == NP_JSON_ERRNO_SECOND)
+		json_object_set(o, "errno", errnum);
+	json_object_set_new(o, "message", np_json_text(e->message));
+	if (form == NP_JSON_ERRNO_LAST)
+		json_object_set(o, "errno", errnum);
+	json_decref(errnum);
 	return o;
+}
+
+void np_json_print(FILE *out, const json_t *doc, bool compact)
+{
+	json_dumpf(doc, out, (compact ? JSON_COMPACT : JSON_INDENT(2)) | JSON_REAL_PRECISION(12));
+	fputc('\n', out);
+}
+
+json_t *np_json_envelope(const char *command, const char *started_at, json_t *body,
+			 int exit_code)
+{
+	json_t *doc = np_json_checked(json_pack("{s:i, s:s}", "schema_version", NP_SCHEMA_VERSION,
+						"netprobe_version", PACKAGE_VERSION));
+
+	if (command)
+		json_object_set_new(doc, "command", json_string(command));
+	if (started_at)
+		json_object_set_new(doc, "started_at", np_json_text(started_at));
+	/* jansson keeps keys in the order they were set: body's order is kept */
+	json_object_update(doc, np_json_checked(body));
+	json_decref(body);
+	json_object_set_new(doc, "exit_code", json_integer(exit_code));
+	return doc;
 }
 
 static json_t *string_or_null(const char *s)
@@ -145,9 +172,9 @@ static json_t *dns_json(const struct np_dns_result *d)
 
 		json_array_append_new(queries, json_pack("{s:s, s:s, s:o, s:o, s:I, s:o, s:o}",
 			"type", q->qtype == 1 ? "A" : "AAAA", "status", np_dns_status_name(q->status),
-			"rcode", rcode_json(q->rcode), "time_ms", ms(q->time_ms),
+			"rcode", rcode_json(q->rcode), "time_ms", np_json_ms(q->time_ms),
 			"answers", (json_int_t)q->answers, "server", string_or_null(q->server),
-			"error", error_json(&q->err, false)));
+			"error", np_json_error(&q->err, NP_JSON_ERRNO_NONE)));
 	}
 	for (size_t i = 0; i < d->naddrs; i++) {
 		const struct sockaddr *sa = (const struct sockaddr *)&d->addrs[i].sa;
@@ -161,7 +188,8 @@ static json_t *dns_json(const struct np_dns_result *d)
 		"status", np_dns_status_name(d->status), "rcode", rcode_json(d->rcode),
 		"source", np_dns_source_name(d->source), "server", string_or_null(d->server),
 		"canonical_name", string_or_null(d->canonical), "cnames", cnames,
-		"time_ms", ms(d->time_ms), "error", error_json(&d->err, false), "queries", queries,
+		"time_ms", np_json_ms(d->time_ms), "error", np_json_error(&d->err, NP_JSON_ERRNO_NONE),
+		"queries", queries,
 		"addresses", addrs, "addresses_dropped", (json_int_t)d->dropped,
 		"referral", np_json_referral(&d->referral));
 }
@@ -196,7 +224,7 @@ static json_t *exchange_json(const struct np_exchange *x)
 		"sent_bytes", (json_int_t)x->sent, "received_bytes", (json_int_t)x->received,
 		"received", np_report_escape(x->data, x->kept, text, sizeof(text)),
 		"received_hex", np_json_hex(x->data, x->kept),
-		"reply_ms", x->received ? ms(x->reply_ms) : json_null(),
+		"reply_ms", x->received ? np_json_ms(x->reply_ms) : json_null(),
 		"expect", np_json_text(x->expect),
 		"matched", x->expect ? json_boolean(x->matched) : json_null());
 }
@@ -214,11 +242,12 @@ static json_t *probe_json(const struct np_probe_result *p)
 		"family", np_family_name(sa->sa_family),
 		"port", is_unix ? json_null() : json_integer(np_sockaddr_port(sa)),
 		"proto", p->proto, "socktype", p->socktype == SOCK_STREAM ? "stream" : "dgram",
-		"state", np_state_name(p->state), "time_ms", ms(p->time_ms),
-		"error", error_json(&p->err, true), "sockaddr", np_json_sockaddr(sa, p->salen),
+		"state", np_state_name(p->state), "time_ms", np_json_ms(p->time_ms),
+		"error", np_json_error(&p->err, NP_JSON_ERRNO_LAST),
+		"sockaddr", np_json_sockaddr(sa, p->salen),
 		"local", local_json(p),
-		"kernel_rtt_ms", p->rtt_ms >= 0 ? ms(p->rtt_ms) : json_null(),
-		"kernel_rttvar_ms", p->rttvar_ms >= 0 ? ms(p->rttvar_ms) : json_null(),
+		"kernel_rtt_ms", p->rtt_ms >= 0 ? np_json_ms(p->rtt_ms) : json_null(),
+		"kernel_rttvar_ms", p->rttvar_ms >= 0 ? np_json_ms(p->rttvar_ms) : json_null(),
 		"tries", dgram ? json_integer(p->tries) : json_null(),
 		"icmp_rate_limited", dgram ? json_boolean(p->icmp_rate_limited) : json_null(),
 		"icmp", icmp_json(&p->icmp), "exchange", exchange_json(&p->xchg)));
@@ -259,9 +288,8 @@ json_t *np_json_target(const struct np_target_result *r)
 
 json_t *np_json_document(const char *started_at, json_t *targets, int exit_code)
 {
-	return np_json_checked(json_pack("{s:i, s:s, s:s, s:s, s:o, s:i}", "schema_version",
-		NP_SCHEMA_VERSION, "netprobe_version", PACKAGE_VERSION, "started_at", started_at,
-		"host_byte_order", np_host_byte_order(), "targets", targets, "exit_code", exit_code));
+	return np_json_envelope(NULL, started_at, json_pack("{s:s, s:o}", "host_byte_order",
+				np_host_byte_order(), "targets", targets), exit_code);
 }
 
 struct json_state {
@@ -294,8 +322,7 @@ static void json_end(void *state, int exit_code)
 	struct json_state *s = state;
 	json_t *doc = np_json_document(s->started_at, s->targets, exit_code);
 
-	json_dumpf(doc, s->out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-	fputc('\n', s->out);
+	np_json_print(s->out, doc, false);
 	json_decref(doc);
 	free(s);
 }

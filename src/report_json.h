@@ -2,6 +2,8 @@
 #ifndef NP_REPORT_JSON_H
 #define NP_REPORT_JSON_H
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <jansson.h>
 #include "result.h"
 
@@ -17,6 +19,27 @@ json_t *np_json_sockaddr(const struct sockaddr *sa, socklen_t salen);
 json_t *np_json_target(const struct np_target_result *r);
 /* A referral's zone and name servers with their glue; null when there is none. */
 json_t *np_json_referral(const struct np_dns_referral *ref);
+/* Milliseconds as every JSON time is: rounded to the microsecond the clock
+ * resolves, always a real. */
+json_t *np_json_ms(double ms);
+/* Where an error object has its errno: each schema fixed its key order when it
+ * was written, and v1 renames nothing. */
+enum np_json_errno {
+	NP_JSON_ERRNO_NONE,	/* {code, message}: DNS errors, which have no errno */
+	NP_JSON_ERRNO_LAST,	/* {code, message, errno}: the probe document */
+	NP_JSON_ERRNO_SECOND,	/* {code, errno, message}: local, listen */
+};
+/* e as an error object in form: errno null when no system call failed (errnum
+ * 0), the message through np_json_text; JSON null when e is not set. */
+json_t *np_json_error(const struct np_error *e, enum np_json_errno form);
+/* The document every JSON command prints: schema_version, netprobe_version,
+ * command (none when NULL, as in the probe's v1 document), started_at (none
+ * when NULL), then body's keys in their order, then exit_code. Takes body. */
+json_t *np_json_envelope(const char *command, const char *started_at, json_t *body,
+			 int exit_code);
+/* doc and a newline on out, as every JSON output is written: times to 12
+ * significant digits; indented (a document) or compact (one object a line). */
+void np_json_print(FILE *out, const json_t *doc, bool compact);
 /* The whole v1 document around already built target objects. */
 json_t *np_json_document(const char *started_at, json_t *targets, int exit_code);
 

@@ -3,11 +3,11 @@
  * in6addr_any every interface. */
 #include <config.h>
 #include <arpa/inet.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/un.h>
+#include "hexdump.h"
 #include "report_json.h"
 #include "report_listen.h"
 #include "sockaddr.h"
@@ -77,7 +77,9 @@ static void text_scope(FILE *out, const struct np_listen_event *ev)
 
 static void text_dump(FILE *out, const struct sockaddr *sa, socklen_t len)
 {
+	static const struct np_hex_style row = { .sep = " ", .max = 16, .more = " ..." };
 	struct np_sa_dump d;
+	char hex[16 * 3 + 4];
 
 	if (!sa || len <= sizeof(sa_family_t) || np_sockaddr_dump(sa, len, &d) < 0)
 		return;
@@ -85,10 +87,8 @@ static void text_dump(FILE *out, const struct sockaddr *sa, socklen_t len)
 	for (size_t i = 0; i < d.nfields; i++) {
 		const struct np_sa_field *f = &d.fields[i];
 
-		fprintf(out, "      +%-3zu", f->offset);
-		for (size_t b = 0; b < f->size && b < 16; b++)
-			fprintf(out, " %02x", d.bytes[f->offset + b]);
-		fprintf(out, "%s  %s = ", f->size > 16 ? " ..." : "", f->name);
+		np_hex_format(d.bytes + f->offset, f->size, &row, hex, sizeof(hex));
+		fprintf(out, "      +%-3zu%s%s  %s = ", f->offset, f->size ? " " : "", hex, f->name);
 		if (f->has_number)
 			fprintf(out, "%llu", (unsigned long long)f->number);
 		else
@@ -182,8 +182,8 @@ static json_t *endpoint_json(const struct sockaddr *sa, socklen_t len)
 
 json_t *np_json_listen_event(const struct np_listen_event *ev)
 {
-	json_t *o = json_pack("{s:s, s:f, s:s}", "event", kinds[ev->kind],
-			      "t_ms", round(ev->t_ms * 1000) / 1000, "proto", proto_of(ev));
+	json_t *o = json_pack("{s:s, s:o, s:s}", "event", kinds[ev->kind],
+			      "t_ms", np_json_ms(ev->t_ms), "proto", proto_of(ev));
 
 	json_object_set_new(o, "local", endpoint_json(ev->local, ev->local_len));
 	switch (ev->kind) {
@@ -214,22 +214,18 @@ json_t *np_json_listen_event(const struct np_listen_event *ev)
 		json_object_set_new(o, "id", json_integer((json_int_t)ev->id));
 		json_object_set_new(o, "peer", endpoint_json(ev->peer, ev->peer_len));
 		json_object_set_new(o, "reason", json_string(ev->reason));
-		json_object_set_new(o, "error", ev->err.set ? json_pack("{s:s, s:i, s:s}", "code",
-				    ev->err.code, "errno", ev->err.errnum, "message", ev->err.message)
-				    : json_null());
+		json_object_set_new(o, "error", np_json_error(&ev->err, NP_JSON_ERRNO_SECOND));
 		json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
 		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
-		json_object_set_new(o, "duration_ms", json_real(round(ev->duration_ms * 1000) / 1000));
+		json_object_set_new(o, "duration_ms", np_json_ms(ev->duration_ms));
 		break;
 	case NP_LE_FD_LIMIT:
-		json_object_set_new(o, "error", json_pack("{s:s, s:i, s:s}", "code", ev->err.code,
-							  "errno", ev->err.errnum, "message",
-							  ev->err.message));
+		json_object_set_new(o, "error", np_json_error(&ev->err, NP_JSON_ERRNO_SECOND));
 		json_object_set_new(o, "limit", ev->fd_limit < 0 ? json_null()
 				    : json_integer(ev->fd_limit));
 		json_object_set_new(o, "clients_open", json_integer((json_int_t)ev->clients));
 		json_object_set_new(o, "action", json_string(ev->paused ? "pause" : "reject"));
-		json_object_set_new(o, "pause_ms", ev->paused ? json_real(ev->pause_ms) : json_null());
+		json_object_set_new(o, "pause_ms", ev->paused ? np_json_ms(ev->pause_ms) : json_null());
 		break;
 	case NP_LE_SUMMARY:
 		json_object_set_new(o, "clients", json_integer((json_int_t)ev->clients));
@@ -248,9 +244,8 @@ static int ndjson_event(FILE *out, bool dump, const struct np_listen_event *ev)
 {
 	json_t *o = np_json_listen_event(ev);
 
-	json_dumpf(o, out, JSON_COMPACT | JSON_REAL_PRECISION(12));
+	np_json_print(out, o, true);
 	json_decref(o);
-	fputc('\n', out);
 	/* a script reads each event as it happens */
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

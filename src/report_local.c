@@ -1,7 +1,6 @@
 /* Who listens, who can reach it, and the verdict: for people and for scripts.
  * The verdict's words live here; local.c gives its kind and the facts. */
 #include <config.h>
-#include <math.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <string.h>
@@ -246,13 +245,9 @@ static json_t *reach_json(const struct np_local_reach *x)
 	json_t *probe = json_null();
 
 	if (x->probed)
-		probe = json_pack("{s:s, s:f, s:o}", "state", np_state_name(x->probe.state),
-				  "time_ms", round(x->probe.time_ms * 1000) / 1000,
-				  "error", x->probe.err.set ? json_pack("{s:s, s:i, s:s}", "code",
-					x->probe.err.code, "errno", x->probe.err.errnum, "message",
-					x->probe.err.message) : json_null());
-	if (x->probed && x->probe.err.set && !x->probe.err.errnum)	/* no system call failed */
-		json_object_set_new(json_object_get(probe, "error"), "errno", json_null());
+		probe = json_pack("{s:s, s:o, s:o}", "state", np_state_name(x->probe.state),
+				  "time_ms", np_json_ms(x->probe.time_ms),
+				  "error", np_json_error(&x->probe.err, NP_JSON_ERRNO_SECOND));
 	return json_pack("{s:o, s:s, s:s, s:b, s:b, s:o}", "interface", np_json_text(x->ifname),
 		"family", np_family_name(sa->sa_family), "address",
 		np_sockaddr_address(sa, addr, sizeof(addr)), "tcp_accepts", x->tcp_accepts,
@@ -268,21 +263,21 @@ json_t *np_json_local(const struct np_local_result *r, int exit_code)
 		json_array_append_new(socks, np_json_checked(local_socket_json(r, &r->socks[i])));
 	for (size_t i = 0; i < r->nreach; i++)
 		json_array_append_new(reach, np_json_checked(reach_json(&r->reach[i])));
-	return json_pack("{s:i, s:s, s:s, s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s, s:b, s:b, s:b}, s:i}",
-		"schema_version", 1, "netprobe_version", PACKAGE_VERSION, "command", "local",
+	return np_json_envelope("local", NULL, json_pack(
+		"{s:i, s:s, s:o, s:o, s:{s:s, s:s?, s:s, s:b, s:b, s:b}}",
 		"port", r->port, "source", r->source, "sockets", socks, "reachability", reach,
-		"verdict", "kind", np_local_kind_name(r->kind), "proto", r->nsocks ? proto_name(r->kind_proto) : NULL,
+		"verdict", "kind", np_local_kind_name(r->kind),
+		"proto", r->nsocks ? proto_name(r->kind_proto) : NULL,
 		"message", np_local_verdict_text(r, verdict, sizeof(verdict)),
 		"localhost_ipv4", r->localhost4, "localhost_ipv6", r->localhost6,
-		"v6only_assumed", r->v6only_assumed, "exit_code", exit_code);
+		"v6only_assumed", r->v6only_assumed), exit_code);
 }
 
 static void json_report(FILE *out, const struct np_local_result *r, int exit_code)
 {
 	json_t *doc = np_json_checked(np_json_local(r, exit_code));
 
-	json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-	fputc('\n', out);
+	np_json_print(out, doc, false);
 	json_decref(doc);
 }
 

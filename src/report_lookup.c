@@ -2,9 +2,9 @@
  * thinking; --dump adds the reply byte by byte with each field decoded from
  * network byte order; JSON carries every section with numbers as numbers. */
 #include <config.h>
-#include <math.h>
 #include <string.h>
 #include "escape.h"
+#include "hexdump.h"
 #include "report_json.h"
 #include "report_lookup.h"
 
@@ -61,20 +61,16 @@ static void print_meaning(FILE *out, const struct np_lookup_reply *rep)
 
 static void print_dump(FILE *out, const struct np_lookup_reply *rep)
 {
+	static const struct np_hex_style row = { .sep = " ", .max = 8, .more = " .." };
 	const struct np_dns_message *m = &rep->m;
 
 	fprintf(out, ";; reply, %zu bytes; each field as the bytes on the wire (network byte "
 		"order) and its value:\n", rep->len);
 	for (size_t i = 0; i < m->nnotes; i++) {
 		const struct np_dns_annotation *a = &m->notes[i];
-		char hex[3 * 8 + 4] = "";
-		size_t n = 0;
+		char hex[3 * 8 + 4];
 
-		for (size_t b = 0; b < a->length && b < 8; b++)
-			n += (size_t)snprintf(hex + n, sizeof(hex) - n, "%s%02x", b ? " " : "",
-					      rep->msg[a->offset + b]);
-		if (a->length > 8)
-			snprintf(hex + n, sizeof(hex) - n, " ..");
+		np_hex_format(rep->msg + a->offset, a->length, &row, hex, sizeof(hex));
 		fprintf(out, ";;   %04zx  %-26s %-9s %s\n", a->offset, hex, a->field, a->text);
 	}
 }
@@ -291,14 +287,24 @@ static void reply_meaning_json(json_t *o, const struct np_lookup_reply *rep)
 			    : json_null());
 }
 
+/* A reply that did not decode, as the same error object as any other. */
+static json_t *malformed_json(int decode_rc)
+{
+	struct np_error e;
+
+	if (!decode_rc)
+		return json_null();
+	np_error_set(&e, "MALFORMED", "%s", np_dns_strerror(decode_rc));
+	return np_json_error(&e, NP_JSON_ERRNO_NONE);
+}
+
 static json_t *reply_json(const struct np_lookup_reply *rep)
 {
 	static const char *const keys[] = { "question", "answer", "authority", "additional" };
 	const struct np_dns_message *m = &rep->m;
 	char tb[16], rc[16], flags[64];
-	json_t *o = json_pack("{s:s, s:f, s:o, s:s, s:b, s:b}",
-		"type", np_dns_type_name(rep->qtype, tb, sizeof(tb)),
-		"time_ms", round(rep->time_ms * 1000) / 1000,
+	json_t *o = json_pack("{s:s, s:o, s:o, s:s, s:b, s:b}",
+		"type", np_dns_type_name(rep->qtype, tb, sizeof(tb)), "time_ms", np_json_ms(rep->time_ms),
 		"server", rep->server[0] ? json_string(rep->server) : json_null(),
 		"transport", rep->via_tcp ? "tcp" : "udp", "retried_tcp", rep->retried_tcp,
 		"truncated", rep->msg ? (bool)NP_DNS_TC(m->h.flags) : false);
@@ -318,8 +324,7 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 		json_object_set_new(o, "retry_reason", json_null());
 		json_object_set_new(o, "udp_size", json_null());
 		reply_meaning_json(o, rep);
-		json_object_set_new(o, "error", np_json_checked(json_pack("{s:s, s:o}", "code",
-			rep->err.code, "message", np_json_text(rep->err.message))));
+		json_object_set_new(o, "error", np_json_error(&rep->err, NP_JSON_ERRNO_NONE));
 		return o;
 	}
 	np_dns_flags_text(m->h.flags, flags, sizeof(flags));
@@ -347,9 +352,7 @@ static json_t *reply_json(const struct np_lookup_reply *rep)
 	json_object_set_new(o, "udp_size", rep->udp_size ? json_integer((json_int_t)rep->udp_size)
 			    : json_null());
 	reply_meaning_json(o, rep);
-	json_object_set_new(o, "error", rep->decode_rc
-		? json_pack("{s:s, s:s}", "code", "MALFORMED", "message", np_dns_strerror(rep->decode_rc))
-		: json_null());
+	json_object_set_new(o, "error", malformed_json(rep->decode_rc));
 	return o;
 }
 
@@ -379,10 +382,9 @@ json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code)
 				"only_dns", addr_array(&y->only_dns),
 				"agree", !y->only_system.n && !y->only_dns.n);
 	}
-	return np_json_checked(json_pack("{s:i, s:s, s:s, s:o, s:b, s:o, s:o, s:i}",
-		"schema_version", 1, "netprobe_version", PACKAGE_VERSION, "command", "lookup",
+	return np_json_envelope("lookup", NULL, json_pack("{s:o, s:b, s:o, s:o}",
 		"name", np_json_text(r->opts->name), "recursion_desired", !r->opts->norecurse,
-		"replies", replies, "system", sys, "exit_code", exit_code));
+		"replies", replies, "system", sys), exit_code);
 }
 
 static void json_report(FILE *out, const struct np_lookup_result *r,
@@ -390,8 +392,7 @@ static void json_report(FILE *out, const struct np_lookup_result *r,
 {
 	json_t *doc = np_json_lookup(r, exit_code);
 
-	json_dumpf(doc, out, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
-	fputc('\n', out);
+	np_json_print(out, doc, false);
 	json_decref(doc);
 }
 

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include "dnsmsg.h"
 #include "escape.h"
+#include "hexdump.h"
 #include "report.h"
 #include "sockaddr.h"
 
@@ -139,11 +140,10 @@ static void print_dns_detail(FILE *out, const struct np_dns_result *d)
 /* Up to 8 bytes in hex; pad (for a column that follows) or not (end of line). */
 static void print_bytes(FILE *out, const uint8_t *b, size_t n, bool pad)
 {
-	char col[8 * 3 + 1] = "";
-	size_t used = 0;
+	static const struct np_hex_style row = { .sep = " ", .max = 8 };
+	char col[8 * 3 + 1];
 
-	for (size_t i = 0; i < n && i < 8; i++)
-		used += (size_t)snprintf(col + used, sizeof(col) - used, "%s%02x", i ? " " : "", b[i]);
+	np_hex_format(b, n, &row, col, sizeof(col));
 	fprintf(out, pad ? "%-23s" : "%s", col);
 }
 

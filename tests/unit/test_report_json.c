@@ -317,6 +317,96 @@ static void validate(json_t *doc)
 	assert_int_equal(rc, 0);
 }
 
+/* Compact JSON of v (taken), for comparing whole objects key by key in order. */
+static char *compact(json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+
+	json_decref(v);
+	assert_non_null(s);
+	return s;
+}
+
+static void assert_json(json_t *v, const char *want)
+{
+	char *s = compact(v);
+
+	assert_string_equal(s, want);
+	free(s);
+}
+
+/* Every document starts the same way, from one constant, and ends with exit_code. */
+static void test_envelope(void **state)
+{
+	assert_json(np_json_envelope("lookup", NULL, json_pack("{s:s, s:i}", "name", "a", "n", 1), 2),
+		    "{\"schema_version\":1,\"netprobe_version\":\"" PACKAGE_VERSION "\","
+		    "\"command\":\"lookup\",\"name\":\"a\",\"n\":1,\"exit_code\":2}");
+	/* the probe's v1 document: no command, a started_at */
+	assert_json(np_json_envelope(NULL, "2026-11-25T14:50:00.123Z",
+				     json_pack("{s:[]}", "targets"), 0),
+		    "{\"schema_version\":1,\"netprobe_version\":\"" PACKAGE_VERSION "\","
+		    "\"started_at\":\"2026-11-25T14:50:00.123Z\",\"targets\":[],\"exit_code\":0}");
+	assert_json(np_json_envelope("local", NULL, json_object(), 3),
+		    "{\"schema_version\":1,\"netprobe_version\":\"" PACKAGE_VERSION "\","
+		    "\"command\":\"local\",\"exit_code\":3}");
+}
+
+/* One error object; where errno stands is the only thing the schemas vary. */
+static void test_error_object(void **state)
+{
+	struct np_error e;
+	json_t *v;
+
+	np_error_clear(&e);
+	v = np_json_error(&e, NP_JSON_ERRNO_LAST);
+	assert_true(json_is_null(v));	/* no error: null, never a missing key */
+	json_decref(v);
+	np_error_set(&e, "ECONNREFUSED", "refused");
+	e.errnum = ECONNREFUSED;
+	assert_json(np_json_error(&e, NP_JSON_ERRNO_LAST),
+		    "{\"code\":\"ECONNREFUSED\",\"message\":\"refused\",\"errno\":111}");
+	assert_json(np_json_error(&e, NP_JSON_ERRNO_SECOND),
+		    "{\"code\":\"ECONNREFUSED\",\"errno\":111,\"message\":\"refused\"}");
+	assert_json(np_json_error(&e, NP_JSON_ERRNO_NONE),
+		    "{\"code\":\"ECONNREFUSED\",\"message\":\"refused\"}");
+	/* no system call failed: errno null, not 0 */
+	np_error_set(&e, "TIMEOUT", "no reply");
+	assert_json(np_json_error(&e, NP_JSON_ERRNO_SECOND),
+		    "{\"code\":\"TIMEOUT\",\"errno\":null,\"message\":\"no reply\"}");
+	/* a message that is not UTF-8 keeps its object */
+	np_error_set(&e, "MISMATCH", "no \"%s\" seen", "\xff\x1b");
+	assert_json(np_json_error(&e, NP_JSON_ERRNO_SECOND),
+		    "{\"code\":\"MISMATCH\",\"errno\":null,\"message\":\"no \\\"\\\\xff\\u001B\\\" seen\"}");
+}
+
+/* Milliseconds: rounded to the microsecond, always a real (2.0, not 2). */
+static void test_ms(void **state)
+{
+	assert_json(np_json_ms(1.23456), "1.235");
+	assert_json(np_json_ms(2), "2.0");
+	assert_json(np_json_ms(0.0004), "0.0");
+	assert_json(np_json_ms(123456.78949), "123456.789");
+}
+
+/* Every document is written one way: 12 significant digits (so 0.1 + 0.2 is
+ * 0.3), one newline after it; pretty for a document, compact for a stream. */
+static void test_print(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	json_t *doc = json_pack("{s:f, s:[i]}", "t_ms", 0.1 + 0.2, "a", 1);
+
+	assert_non_null(f);
+	np_json_print(f, doc, false);
+	np_json_print(f, doc, true);
+	json_decref(doc);
+	fclose(f);
+	assert_string_equal(buf, "{\n  \"t_ms\": 0.3,\n  \"a\": [\n    1\n  ]\n}\n"
+				 "{\"t_ms\":0.3,\"a\":[1]}\n");
+	free(buf);
+}
+
 static void test_document_valid_ok(void **state)
 {
 	json_t *targets = json_array();
@@ -380,6 +470,10 @@ int main(void)
 		cmocka_unit_test_setup(test_sockaddr_json, setup_dual),
 		cmocka_unit_test_setup(test_happy_eyeballs, setup_dual),
 		cmocka_unit_test_setup(test_dns_failure_keeps_keys, setup_dual),
+		cmocka_unit_test(test_envelope),
+		cmocka_unit_test(test_error_object),
+		cmocka_unit_test(test_ms),
+		cmocka_unit_test(test_print),
 		cmocka_unit_test_setup(test_document_valid_ok, setup_dual),
 		cmocka_unit_test_setup(test_document_valid_failure, setup_dual),
 		cmocka_unit_test_setup(test_document_invalid_is_caught, setup_dual),
