@@ -1,11 +1,13 @@
 /* Pacing UDP datagrams to one host that may rate-limit its ICMP errors. A Linux
  * host answers a burst of 6 datagrams to closed ports with ICMP port
- * unreachable, then about one a second (net.ipv4.icmp_ratelimit, per
+ * unreachable, then about one an interval (net.ipv4.icmp_ratelimit, per
  * destination; loopback is exempt): the others are silent, and silence would
  * read as open_filtered. So the first datagram of every probe goes out at once;
  * when the ICMP answers stop in a burst (or a resend draws the ICMP a first try
  * did not), the resends of the silent probes go out one at a time, at the rate
- * the host answers, until the timeout; what stays silent unsettled is flagged. */
+ * the host is seen to answer, until their timeout; a probe still silent that
+ * never had a datagram leave when the host surely had an answer to spare is
+ * flagged. */
 #ifndef NP_UDP_PACE_H
 #define NP_UDP_PACE_H
 
@@ -17,8 +19,8 @@
 #define NP_PACE_INTERVAL_MS 1000.0	/* Linux default: one ICMPv4 error a second */
 #define NP_PACE_MIN_MS 5.0
 #define NP_PACE_MAX_MS 8000.0
-#define NP_PACE_STREAK 3		/* answered resends in a row before going faster */
-#define NP_PACE_EXTRA 8			/* paced resends beyond --retries, time allowing */
+#define NP_PACE_WINDOW 6		/* paced datagrams judged together before a new pace */
+#define NP_PACE_TRIES_MAX 64		/* paced datagrams per probe at most: a bound on count */
 
 struct np_probe;
 typedef void (*np_pace_send)(struct np_probe *p);
@@ -27,10 +29,8 @@ typedef void (*np_pace_send)(struct np_probe *p);
 struct np_pace_slot {
 	unsigned paced;		/* datagrams the pacer sent for it */
 	double t_sent;		/* its latest datagram */
-	/* Quiet: the time since the host's latest ICMP error (the latest token it
-	 * spent) when a paced datagram left: the longest, the latest two. */
-	double max_quiet, quiet_last, quiet_prev;
-	bool pending;		/* its latest paced datagram is unanswered */
+	double t_paced;		/* its latest paced datagram */
+	bool clean;		/* one of them left when the host had a token to answer it */
 };
 
 struct np_udp_pace {
@@ -41,17 +41,19 @@ struct np_udp_pace {
 	size_t nprobes, cap;
 	unsigned retries;		/* --retries; 0: no paced datagrams */
 	double interval_ms;		/* between paced datagrams */
+	double token_ms;		/* the host's ICMP interval, as measured */
 	double t_first, t_last;		/* first and latest datagram to this host; < 0: none */
 	double t_icmp;			/* its latest ICMP error; < 0: none */
-	double confirmed_ms;		/* the shortest quiet a paced datagram was answered after */
+	double t_window;		/* the current window of paced datagrams began */
+	unsigned win_sent, win_icmp;	/* paced datagrams in it; ICMP errors they drew */
 	unsigned icmp, icmp_early;	/* ICMP errors; those in the first interval */
-	unsigned streak;		/* paced datagrams answered by ICMP in a row */
 	bool limiting;			/* the host was seen rate-limiting ICMP */
 	bool unlimited;			/* it answered more than a limited host could */
-	bool settled;			/* a paced datagram was lost: no faster than this */
+	bool measured;			/* a window lost datagrams: token_ms is the host's */
+	bool answered_window;		/* the latest window judged was answered */
 };
 
-/* retries: paced datagrams per probe at most (--retries). */
+/* retries: --retries; 0: nothing is resent, paced or not. */
 void np_udp_pace_init(struct np_udp_pace *pc, struct np_loop *loop, unsigned retries);
 void np_udp_pace_free(struct np_udp_pace *pc);
 /* Count p among the host's probes; send is how the pacer resends for it.
@@ -63,8 +65,8 @@ bool np_udp_pace_limiting(const struct np_udp_pace *pc);
 void np_udp_pace_sent(struct np_udp_pace *pc, struct np_probe *p, bool paced);
 /* p got its answer: an ICMP error (icmp) or a datagram. Call before finishing p. */
 void np_udp_pace_answered(struct np_udp_pace *pc, struct np_probe *p, bool icmp);
-/* p stayed silent: was it possibly silenced by the host's ICMP rate limit (no
- * datagram of it went out when the host could have answered)? */
+/* p stayed silent until its timeout: was it possibly silenced by the host's ICMP
+ * rate limit (no datagram of it went out when the host had a token to answer)? */
 bool np_udp_pace_suspect(const struct np_udp_pace *pc, const struct np_probe *p);
 
 #endif

@@ -1,9 +1,13 @@
 /* src/udp_pace.c: when a host counts as rate-limiting its ICMP errors (a burst
  * of answers, then silence; a resend answered where the first try was not),
  * when it does not (loopback answers them all; a few closed ports), which
- * silent probes are suspect, and that --retries 0 means no paced resends. The
- * probes are stand-ins: an fd >= 0 means "still waiting". */
+ * silent probes are suspect, that --retries 0 means no paced resends, that
+ * silent probes are resent while time lasts (no budget of tries runs out), and
+ * how the pace follows what the host answers (a loss judged once, in its own
+ * window). The probes are stand-ins: an fd >= 0 means "still waiting"; the
+ * pacer's timer is fired by hand. */
 #include <config.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,7 +15,7 @@
 #include "probe.h"
 #include "udp_pace.h"
 
-#define N 12
+#define N 24
 
 struct bed {
 	struct np_loop loop;
@@ -19,14 +23,18 @@ struct bed {
 	struct np_probe probes[N];
 	struct np_probe_result res[N];
 	int sends;
+	struct np_probe *last;	/* the latest probe the pacer resent */
 };
 
 static struct bed *g_bed;
 
+/* what probe_udp.c does for a paced datagram */
 static void count_send(struct np_probe *p)
 {
-	(void)p;
 	g_bed->sends++;
+	g_bed->last = p;
+	p->res->tries++;
+	np_udp_pace_sent(&g_bed->pace, p, true);
 }
 
 /* n probes to one host, each with its first datagram sent. */
@@ -145,6 +153,101 @@ static void test_no_retries_no_pacing(void **state)
 	bed_down(&b);
 }
 
+/* the pacer's timer fires (at once: the tests do not wait) */
+static void fire(struct bed *b)
+{
+	assert_true(pacer_armed(b));
+	b->pace.timer.cb(b->pace.timer.arg);
+}
+
+static void assert_pace(const struct bed *b, double ms)
+{
+	if (fabs(b->pace.interval_ms - ms) > 1e-6)
+		fail_msg("pace %.3f ms, expected %.3f ms", b->pace.interval_ms, ms);
+}
+
+/* A port the host never answers (dropped, or every resend met an empty bucket)
+ * is resent while its timeout lasts: no fixed budget of tries (--retries + 8
+ * once) runs out first. Its own timer ends it; the count is only bounded. */
+static void test_resent_while_time_lasts(void **state)
+{
+	struct bed b;
+	int silent = N - NP_PACE_BURST;
+
+	burst_answered(&b, 2);
+	for (int i = 0; i < 20 * silent; i++)
+		fire(&b);
+	assert_int_equal(b.sends, 20 * silent);
+	assert_true(pacer_armed(&b));
+	assert_pace(&b, NP_PACE_MAX_MS);	/* windows without answers: slower, bounded */
+	for (int i = 20 * silent; i < NP_PACE_TRIES_MAX * silent; i++)
+		fire(&b);
+	assert_false(pacer_armed(&b));		/* the bound on count */
+	bed_down(&b);
+}
+
+/* A window of paced datagrams judged together (half a window is enough to go
+ * faster while the pace halves): all answered, twice as fast; some lost, the
+ * host's rate (interval * sent / answered); then faster by a fifth, and the
+ * losses found out later (answers to a second resend) do not slow the pace
+ * again: they were judged in their window. */
+static void test_pace_follows_answers(void **state)
+{
+	struct bed b;
+	struct np_probe *lost[NP_PACE_WINDOW];
+	size_t nlost = 0;
+
+	burst_answered(&b, 2);
+	for (int i = 0; i < NP_PACE_WINDOW / 2; i++) {
+		fire(&b);
+		answer(&b, (size_t)(b.last - b.probes), true);
+	}
+	for (int i = 0; i < NP_PACE_WINDOW; i++) {
+		fire(&b);
+		assert_pace(&b, NP_PACE_INTERVAL_MS / 2);	/* a loss: the whole window */
+		if (i % 2)
+			lost[nlost++] = b.last;
+		else
+			answer(&b, (size_t)(b.last - b.probes), true);
+	}
+	/* the ports not yet resent but a window's worth are open: they answer */
+	for (size_t i = 0, fresh = 0; i < N; i++)
+		if (b.probes[i].fd >= 0 && !b.probes[i].pace_slot.paced &&
+		    ++fresh > NP_PACE_WINDOW)
+			answer(&b, i, false);
+	/* 3 of 6 answered at 500 ms: the host's interval is 1000 ms */
+	for (int i = 0; i < NP_PACE_WINDOW; i++) {
+		fire(&b);
+		assert_pace(&b, NP_PACE_INTERVAL_MS);
+		answer(&b, (size_t)(b.last - b.probes), true);
+	}
+	for (size_t i = 0; i < nlost; i++) {
+		fire(&b);
+		assert_ptr_equal(b.last, lost[i]);	/* the lost ones come round again */
+		assert_pace(&b, 0.8 * NP_PACE_INTERVAL_MS);
+		answer(&b, (size_t)(b.last - b.probes), true);
+	}
+	assert_pace(&b, 0.8 * NP_PACE_INTERVAL_MS);
+	bed_down(&b);
+}
+
+/* Flagged: no datagram of it left when the host had a token (a host interval
+ * after its latest ICMP error). */
+static void test_suspect_until_clean(void **state)
+{
+	struct bed b;
+	struct np_probe *p;
+
+	burst_answered(&b, 2);
+	fire(&b);		/* at once after the burst: the bucket may be empty */
+	assert_true(np_udp_pace_suspect(&b.pace, b.last));
+	b.pace.t_icmp -= 2 * NP_PACE_INTERVAL_MS;	/* as if two seconds passed */
+	fire(&b);
+	p = b.last;
+	assert_false(np_udp_pace_suspect(&b.pace, p));
+	bed_down(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +257,9 @@ int main(void)
 		cmocka_unit_test(test_resend_answered),
 		cmocka_unit_test(test_datagrams_are_not_icmp),
 		cmocka_unit_test(test_no_retries_no_pacing),
+		cmocka_unit_test(test_resent_while_time_lasts),
+		cmocka_unit_test(test_pace_follows_answers),
+		cmocka_unit_test(test_suspect_until_clean),
 	};
 
 	return cmocka_run_group_tests_name("udp_pace", tests, NULL, NULL);
