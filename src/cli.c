@@ -39,6 +39,7 @@ static void build_optstring(const struct option *opts, char *buf, size_t len)
 }
 
 #define FAIL NP_FAIL
+
 /* Numbers on the command line are decimal digits only, as OpenBSD's strtonum
  * wants them: strtod and strtoul would also take " 5", "+5", "0x10", "1e1" and
  * "inf". With fraction, one point between digits is allowed too. */
@@ -165,7 +166,6 @@ static int check_getopt(int c, char *argv[], const struct option *opts, char *er
 	return 0;
 }
 
-
 /* Choose the output format by name, among those the command has. */
 static int set_format(struct np_cli *cli, const char *name, char *err, size_t errlen)
 {
@@ -191,7 +191,7 @@ static int shared_option(int c, struct np_cli *cli, char *err, size_t errlen)
 	case 'f':
 		return set_format(cli, optarg, err, errlen) < 0 ? -1 : 1;
 	case 'j':
-		return set_format(cli, "json", err, errlen) < 0 ? -1 : 1;
+		return set_format(cli, np_format_name(NP_FORMAT_JSON), err, errlen) < 0 ? -1 : 1;
 	case 'd':
 		cli->dump = true;
 		return 1;
