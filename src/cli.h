@@ -1,50 +1,81 @@
-/* The command line: one option table -> struct np_config. */
+/* The command line: one table of commands, each a row (name, options, usage,
+ * formats, parse, run) in a file of its own (cmd_*.c); this module finds the row,
+ * parses what every command shares and gives the commands their checked parsers. */
 #ifndef NP_CLI_H
 #define NP_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include "listen.h"
-#include "lookup.h"
-#include "probe.h"
+#include <stdint.h>
+#include <stdio.h>
+#include "format.h"
 #include "resolve.h"
-#include "target.h"
 
-enum np_command {
-	NP_CMD_PROBE, NP_CMD_LISTEN, NP_CMD_LOCAL, NP_CMD_LOOKUP, NP_CMD_HELP, NP_CMD_VERSION,
+struct np_cli;
+
+struct np_command {
+	const char *name;		/* netprobe NAME ...; the first row is the default */
+	const char *usage;		/* --help, printed as it is */
+	/* its own getopt_long table (short options are built from it); --format,
+	 * --json and --help, which every command has, are added to it */
+	const struct option *options;
+	const enum np_format *formats;	/* the ones it has, the default first */
+	size_t config_size;		/* its own options: np_cli.config */
+	/* argv[0] is the command's name (or the program's); options through
+	 * np_cli_options. 0, or -1 with a one-line reason in err. */
+	int (*parse)(int argc, char *argv[], struct np_cli *cli, char *err, size_t errlen);
+	/* Run what was parsed; the exit code. */
+	int (*run)(const struct np_cli *cli);
 };
 
-struct np_config {
-	enum np_command command;
-	struct np_resolve_opts resolve;
-	double timeout_ms;
-	const char *format;	/* reporter name */
-	bool dump;
-	bool tcp, udp;		/* -t / -u; neither given means TCP (stream) */
-	struct np_probe_opts probe;
-	uint8_t send_buf[4096];	/* --send after its escapes are decoded */
-	struct np_target target;
-	struct np_listen_opts listen;
-	uint8_t reply_buf[4096];	/* listen --reply, unescaped */
-	const char *help;		/* the usage text of the command asked */
-	uint16_t local_port;		/* netprobe local PORT */
-	bool local_proc;		/* --proc: /proc/net instead of sock_diag */
-	struct np_lookup_opts lookup;
-	bool lookup_short;		/* --short, like dig +short */
+/* The rows, one file each. */
+extern const struct np_command np_cmd_probe, np_cmd_listen, np_cmd_local, np_cmd_lookup;
+
+enum np_cli_action { NP_CLI_RUN, NP_CLI_HELP, NP_CLI_VERSION };
+
+/* What every command shares, and its own options in config. */
+struct np_cli {
+	const struct np_command *command;
+	enum np_cli_action action;
+	enum np_format format;		/* one the command has */
+	bool dump;			/* -d */
+	double timeout_ms;		/* -T */
+	void *config;			/* command->config_size bytes, zeroed before parse */
 };
 
 #define NP_RETRIES_DEFAULT 2
 
+/* 0 on success; -1 with a one-line reason in err (exit 3). Either way
+ * np_cli_free(cli) afterwards. */
+int np_cli_parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t errlen);
+void np_cli_free(struct np_cli *cli);
+/* The command called name, NULL when none is (the default is not named). */
+const struct np_command *np_cli_command(const char *name);
+
+/* For the commands' parsers. */
+typedef int (*np_option_fn)(int c, struct np_cli *cli, char *err, size_t errlen);
+/* getopt_long over the command's options and the shared ones: those (--format,
+ * --json, --help, and --dump where the command has it) are handled here, the
+ * others go to fn. */
+int np_cli_options(int argc, char *argv[], struct np_cli *cli, np_option_fn fn, char *err,
+		   size_t errlen);
+/* The arguments after the options: @SERVER ones set dns's server, the others go
+ * to pos. Their number; -1 on a bad server; -2 when there are more than max. */
+int np_cli_arguments(int argc, char *argv[], struct np_resolve_opts *dns, char *pos[], int max,
+		     char *err, size_t errlen);
+int np_cli_server(struct np_resolve_opts *dns, const char *s, char *err, size_t errlen);
+/* SECONDS of --timeout, -T or --idle: opt names the option in the message. */
+int np_cli_seconds(const char *opt, const char *s, double *ms, char *err, size_t errlen);
+/* A decimal count from min to max; opt is the option's name without "--". */
+int np_cli_count(const char *opt, const char *s, unsigned long min, unsigned long max,
+		 unsigned long *out, char *err, size_t errlen);
 /* Decode the escapes of --send or --reply (opt: the option's name, for the
  * message) (\n \r \t \0 \\ \xHH) into out; -1 with a reason. */
 int np_cli_unescape(const char *opt, const char *s, uint8_t *out, size_t cap, size_t *len,
 		    char *err, size_t errlen);
 
-/* 0 on success; -1 with a one-line reason in err (exit 3). */
-int np_cli_parse(int argc, char *argv[], struct np_config *cfg, char *err, size_t errlen);
-const char *np_cli_usage(void);
-const char *np_cli_listen_usage(void);
-const char *np_cli_local_usage(void);
-const char *np_cli_lookup_usage(void);
+/* In a parser, with err and errlen in scope: say why and return -1. */
+#define NP_FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 #endif

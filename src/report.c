@@ -1,5 +1,6 @@
 /* The reporter table, and the little that is printed outside a run. */
 #include <config.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -8,15 +9,10 @@
 #include "escape.h"
 #include "report.h"
 
-static const struct np_reporter *const reporters[] = { &np_reporter_text, &np_reporter_json };
-
-const struct np_reporter *np_reporter_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(reporters) / sizeof(reporters[0]); i++)
-		if (strcmp(reporters[i]->name, name) == 0)
-			return reporters[i];
-	return NULL;
-}
+const struct np_reporter *const np_reporters[NP_FORMAT_END] = {
+	[NP_FORMAT_TEXT] = &np_reporter_text,
+	[NP_FORMAT_JSON] = &np_reporter_json,
+};
 
 void np_report_info_init(struct np_report_info *info, bool dump)
 {
@@ -80,4 +76,20 @@ void np_report_fatal(const char *message)
 	/* the message may quote an argument: its control bytes are escaped; one
 	 * write, so the line stays whole beside other output */
 	fprintf(stderr, "netprobe: %s\n", np_escape_str(message, NP_ESC_CTRL, line, sizeof(line)));
+}
+
+/* A reader that went away (netprobe ... | head -1) is not an error worth a word;
+ * any other failure to write the report is. */
+int np_report_finish(int code)
+{
+	char msg[128];
+
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return code;
+	if (errno == EPIPE)
+		return code;
+	snprintf(msg, sizeof(msg), "cannot write the report to standard output: %s",
+		 strerror(errno));
+	np_report_fatal(msg);
+	return 3;
 }

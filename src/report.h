@@ -1,10 +1,11 @@
 /* Reporters: the only code that prints. Each output format is one row of a table
- * (begin / target / end), chosen once from --format. */
+ * (begin / target / end) indexed by the format (format.h), chosen once from --format. */
 #ifndef NP_REPORT_H
 #define NP_REPORT_H
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "format.h"
 #include "result.h"
 
 struct np_report_info {
@@ -13,7 +14,6 @@ struct np_report_info {
 };
 
 struct np_reporter {
-	const char *name;
 	void *(*begin)(FILE *out, const struct np_report_info *info);
 	void (*target)(void *state, const struct np_target_result *r);
 	/* Finish the run; frees state. */
@@ -23,7 +23,8 @@ struct np_reporter {
 extern const struct np_reporter np_reporter_text;
 extern const struct np_reporter np_reporter_json;
 
-const struct np_reporter *np_reporter_find(const char *name);
+/* netprobe HOST PORT's reporters; NULL where a format is not one of the probe's. */
+extern const struct np_reporter *const np_reporters[NP_FORMAT_END];
 void np_report_info_init(struct np_report_info *info, bool dump);
 
 /* The Happy Eyeballs fault in plain words, NULL when there is none. */
@@ -37,5 +38,8 @@ const char *np_report_escape(const uint8_t *data, size_t n, char *out, size_t ou
 void np_report_usage(FILE *out, const char *usage);
 void np_report_version(FILE *out);
 void np_report_fatal(const char *message);
+/* At the end of a command: code, or 3 when standard output could not be
+ * written (said on stderr); a reader that went away (EPIPE) is not an error. */
+int np_report_finish(int code);
 
 #endif

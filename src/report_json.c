@@ -328,7 +328,6 @@ static void json_end(void *state, int exit_code)
 }
 
 const struct np_reporter np_reporter_json = {
-	.name = "json",
 	.begin = json_begin,
 	.target = json_target,
 	.end = json_end,

@@ -250,16 +250,8 @@ static int ndjson_event(FILE *out, bool dump, const struct np_listen_event *ev)
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
-static const struct np_listen_reporter listen_reporters[] = {
-	{ "text", text_event },
-	{ "ndjson", ndjson_event },
-	{ "json", ndjson_event },	/* a server streams: one object per line either way */
+const struct np_listen_reporter np_listen_reporters[NP_FORMAT_END] = {
+	[NP_FORMAT_TEXT] = { text_event },
+	[NP_FORMAT_NDJSON] = { ndjson_event },
+	[NP_FORMAT_JSON] = { ndjson_event },	/* a server streams: one object per line either way */
 };
-
-const struct np_listen_reporter *np_listen_reporter_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(listen_reporters) / sizeof(listen_reporters[0]); i++)
-		if (strcmp(listen_reporters[i].name, name) == 0)
-			return &listen_reporters[i];
-	return NULL;
-}

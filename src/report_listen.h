@@ -6,15 +6,16 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "format.h"
 #include "listen.h"
 
 struct np_listen_reporter {
-	const char *name;
 	/* 0, or -1 with errno when out cannot be written (EPIPE: the reader is gone) */
 	int (*event)(FILE *out, bool dump, const struct np_listen_event *ev);
 };
 
-const struct np_listen_reporter *np_listen_reporter_find(const char *name);
+/* Indexed by the format; a NULL event where listen does not have it. */
+extern const struct np_listen_reporter np_listen_reporters[NP_FORMAT_END];
 /* The event as a JSON object (exposed for the unit tests). */
 json_t *np_json_listen_event(const struct np_listen_event *ev);
 /* "loopback", "all_interfaces" or "address": who can reach a bound address. */

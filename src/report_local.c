@@ -281,15 +281,7 @@ static void json_report(FILE *out, const struct np_local_result *r, int exit_cod
 	json_decref(doc);
 }
 
-static const struct np_local_reporter local_reporters[] = {
-	{ "text", text_report },
-	{ "json", json_report },
+const struct np_local_reporter np_local_reporters[NP_FORMAT_END] = {
+	[NP_FORMAT_TEXT] = { text_report },
+	[NP_FORMAT_JSON] = { json_report },
 };
-
-const struct np_local_reporter *np_local_reporter_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(local_reporters) / sizeof(local_reporters[0]); i++)
-		if (strcmp(local_reporters[i].name, name) == 0)
-			return &local_reporters[i];
-	return NULL;
-}

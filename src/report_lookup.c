@@ -396,15 +396,7 @@ static void json_report(FILE *out, const struct np_lookup_result *r,
 	json_decref(doc);
 }
 
-static const struct np_lookup_reporter lookup_reporters[] = {
-	{ "text", text_report },
-	{ "json", json_report },
+const struct np_lookup_reporter np_lookup_reporters[NP_FORMAT_END] = {
+	[NP_FORMAT_TEXT] = { text_report },
+	[NP_FORMAT_JSON] = { json_report },
 };
-
-const struct np_lookup_reporter *np_lookup_reporter_find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(lookup_reporters) / sizeof(lookup_reporters[0]); i++)
-		if (strcmp(lookup_reporters[i].name, name) == 0)
-			return &lookup_reporters[i];
-	return NULL;
-}

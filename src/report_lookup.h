@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "format.h"
 #include "lookup.h"
 
 struct np_lookup_view {
@@ -13,12 +14,12 @@ struct np_lookup_view {
 };
 
 struct np_lookup_reporter {
-	const char *name;
 	void (*report)(FILE *out, const struct np_lookup_result *r,
 		       const struct np_lookup_view *v, int exit_code);
 };
 
-const struct np_lookup_reporter *np_lookup_reporter_find(const char *name);
+/* Indexed by the format; a NULL report where lookup does not have it. */
+extern const struct np_lookup_reporter np_lookup_reporters[NP_FORMAT_END];
 json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code);
 
 #endif

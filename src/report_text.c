@@ -330,7 +330,6 @@ static void text_end(void *state, int exit_code)
 }
 
 const struct np_reporter np_reporter_text = {
-	.name = "text",
 	.begin = text_begin,
 	.target = text_target,
 	.end = text_end,

@@ -9,7 +9,7 @@
 #include "run.h"
 
 struct run {
-	const struct np_config *cfg;
+	const struct np_run_config *cfg;
 	struct np_loop loop;
 	struct np_resolver resolver;
 	struct np_target_result result;
@@ -28,7 +28,7 @@ static void on_probe_done(struct np_probe *p, void *arg)
 }
 
 /* The transports asked for: stream and/or datagram, for this kind of target. */
-static size_t transports(const struct np_config *cfg, const struct np_transport *tp[2])
+static size_t transports(const struct np_run_config *cfg, const struct np_transport *tp[2])
 {
 	size_t n = 0;
 
@@ -141,7 +141,7 @@ static void start_unix(struct run *run)
 	start_probes(run, tp, 0);
 }
 
-int np_run(const struct np_config *cfg, const struct np_reporter *rep, FILE *out,
+int np_run(const struct np_run_config *cfg, bool dump, const struct np_reporter *rep, FILE *out,
 	   struct np_error *err)
 {
 	struct run run = { .cfg = cfg, .result.target = &cfg->target };
@@ -172,7 +172,7 @@ int np_run(const struct np_config *cfg, const struct np_reporter *rep, FILE *out
 	np_happy_eyeballs(&run.result);
 	run.result.verdict = np_verdict_of(&run.result);
 	code = np_verdict_exit_code(run.result.verdict);
-	np_report_info_init(&info, cfg->dump);
+	np_report_info_init(&info, dump);
 	state = rep->begin(out, &info);
 	if (!state) {
 		np_error_set(err, "ENOMEM", "out of memory");

@@ -256,9 +256,9 @@ static void test_hostile_decoders(void **state)
 /* Every lookup format prints the hostile message without one raw byte. */
 static void test_hostile_reporters(void **state)
 {
-	static const struct { const char *format; struct np_lookup_view view; } runs[] = {
-		{ "text", { false, false } }, { "text", { true, false } },
-		{ "text", { false, true } }, { "json", { false, false } },
+	static const struct { enum np_format format; struct np_lookup_view view; } runs[] = {
+		{ NP_FORMAT_TEXT, { false, false } }, { NP_FORMAT_TEXT, { true, false } },
+		{ NP_FORMAT_TEXT, { false, true } }, { NP_FORMAT_JSON, { false, false } },
 	};
 	/* the name the user typed: JSON carries it as Unicode text (the encoder
 	 * escapes C0 controls, not DEL), so here it is plain; the bytes checked
@@ -276,10 +276,10 @@ static void test_hostile_reporters(void **state)
 		FILE *f = open_memstream(&buf, &len);
 
 		assert_non_null(f);
-		np_lookup_reporter_find(runs[i].format)->report(f, &res, &runs[i].view, 0);
+		np_lookup_reporters[runs[i].format].report(f, &res, &runs[i].view, 0);
 		fclose(f);
 		assert_true(len > 200);	/* printed something: the check below is not vacuous */
-		assert_printable(runs[i].format, buf, len, true);
+		assert_printable(np_format_name(runs[i].format), buf, len, true);
 		free(buf);
 	}
 }

@@ -1,0 +1,207 @@
+/* netprobe lookup: its options, its help, and asking DNS as dig does (lookup.c). */
+#include <config.h>
+#include <stdio.h>
+#include <strings.h>
+#include <ares.h>
+#include "cli.h"
+#include "cmd_lookup.h"
+#include "dnsdecode.h"
+#include "report.h"
+#include "report_lookup.h"
+#include "target.h"
+
+enum { OPT_NORECURSE = 256, OPT_SHORT, OPT_COMPARE };
+
+/* Its own; --format, --json and --help are added by np_cli_options. */
+static const struct option options[] = {
+	{ "server", required_argument, NULL, 's' },
+	{ "reverse", required_argument, NULL, 'x' },
+	{ "tcp", no_argument, NULL, 't' },
+	{ "norecurse", no_argument, NULL, OPT_NORECURSE },
+	{ "short", no_argument, NULL, OPT_SHORT },
+	{ "compare-system", no_argument, NULL, OPT_COMPARE },
+	{ "timeout", required_argument, NULL, 'T' },
+	{ "dump", no_argument, NULL, 'd' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage[] =
+	"Usage: netprobe lookup [OPTIONS] NAME [TYPE...]\n"
+	"       netprobe lookup [OPTIONS] -x ADDRESS\n"
+	"\n"
+	"Ask DNS as dig does, one query per TYPE (default A), all at once: A AAAA CNAME\n"
+	"MX NS TXT SRV SOA PTR CAA ANY, or TYPEnnn (rdata in RFC 3597 hex). Prints\n"
+	"the header (opcode, rcode, id, flags, counts), the QUESTION, ANSWER, AUTHORITY\n"
+	"and ADDITIONAL sections with TTLs, the query time, the server that answered,\n"
+	"the transport (a truncated UDP answer is retried over TCP, and said so) and\n"
+	"the message size.\n"
+	"\n"
+	"Options:\n"
+	"  @SERVER[:PORT]           ask this DNS server (IPv4 or IPv6 literal)\n"
+	"  -s, --server=SERVER[:PORT]  the same as @SERVER[:PORT]\n"
+	"  -x, --reverse=ADDRESS    reverse lookup: PTR of in-addr.arpa / ip6.arpa\n"
+	"  -t, --tcp                ask over TCP from the start\n"
+	"      --norecurse          clear RD: ask the server only what it knows\n"
+	"      --short              answers' rdata only, like dig +short\n"
+	"      --compare-system     also ask getaddrinfo (NSS: hosts file, mDNS,\n"
+	"                           systemd-resolved...) and say where it disagrees,\n"
+	"                           for the families asked (A and AAAA if neither)\n"
+	"  -T, --timeout=SECONDS    give up after this long (default 3)\n"
+	"  -d, --dump               each reply as annotated hex: header fields, and each\n"
+	"                           record's TYPE, CLASS, TTL, RDLENGTH from network order\n"
+	"  -f, --format=FORMAT      text (default) or json\n"
+	"  -j, --json               the same as --format json\n"
+	"  -h, --help               this help\n"
+	"\n"
+	"AXFR and IXFR (zone transfers) are refused as bad input.\n"
+	"\n"
+	"Exit status: 0 answers found, 1 NODATA (the name exists, no such record),\n"
+	"2 NXDOMAIN, SERVFAIL, REFUSED, a referral, an unfinished CNAME chain, timeout\n"
+	"or a malformed reply, 3 bad input.\n";
+
+static const enum np_format formats[] = { NP_FORMAT_TEXT, NP_FORMAT_JSON, NP_FORMAT_END };
+
+#define FAIL NP_FAIL
+
+static int option(int c, struct np_cli *cli, char *err, size_t errlen)
+{
+	struct np_lookup_config *cfg = cli->config;
+
+	switch (c) {
+	case 's':
+		return np_cli_server(&cfg->lookup.resolve, optarg, err, errlen);
+	case 'x':
+		cfg->reverse = optarg;
+		return 0;
+	case 't':
+		cfg->lookup.resolve.tcp = cfg->lookup.tcp = true;
+		return 0;
+	case OPT_NORECURSE:
+		cfg->lookup.norecurse = true;
+		return 0;
+	case OPT_SHORT:
+		cfg->short_form = true;
+		return 0;
+	case OPT_COMPARE:
+		cfg->lookup.compare_system = true;
+		return 0;
+	case 'T':
+		return np_cli_seconds("--timeout", optarg, &cli->timeout_ms, err, errlen);
+	default:
+		FAIL("unhandled option: see netprobe lookup --help");
+	}
+}
+
+/* --compare-system compares addresses: without A or AAAA asked, ask both. */
+static void ask_addresses(struct np_lookup_opts *l)
+{
+	for (size_t i = 0; i < l->ntypes; i++)
+		if (l->types[i] == 1 || l->types[i] == 28)
+			return;
+	for (size_t i = 0; i < 2 && l->ntypes < NP_LOOKUP_MAX_TYPES; i++)
+		l->types[l->ntypes++] = i ? 28 : 1;
+}
+
+int np_lookup_parse_type(const char *s, uint16_t *type, char *err, size_t errlen)
+{
+	uint16_t t = strcasecmp(s, "AXFR") == 0 ? 252
+		   : strcasecmp(s, "IXFR") == 0 ? 251 : np_dns_type_from_name(s);
+
+	if (!t)
+		FAIL("unknown record type '%s': use A AAAA CNAME MX NS TXT SRV SOA PTR CAA ANY "
+		     "or TYPEnnn", s);
+	/* a transfer is many messages and netprobe shows one: refuse rather
+	 * than print a part of a zone as if it were the whole */
+	if (t == 251 || t == 252)
+		FAIL("%s is a zone transfer, which netprobe lookup does not do (it would show "
+		     "one message of many): use dig or kdig %s", s, t == 252 ? "AXFR" : "IXFR");
+	*type = t;
+	return 0;
+}
+
+/* NAME [TYPE...], or -x's address and TYPE... */
+static int lookup_args(int npos, char *pos[], struct np_lookup_config *cfg, char *err,
+		       size_t errlen)
+{
+	struct np_lookup_opts *l = &cfg->lookup;
+	const char *reverse = cfg->reverse;
+	int first = 0;
+
+	if (reverse) {
+		if (np_dns_reverse_name(reverse, l->name, sizeof(l->name)) < 0)
+			FAIL("-x needs an IPv4 or IPv6 address, not '%s'", reverse);
+	} else {
+		if (npos < 1)
+			FAIL("usage: netprobe lookup NAME [TYPE...] (see netprobe lookup --help)");
+		if (np_check_hostname(pos[0], err, errlen) < 0)
+			return -1;
+		snprintf(l->name, sizeof(l->name), "%s", pos[0]);
+		first = 1;
+	}
+	for (int i = first; i < npos; i++) {
+		uint16_t t;
+
+		if (np_lookup_parse_type(pos[i], &t, err, errlen) < 0)
+			return -1;
+		if (l->ntypes == NP_LOOKUP_MAX_TYPES)
+			FAIL("too many record types: at most %d", NP_LOOKUP_MAX_TYPES);
+		l->types[l->ntypes++] = t;
+	}
+	if (l->ntypes == 0)
+		l->types[l->ntypes++] = reverse ? 12 : 1;
+	if (l->compare_system)
+		ask_addresses(l);
+	return 0;
+}
+
+static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t errlen)
+{
+	struct np_lookup_config *cfg = cli->config;
+	char *pos[NP_LOOKUP_MAX_TYPES + 2];
+	int npos;
+
+	if (np_cli_options(argc, argv, cli, option, err, errlen) < 0)
+		return -1;
+	if (cli->action != NP_CLI_RUN)
+		return 0;
+	npos = np_cli_arguments(argc, argv, &cfg->lookup.resolve, pos,
+				(int)(sizeof(pos) / sizeof(pos[0])), err, errlen);
+	if (npos == -2)
+		FAIL("too many arguments: one name and at most %d types", NP_LOOKUP_MAX_TYPES);
+	if (npos < 0 || lookup_args(npos, pos, cfg, err, errlen) < 0)
+		return -1;
+	cfg->lookup.resolve.timeout_ms = cli->timeout_ms;
+	cfg->lookup.resolve.family = AF_UNSPEC;
+	return 0;
+}
+
+/* The exit code says what DNS said (see np_lookup_exit_code). */
+static int run(const struct np_cli *cli)
+{
+	static struct np_lookup_result r;
+	const struct np_lookup_config *cfg = cli->config;
+	struct np_lookup_view view = { cfg->short_form, cli->dump };
+	struct np_error err = { 0 };
+	int code;
+
+	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
+		np_report_fatal("cannot initialise c-ares");
+		return 3;
+	}
+	if (np_lookup_run(&cfg->lookup, &r, &err) < 0) {
+		np_report_fatal(err.message);
+		code = 3;
+	} else {
+		code = np_lookup_exit_code(&r);
+		np_lookup_reporters[cli->format].report(stdout, &r, &view, code);
+		np_lookup_free(&r);
+		code = np_report_finish(code);
+	}
+	ares_library_cleanup();
+	return code;
+}
+
+const struct np_command np_cmd_lookup = {
+	.name = "lookup", .usage = usage, .options = options, .formats = formats,
+	.config_size = sizeof(struct np_lookup_config), .parse = parse, .run = run,
+};
