@@ -678,10 +678,10 @@ static int lookup_option(int c, struct np_config *cfg, void *ctx, char *err, siz
 static void ask_addresses(struct np_lookup_opts *l)
 {
 	for (size_t i = 0; i < l->ntypes; i++)
-		if (l->types[i] == 1 || l->types[i] == 28)
+		if (np_rr_family(l->types[i]))
 			return;
 	for (size_t i = 0; i < 2 && l->ntypes < NP_LOOKUP_MAX_TYPES; i++)
-		l->types[l->ntypes++] = i ? 28 : 1;
+		l->types[l->ntypes++] = i ? NP_RR_AAAA : NP_RR_A;
 }
 
 static int lookup_args(int npos, char *pos[], const char *reverse, struct np_config *cfg,
@@ -702,23 +702,23 @@ static int lookup_args(int npos, char *pos[], const char *reverse, struct np_con
 		first = 1;
 	}
 	for (int i = first; i < npos; i++) {
-		uint16_t t = strcasecmp(pos[i], "AXFR") == 0 ? 252
-			   : strcasecmp(pos[i], "IXFR") == 0 ? 251 : np_dns_type_from_name(pos[i]);
+		uint16_t t = np_dns_type_from_name(pos[i]);
+		const struct np_rr_type *row = np_rr_find(t);
 
 		if (!t)
 			FAIL("unknown record type '%s': use A AAAA CNAME MX NS TXT SRV SOA PTR CAA ANY "
 			     "or TYPEnnn", pos[i]);
 		/* a transfer is many messages and netprobe shows one: refuse rather
 		 * than print a part of a zone as if it were the whole */
-		if (t == 251 || t == 252)
+		if (row && row->use == NP_RR_TRANSFER)
 			FAIL("%s is a zone transfer, which netprobe lookup does not do (it would show "
-			     "one message of many): use dig or kdig %s", pos[i], t == 252 ? "AXFR" : "IXFR");
+			     "one message of many): use dig or kdig %s", pos[i], row->name);
 		if (l->ntypes == NP_LOOKUP_MAX_TYPES)
 			FAIL("too many record types: at most %d", NP_LOOKUP_MAX_TYPES);
 		l->types[l->ntypes++] = t;
 	}
 	if (l->ntypes == 0)
-		l->types[l->ntypes++] = reverse ? 12 : 1;
+		l->types[l->ntypes++] = reverse ? NP_RR_PTR : NP_RR_A;
 	if (l->compare_system)
 		ask_addresses(l);
 	return 0;

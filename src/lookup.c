@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bytes.h"
 #include "clock.h"
 #include "lookup.h"
 
@@ -38,7 +39,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		r->retried_tcp = r->via_tcp && !p->opts->tcp;
 		if (r->retried_tcp) {
 			const struct np_udp_seen *u =
-				np_resolver_udp_seen(p->resolver, (uint16_t)(p->q[0] << 8 | p->q[1]));
+				np_resolver_udp_seen(p->resolver, np_get16(p->q));
 
 			r->udp_tc = !u || u->tc;	/* unseen: TC is c-ares' usual reason */
 			r->udp_size = u ? u->size : 0;
@@ -113,8 +114,8 @@ static int system_addresses(const struct np_lookup_opts *o, struct np_addr_set *
 	int rc;
 
 	for (size_t q = 0; q < o->ntypes; q++) {
-		want4 |= o->types[q] == 1;
-		want6 |= o->types[q] == 28;
+		want4 |= o->types[q] == NP_RR_A;
+		want6 |= o->types[q] == NP_RR_AAAA;
 	}
 	hints.ai_family = want4 && !want6 ? AF_INET : want6 && !want4 ? AF_INET6 : AF_UNSPEC;
 	rc = getaddrinfo(o->name, NULL, &hints, &res);
@@ -139,7 +140,7 @@ static int dns_addresses(const struct np_lookup_result *r, struct np_addr_set *s
 
 		for (size_t k = 0; k < m->nrecords; k++)
 			if (m->records[k].section == NP_SEC_ANSWER &&
-			    (m->records[k].type == 1 || m->records[k].type == 28) &&
+			    np_rr_family(m->records[k].type) &&
 			    addr_set_add(set, m->records[k].text) < 0)
 				return -1;
 	}
@@ -213,7 +214,7 @@ void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
 		return;
 	for (size_t k = 0; k < r->m.nrecords; k++)
 		if (r->m.records[k].section == NP_SEC_ANSWER &&
-		    (r->m.records[k].type == r->qtype || r->qtype == 255))
+		    np_rr_answers(r->qtype, r->m.records[k].type))
 			return;
 	if (np_dns_chain_end(r->msg, r->len, qname, final, sizeof(final), &links) < 0) {
 		r->status = NP_DNS_STATUS_NODATA;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include "bytes.h"
 #include "clock.h"
 #include "dnsanswer.h"
 #include "resolve.h"
@@ -152,8 +153,8 @@ static ares_ssize_t sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int f
 		const uint8_t *m = buf;
 		struct np_udp_seen *u = &r->udp_seen[r->udp_next++ % NP_UDP_SEEN];
 
-		*u = (struct np_udp_seen){ .id = (uint16_t)(m[0] << 8 | m[1]),
-					   .tc = NP_DNS_TC(m[2] << 8 | m[3]), .size = (size_t)n };
+		*u = (struct np_udp_seen){ .id = np_get16(m), .tc = NP_DNS_TC(np_get16(m + 2)),
+					   .size = (size_t)n };
 	}
 	return from && n > (ssize_t)len ? (ssize_t)len : n;
 }
@@ -349,7 +350,7 @@ static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
 					     np_dns_strerror(rc));
 				return -1;
 			}
-			if (rr.type != 5 || rr.rclass != 1 || !np_dns_name_eq(rr.name, final))
+			if (rr.type != NP_RR_CNAME || rr.rclass != 1 || !np_dns_name_eq(rr.name, final))
 				continue;
 			if (n == NP_MAX_CNAMES) {
 				np_error_set(&q->err, "CNAME_LOOP",
@@ -386,7 +387,9 @@ static int collect(const struct np_dns_reader *answers, unsigned ancount, const 
 		   uint16_t qtype, struct np_dns_query *q, struct np_dns_result *dns)
 {
 	struct np_dns_reader rd = *answers;
-	size_t want = qtype == 1 ? 4 : 16;
+	int family = np_rr_family(qtype);
+	size_t want = family == AF_INET ? 4 : 16;
+	char tb[16];
 
 	for (unsigned i = 0; i < ancount; i++) {
 		struct np_dns_rr rr;
@@ -400,11 +403,11 @@ static int collect(const struct np_dns_reader *answers, unsigned ancount, const 
 			continue;
 		if (rr.rdlength != want) {
 			np_error_set(&q->err, "MALFORMED", "%s record with %u bytes of data",
-				     qtype == 1 ? "A" : "AAAA", rr.rdlength);
+				     np_dns_type_name(qtype, tb, sizeof(tb)), rr.rdlength);
 			return -1;
 		}
 		if (q->rcode == 0)
-			add_address(dns, qtype == 1 ? AF_INET : AF_INET6, rd.msg + rr.rdata, rr.ttl);
+			add_address(dns, family, rd.msg + rr.rdata, rr.ttl);
 		q->answers++;
 	}
 	return 0;
@@ -412,8 +415,8 @@ static int collect(const struct np_dns_reader *answers, unsigned ancount, const 
 
 static void set_rcode_status(struct np_dns_query *q, const char *qname)
 {
-	char buf[16];
-	const char *tname = q->qtype == 1 ? "A" : "AAAA";
+	char buf[16], tb[16];
+	const char *tname = np_dns_type_name(q->qtype, tb, sizeof(tb));
 
 	switch (q->rcode) {
 	case 0:
@@ -690,9 +693,9 @@ static void send_queries(struct lookup *lk)
 	size_t n = 0;
 
 	if (fam != AF_INET6)
-		types[n++] = 1;
+		types[n++] = NP_RR_A;
 	if (fam != AF_INET)
-		types[n++] = 28;
+		types[n++] = NP_RR_AAAA;
 	struct np_resolver *r = lk->r;
 
 	np_timer_init(&lk->deadline, on_deadline, lk);
