@@ -22,6 +22,31 @@ struct pending {
 	size_t qlen;
 };
 
+/* A query without a reply, in lookup's words. */
+static void set_failure(struct pending *p, int status)
+{
+	struct np_lookup_reply *r = p->reply;
+
+	switch (np_resolver_failure(p->resolver, status, &r->err)) {
+	case NP_ARES_TIMEOUT:
+		/* c-ares gave up (ETIMEOUT, maybe early) or our deadline cancelled
+		 * the query: either way, say how long it was given */
+		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s",
+			     r->server, (status == ARES_ECANCELLED ? p->opts->resolve.timeout_ms
+				: r->time_ms) / 1e3);
+		break;
+	case NP_ARES_NO_SOCKET:	/* the socket never opened: the real cause is set */
+		break;
+	case NP_ARES_REFUSED:
+		np_error_set(&r->err, "ECONNREFUSED", "%s refused the connection: nothing serves "
+			     "DNS there", r->server);
+		break;
+	case NP_ARES_OTHER:
+		np_error_set(&r->err, "ARES_ERROR", "query failed: %s", ares_strerror(status));
+		break;
+	}
+}
+
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct pending *p = arg;
@@ -49,19 +74,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 			memcpy(r->msg, abuf, (size_t)alen);
 			r->len = (size_t)alen;
 		}
-	} else if (status == ARES_ETIMEOUT || status == ARES_ECANCELLED) {
-		/* c-ares gave up (ETIMEOUT, maybe early) or our deadline cancelled
-		 * the query: either way, say how long it was given */
-		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s",
-			     r->server, (status == ARES_ECANCELLED ? p->opts->resolve.timeout_ms
-				: r->time_ms) / 1e3);
-	} else if (status == ARES_ECONNREFUSED && np_resolver_socket_error(p->resolver, &r->err)) {
-		/* the socket never opened: the real cause is set */
-	} else if (status == ARES_ECONNREFUSED) {
-		np_error_set(&r->err, "ECONNREFUSED", "%s refused the connection: nothing serves "
-			     "DNS there", r->server);
 	} else {
-		np_error_set(&r->err, "ARES_ERROR", "query failed: %s", ares_strerror(status));
+		set_failure(p, status);
 	}
 	np_loop_release(p->loop);
 }

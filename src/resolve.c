@@ -168,7 +168,9 @@ static const struct ares_socket_functions sock_funcs = {
 	sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv,
 };
 
-bool np_resolver_socket_error(const struct np_resolver *r, struct np_error *e)
+/* When c-ares reports "connection refused" but the socket could not even be
+ * opened (EMFILE, ENFILE...): fill e with the real cause and return true. */
+static bool socket_error(const struct np_resolver *r, struct np_error *e)
 {
 	char name[32];
 
@@ -181,6 +183,16 @@ bool np_resolver_socket_error(const struct np_resolver *r, struct np_error *e)
 		     : strerror(r->socket_errno));
 	e->errnum = r->socket_errno;
 	return true;
+}
+
+enum np_ares_failure np_resolver_failure(const struct np_resolver *r, int status,
+					 struct np_error *e)
+{
+	if (status == ARES_ETIMEOUT || status == ARES_ECANCELLED)
+		return NP_ARES_TIMEOUT;
+	if (status == ARES_ECONNREFUSED)
+		return socket_error(r, e) ? NP_ARES_NO_SOCKET : NP_ARES_REFUSED;
+	return NP_ARES_OTHER;
 }
 
 const struct np_udp_seen *np_resolver_udp_seen(const struct np_resolver *r, uint16_t id)
@@ -629,6 +641,28 @@ static void set_timeout(struct np_dns_query *q, double waited_ms)
 		     q->server[0] ? q->server : "(none)", waited_ms / 1e3);
 }
 
+/* A query without a reply, in the probe's words. */
+static void set_failure(struct np_resolver *r, int status, struct np_dns_query *q)
+{
+	switch (np_resolver_failure(r, status, &q->err)) {
+	case NP_ARES_TIMEOUT:
+		set_timeout(q, q->time_ms);
+		return;
+	case NP_ARES_NO_SOCKET:
+		break;
+	case NP_ARES_REFUSED:
+		np_error_set(&q->err, "ECONNREFUSED",
+			     "cannot reach DNS server %s: connection refused or no route "
+			     "(nothing serves DNS there, or the network is unreachable)",
+			     q->server[0] ? q->server : "(none)");
+		break;
+	case NP_ARES_OTHER:
+		np_error_set(&q->err, "ARES_ERROR", "DNS query failed: %s", ares_strerror(status));
+		break;
+	}
+	q->status = NP_DNS_STATUS_ERROR;
+}
+
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct query_ctx *qc = arg;
@@ -650,19 +684,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		qc->replied = false;	/* the deadline still applies to it */
 		ares_send(lk->r->channel, qc->msg, (int)qc->len, on_reply, qc);
 		return;
-	} else if (status == ARES_ETIMEOUT) {
-		set_timeout(q, q->time_ms);
-	} else if (status == ARES_ECONNREFUSED && np_resolver_socket_error(lk->r, &q->err)) {
-		q->status = NP_DNS_STATUS_ERROR;
-	} else if (status == ARES_ECONNREFUSED) {
-		q->status = NP_DNS_STATUS_ERROR;
-		np_error_set(&q->err, "ECONNREFUSED",
-			     "cannot reach DNS server %s: connection refused or no route "
-			     "(nothing serves DNS there, or the network is unreachable)",
-			     q->server[0] ? q->server : "(none)");
 	} else {
-		q->status = NP_DNS_STATUS_ERROR;
-		np_error_set(&q->err, "ARES_ERROR", "DNS query failed: %s", ares_strerror(status));
+		set_failure(lk->r, status, q);
 	}
 	if (--lk->outstanding == 0)
 		finish(lk);
