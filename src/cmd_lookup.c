@@ -1,13 +1,13 @@
 /* netprobe lookup: its options, its help, and asking DNS as dig does (lookup.c). */
 #include <config.h>
 #include <stdio.h>
-#include <strings.h>
 #include <ares.h>
 #include "cli.h"
 #include "cmd_lookup.h"
 #include "dnsdecode.h"
 #include "report.h"
 #include "report_lookup.h"
+#include "rrtypes.h"
 #include "target.h"
 
 enum { OPT_NORECURSE = 256, OPT_SHORT, OPT_COMPARE };
@@ -96,25 +96,25 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 static void ask_addresses(struct np_lookup_opts *l)
 {
 	for (size_t i = 0; i < l->ntypes; i++)
-		if (l->types[i] == 1 || l->types[i] == 28)
+		if (np_rr_family(l->types[i]))
 			return;
 	for (size_t i = 0; i < 2 && l->ntypes < NP_LOOKUP_MAX_TYPES; i++)
-		l->types[l->ntypes++] = i ? 28 : 1;
+		l->types[l->ntypes++] = i ? NP_RR_AAAA : NP_RR_A;
 }
 
 int np_lookup_parse_type(const char *s, uint16_t *type, char *err, size_t errlen)
 {
-	uint16_t t = strcasecmp(s, "AXFR") == 0 ? 252
-		   : strcasecmp(s, "IXFR") == 0 ? 251 : np_dns_type_from_name(s);
+	uint16_t t = np_dns_type_from_name(s);
+	const struct np_rr_type *row = np_rr_find(t);
 
 	if (!t)
 		FAIL("unknown record type '%s': use A AAAA CNAME MX NS TXT SRV SOA PTR CAA ANY "
 		     "or TYPEnnn", s);
 	/* a transfer is many messages and netprobe shows one: refuse rather
 	 * than print a part of a zone as if it were the whole */
-	if (t == 251 || t == 252)
+	if (row && row->use == NP_RR_TRANSFER)
 		FAIL("%s is a zone transfer, which netprobe lookup does not do (it would show "
-		     "one message of many): use dig or kdig %s", s, t == 252 ? "AXFR" : "IXFR");
+		     "one message of many): use dig or kdig %s", s, row->name);
 	*type = t;
 	return 0;
 }
@@ -148,7 +148,7 @@ static int lookup_args(int npos, char *pos[], struct np_lookup_config *cfg, char
 		l->types[l->ntypes++] = t;
 	}
 	if (l->ntypes == 0)
-		l->types[l->ntypes++] = reverse ? 12 : 1;
+		l->types[l->ntypes++] = reverse ? NP_RR_PTR : NP_RR_A;
 	if (l->compare_system)
 		ask_addresses(l);
 	return 0;

@@ -61,7 +61,7 @@ int np_dns_chain_end(const uint8_t *msg, size_t len, const char *qname, char *fi
 
 			if (np_dns_read_rr(&rd, &rr) != NP_DNS_OK)
 				return -1;
-			if (rr.type != 5 || rr.rclass != 1 || !np_dns_name_eq(rr.name, final))
+			if (rr.type != NP_RR_CNAME || rr.rclass != 1 || !np_dns_name_eq(rr.name, final))
 				continue;
 			off = rr.rdata;
 			if (np_dns_read_name(msg, len, &off, final, finallen) != NP_DNS_OK)
@@ -92,9 +92,9 @@ static void add_nameserver(struct np_dns_referral *ref, const struct np_dns_read
 static void add_glue(struct np_dns_referral *ref, const struct np_dns_reader *rd,
 		     const struct np_dns_rr *rr)
 {
-	int family = rr->type == 1 ? AF_INET : AF_INET6;
+	int family = np_rr_family(rr->type);
 
-	if (rr->rclass != 1 || rr->rdlength != (rr->type == 1 ? 4 : 16))
+	if (rr->rclass != 1 || rr->rdlength != (family == AF_INET ? 4 : 16))
 		return;
 	for (size_t i = 0; i < ref->nns; i++) {
 		struct np_dns_nameserver *ns = &ref->ns[i];
@@ -117,9 +117,9 @@ static int read_authority(struct np_dns_reader *rd, unsigned n, const char *fina
 			return -1;
 		if (rr.rclass != 1 || !np_dns_name_is_under(final, rr.name))
 			continue;
-		if (rr.type == 6)
+		if (rr.type == NP_RR_SOA)
 			*soa = true;
-		if (rr.type != 2)
+		if (rr.type != NP_RR_NS)
 			continue;
 		if (!ref->zone[0])
 			snprintf(ref->zone, sizeof(ref->zone), "%s", rr.name);
@@ -145,7 +145,7 @@ enum np_dns_empty np_dns_classify_empty(const uint8_t *msg, size_t len, const ch
 
 		if (np_dns_read_rr(&rd, &rr) != NP_DNS_OK)
 			break;
-		if (rr.type == 1 || rr.type == 28)
+		if (np_rr_family(rr.type))
 			add_glue(ref, &rd, &rr);
 	}
 	/* RD is echoed in the reply: RA and RD both set means it recursed for us */

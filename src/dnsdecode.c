@@ -9,15 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "bytes.h"
 #include "dnsdecode.h"
 #include "escape.h"
 #include "hexdump.h"
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 void np_dns_flags_text(uint16_t flags, char *buf, size_t len)
 {
@@ -52,25 +47,6 @@ const char *np_dns_class_name(uint16_t rclass, char *buf, size_t len)
 	case 255: return "ANY";
 	default: snprintf(buf, len, "CLASS%u", rclass); return buf;
 	}
-}
-
-uint16_t np_dns_type_from_name(const char *s)
-{
-	static const char *const names[] = { "A", "NS", "CNAME", "SOA", "PTR", "MX", "TXT", "AAAA",
-					     "SRV", "CAA", "ANY" };
-	static const uint16_t nums[] = { 1, 2, 5, 6, 12, 15, 16, 28, 33, 257, 255 };
-	char *end;
-	unsigned long v;
-
-	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
-		if (strcasecmp(s, names[i]) == 0)
-			return nums[i];
-	if (strncasecmp(s, "TYPE", 4) == 0)
-		s += 4;
-	if (!isdigit((unsigned char)*s))
-		return 0;
-	v = strtoul(s, &end, 10);
-	return *end || v == 0 || v > 65535 ? 0 : (uint16_t)v;
 }
 
 int np_dns_reverse_name(const char *addr, char *out, size_t len)
@@ -150,7 +126,7 @@ static int take16(struct cursor *c, uint32_t *v)
 {
 	if (c->pos + 2 > c->end)
 		return NP_DNS_ESHORT;
-	*v = get16(c->msg + c->pos);
+	*v = np_get16(c->msg + c->pos);
 	c->pos += 2;
 	return NP_DNS_OK;
 }
@@ -159,7 +135,7 @@ static int take32(struct cursor *c, uint32_t *v)
 {
 	if (c->pos + 4 > c->end)
 		return NP_DNS_ESHORT;
-	*v = get32(c->msg + c->pos);
+	*v = np_get32(c->msg + c->pos);
 	c->pos += 4;
 	return NP_DNS_OK;
 }
@@ -206,8 +182,8 @@ static void add_string(struct np_dns_record *r, const uint8_t *s, size_t n)
 	    !reserve(&r->raw, r->raw_len, &r->raw_cap, n + 2))
 		return;
 	r->strings_len += np_escape(s, n, NP_ESC_DNS_TEXT, r->strings + r->strings_len, need) + 1;
-	r->raw[r->raw_len++] = (char)(n >> 8);
-	r->raw[r->raw_len++] = (char)(n & 0xff);
+	np_put16((uint8_t *)r->raw + r->raw_len, (uint16_t)n);
+	r->raw_len += 2;
 	memcpy(r->raw + r->raw_len, s, n);
 	r->raw_len += n;
 	r->nstrings++;
@@ -220,20 +196,112 @@ const uint8_t *np_dns_record_raw_next(const struct np_dns_record *r, size_t *pos
 	if (*pos + 2 > r->raw_len)
 		return NULL;
 	p = (const uint8_t *)r->raw + *pos;
-	*len = (size_t)(p[0] << 8 | p[1]);
+	*len = np_get16(p);
 	*pos += 2 + *len;
 	return p + 2;
 }
 
-static int rdata_strings(struct cursor *c, struct np_dns_record *r, size_t *t)
+/* One space before every piece of rdata text but the first. */
+static void put_space(struct np_dns_record *r, size_t *t)
+{
+	if (*t && *t + 1 < sizeof(r->text))
+		r->text[(*t)++] = ' ';
+}
+
+static void put_text(struct np_dns_record *r, size_t *t, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void put_text(struct np_dns_record *r, size_t *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	put_space(r, t);
+	va_start(ap, fmt);
+	n = vsnprintf(r->text + *t, sizeof(r->text) - *t, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*t = *t + (size_t)n < sizeof(r->text) ? *t + (size_t)n : sizeof(r->text) - 1;
+}
+
+static int take_address(struct cursor *c, struct np_dns_record *r, size_t *t, int family)
+{
+	char buf[INET6_ADDRSTRLEN];
+	size_t n = family == AF_INET ? 4 : 16;
+
+	if (c->pos + n > c->end)
+		return NP_DNS_ESHORT;
+	inet_ntop(family, c->msg + c->pos, buf, sizeof(buf));
+	put_text(r, t, "%s", buf);
+	c->pos += n;
+	return NP_DNS_OK;
+}
+
+static int take_number(struct cursor *c, struct np_dns_record *r, size_t *t, size_t size)
+{
+	uint32_t v;
+	int rc;
+
+	if (r->nnum == sizeof(r->num) / sizeof(r->num[0]))
+		return NP_DNS_ESHORT;	/* a row asks more than a record holds */
+	if (size == 1) {
+		if (c->pos + 1 > c->end)
+			return NP_DNS_ESHORT;
+		v = c->msg[c->pos++];
+	} else if ((rc = size == 2 ? take16(c, &v) : take32(c, &v))) {
+		return rc;
+	}
+	r->num[r->nnum++] = v;
+	put_text(r, t, "%u", v);
+	return NP_DNS_OK;
+}
+
+static int take_domain(struct cursor *c, struct np_dns_record *r, size_t *t)
+{
+	int rc;
+
+	if (r->nnames == sizeof(r->names) / sizeof(r->names[0]))
+		return NP_DNS_ESHORT;
+	if ((rc = take_name(c, r->names[r->nnames], sizeof(r->names[0]))))
+		return rc;
+	put_text(r, t, "%s", r->names[r->nnames++]);
+	return NP_DNS_OK;
+}
+
+/* A tag (CAA): letters and digits (RFC 8659), but a server may send anything. */
+static int take_tag(struct cursor *c, struct np_dns_record *r, size_t *t)
+{
+	size_t n;
+
+	if (c->pos + 1 > c->end)
+		return NP_DNS_ESHORT;
+	n = c->msg[c->pos];
+	if (n == 0 || c->pos + 1 + n > c->end)
+		return NP_DNS_ESHORT;
+	add_string(r, c->msg + c->pos + 1, n);
+	put_space(r, t);
+	*t += np_escape(c->msg + c->pos + 1, n, NP_ESC_DNS_TEXT, r->text + *t, sizeof(r->text) - *t);
+	c->pos += 1 + n;
+	return NP_DNS_OK;
+}
+
+static int take_rest(struct cursor *c, struct np_dns_record *r, size_t *t)
+{
+	add_string(r, c->msg + c->pos, c->end - c->pos);
+	put_space(r, t);
+	*t += put_quoted(r->text + *t, sizeof(r->text) - *t, c->msg + c->pos, c->end - c->pos);
+	c->pos = c->end;
+	return NP_DNS_OK;
+}
+
+static int take_strings(struct cursor *c, struct np_dns_record *r, size_t *t)
 {
 	while (c->pos < c->end) {
 		size_t n = c->msg[c->pos];
 
 		if (c->pos + 1 + n > c->end)
 			return NP_DNS_ESHORT;
-		if (*t && *t + 1 < sizeof(r->text))
-			r->text[(*t)++] = ' ';
+		put_space(r, t);
 		*t += put_quoted(r->text + *t, sizeof(r->text) - *t, c->msg + c->pos + 1, n);
 		add_string(r, c->msg + c->pos + 1, n);
 		c->pos += 1 + n;
@@ -241,34 +309,25 @@ static int rdata_strings(struct cursor *c, struct np_dns_record *r, size_t *t)
 	return NP_DNS_OK;
 }
 
-static int rdata_caa(struct cursor *c, struct np_dns_record *r)
+/* One piece of rdata as its row describes it: kept in r and written in r->text. */
+static int take_piece(struct cursor *c, struct np_dns_record *r, size_t *t, enum np_rr_wire w)
 {
-	uint8_t flags, taglen;
-	const uint8_t *tag, *value;
-	size_t t, vlen;
-
-	if (c->pos + 2 > c->end)
-		return NP_DNS_ESHORT;
-	flags = c->msg[c->pos];
-	taglen = c->msg[c->pos + 1];
-	if (c->pos + 2 + taglen > c->end || taglen == 0)
-		return NP_DNS_ESHORT;
-	tag = c->msg + c->pos + 2;
-	value = tag + taglen;
-	vlen = c->end - c->pos - 2 - taglen;
-	r->num[r->nnum++] = flags;
-	add_string(r, tag, taglen);
-	add_string(r, value, vlen);
-	/* a tag is letters and digits (RFC 8659); a server may send anything */
-	t = (size_t)snprintf(r->text, sizeof(r->text), "%u ", flags);
-	t += np_escape(tag, taglen, NP_ESC_DNS_TEXT, r->text + t, sizeof(r->text) - t);
-	if (t + 1 < sizeof(r->text))
-		r->text[t++] = ' ';
-	put_quoted(r->text + t, sizeof(r->text) - t, value, vlen);
-	c->pos = c->end;
+	switch (w) {
+	case NP_W_IPV4: return take_address(c, r, t, AF_INET);
+	case NP_W_IPV6: return take_address(c, r, t, AF_INET6);
+	case NP_W_NAME: return take_domain(c, r, t);
+	case NP_W_U8: return take_number(c, r, t, 1);
+	case NP_W_U16: return take_number(c, r, t, 2);
+	case NP_W_U32: return take_number(c, r, t, 4);
+	case NP_W_TAG: return take_tag(c, r, t);
+	case NP_W_REST: return take_rest(c, r, t);
+	case NP_W_STRINGS: return take_strings(c, r, t);
+	case NP_W_END: break;
+	}
 	return NP_DNS_OK;
 }
 
+/* A type netprobe does not decode, as RFC 3597 writes it: \# length hex. */
 static int rdata_unknown(struct cursor *c, struct np_dns_record *r)
 {
 	static const struct np_hex_style rfc3597 = { .sep = "", .upper = true };
@@ -287,64 +346,15 @@ static int rdata_unknown(struct cursor *c, struct np_dns_record *r)
 static int decode_rdata(const uint8_t *msg, size_t len, struct np_dns_record *r)
 {
 	struct cursor c = { msg, len, r->rdata, r->rdata + r->rdlength };
+	const struct np_rr_type *type = np_rr_find(r->type);
 	size_t t = 0;
 	int rc = NP_DNS_OK;
-	char buf[INET6_ADDRSTRLEN];
 
-	switch (r->type) {
-	case 1:
-	case 28:
-		if (r->rdlength != (r->type == 1 ? 4 : 16))
-			return NP_DNS_ESHORT;
-		inet_ntop(r->type == 1 ? AF_INET : AF_INET6, msg + r->rdata, buf, sizeof(buf));
-		snprintf(r->text, sizeof(r->text), "%s", buf);
-		c.pos = c.end;
-		break;
-	case 2:
-	case 5:
-	case 12:
-		rc = take_name(&c, r->names[0], sizeof(r->names[0]));
-		r->nnames = 1;
-		snprintf(r->text, sizeof(r->text), "%s", r->names[0]);
-		break;
-	case 15:
-		if (!(rc = take16(&c, &r->num[0])) && !(rc = take_name(&c, r->names[0], sizeof(r->names[0])))) {
-			r->nnum = r->nnames = 1;
-			snprintf(r->text, sizeof(r->text), "%u %s", r->num[0], r->names[0]);
-		}
-		break;
-	case 16:
-		rc = rdata_strings(&c, r, &t);
-		break;
-	case 33:
-		for (int i = 0; i < 3 && !rc; i++)
-			rc = take16(&c, &r->num[i]);
-		if (!rc && !(rc = take_name(&c, r->names[0], sizeof(r->names[0])))) {
-			r->nnum = 3;
-			r->nnames = 1;
-			snprintf(r->text, sizeof(r->text), "%u %u %u %s", r->num[0], r->num[1], r->num[2],
-				 r->names[0]);
-		}
-		break;
-	case 6:
-		if ((rc = take_name(&c, r->names[0], sizeof(r->names[0]))) ||
-		    (rc = take_name(&c, r->names[1], sizeof(r->names[1]))))
-			break;
-		for (int i = 0; i < 5 && !rc; i++)
-			rc = take32(&c, &r->num[i]);
-		if (!rc) {
-			r->nnum = 5;
-			r->nnames = 2;
-			snprintf(r->text, sizeof(r->text), "%s %s %u %u %u %u %u", r->names[0],
-				 r->names[1], r->num[0], r->num[1], r->num[2], r->num[3], r->num[4]);
-		}
-		break;
-	case 257:
-		rc = rdata_caa(&c, r);
-		break;
-	default:
+	if (!type || type->use != NP_RR_DATA)
 		rc = rdata_unknown(&c, r);
-	}
+	for (size_t i = 0; !rc && type && type->use == NP_RR_DATA && i < NP_RR_WIRE_MAX &&
+	     type->wire[i] != NP_W_END; i++)
+		rc = take_piece(&c, r, &t, type->wire[i]);
 	if (!rc && c.pos != c.end)
 		rc = NP_DNS_ESHORT;	/* rdata longer than its content: a lying rdlength */
 	return rc;
@@ -440,7 +450,8 @@ static int decode_rr(struct np_dns_message *m, struct np_dns_reader *rd, enum np
 	note(m, head + 4, 4, "TTL", "%u s", r->ttl);
 	note(m, head + 8, 2, "RDLENGTH", "%u bytes", r->rdlength);
 	/* OPT (EDNS) carries no rdata worth a presentation form here */
-	rc = r->type == 41 ? (r->text[0] = '\0', NP_DNS_OK) : decode_rdata(rd->msg, rd->len, r);
+	rc = r->type == NP_RR_OPT ? (r->text[0] = '\0', NP_DNS_OK)
+				       : decode_rdata(rd->msg, rd->len, r);
 	if (!rc)
 		note(m, rr.rdata, rr.rdlength, "RDATA", "%.150s", r->text);
 	if (r == &scratch) {

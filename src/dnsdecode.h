@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "dnsmsg.h"
+#include "rrtypes.h"
 
 #define NP_DNS_MAX_RECORDS 256	/* per message; more are counted, not kept */
 #define NP_RDATA_TEXT 4096
@@ -64,8 +65,6 @@ void np_dns_message_free(struct np_dns_message *m);
 void np_dns_flags_text(uint16_t flags, char *buf, size_t len);
 const char *np_dns_opcode_name(int opcode);
 const char *np_dns_class_name(uint16_t rclass, char *buf, size_t len);
-/* Type number from "MX", "TYPE65", "65"; 0 when unknown. */
-uint16_t np_dns_type_from_name(const char *s);
 /* The reverse-lookup name of an address: in-addr.arpa / ip6.arpa; -1 if not one. */
 int np_dns_reverse_name(const char *addr, char *out, size_t len);
 

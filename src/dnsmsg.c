@@ -7,18 +7,9 @@
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include "bytes.h"
 #include "dnsmsg.h"
 #include "escape.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 const char *np_dns_strerror(int err)
 {
@@ -49,31 +40,14 @@ const char *np_dns_rcode_name(int rcode, char *buf, size_t len)
 	return buf;
 }
 
-const char *np_dns_type_name(uint16_t type, char *buf, size_t len)
-{
-	switch (type) {
-	case 1: return "A";
-	case 2: return "NS";
-	case 5: return "CNAME";
-	case 6: return "SOA";
-	case 12: return "PTR";
-	case 15: return "MX";
-	case 16: return "TXT";
-	case 28: return "AAAA";
-	case 33: return "SRV";
-	case 257: return "CAA";
-	default: snprintf(buf, len, "TYPE%u", type); return buf;
-	}
-}
-
 int np_dns_reader_init(struct np_dns_reader *r, const uint8_t *msg, size_t len,
 		       struct np_dns_header *h)
 {
 	*r = (struct np_dns_reader){ .msg = msg, .len = len, .off = 12 };
 	if (len < 12)
 		return NP_DNS_ESHORT;
-	*h = (struct np_dns_header){ get16(msg), get16(msg + 2), get16(msg + 4),
-				     get16(msg + 6), get16(msg + 8), get16(msg + 10) };
+	*h = (struct np_dns_header){ np_get16(msg), np_get16(msg + 2), np_get16(msg + 4),
+				     np_get16(msg + 6), np_get16(msg + 8), np_get16(msg + 10) };
 	return NP_DNS_OK;
 }
 
@@ -109,7 +83,7 @@ int np_dns_read_name(const uint8_t *msg, size_t len, size_t *off, char *text, si
 		if ((c & 0xc0) == 0xc0) {
 			if (pos + 1 >= len)
 				return NP_DNS_ESHORT;
-			size_t target = (size_t)(c & 0x3f) << 8 | msg[pos + 1];
+			size_t target = np_get16(msg + pos) & 0x3fff;
 
 			if (target >= len)
 				return NP_DNS_EPTR;
@@ -143,8 +117,8 @@ int np_dns_read_question(struct np_dns_reader *r, char *name, size_t namelen,
 		return rc;
 	if (r->off + 4 > r->len)
 		return NP_DNS_ESHORT;
-	*type = get16(r->msg + r->off);
-	*rclass = get16(r->msg + r->off + 2);
+	*type = np_get16(r->msg + r->off);
+	*rclass = np_get16(r->msg + r->off + 2);
 	r->off += 4;
 	return NP_DNS_OK;
 }
@@ -159,10 +133,10 @@ int np_dns_read_rr(struct np_dns_reader *r, struct np_dns_rr *rr)
 	if (r->off + 10 > r->len)
 		return NP_DNS_ESHORT;
 	p = r->msg + r->off;
-	rr->type = get16(p);
-	rr->rclass = get16(p + 2);
-	rr->ttl = get32(p + 4);
-	rr->rdlength = get16(p + 8);
+	rr->type = np_get16(p);
+	rr->rclass = np_get16(p + 2);
+	rr->ttl = np_get32(p + 4);
+	rr->rdlength = np_get16(p + 8);
 	rr->rdata = r->off + 10;
 	if (rr->rdata + rr->rdlength > r->len)
 		return NP_DNS_ESHORT;
@@ -296,15 +270,13 @@ int np_dns_build_query(const char *name, uint16_t type, uint16_t id, bool rd, ui
 	if (cap < 12 + 4)
 		return NP_DNS_EBADNAME;
 	memset(buf, 0, 12);
-	buf[0] = (uint8_t)(id >> 8);
-	buf[1] = (uint8_t)id;
+	np_put16(buf, id);
 	buf[2] = rd ? 0x01 : 0x00;	/* opcode QUERY, RD as asked */
 	buf[5] = 1;			/* QDCOUNT */
 	rc = np_dns_name_to_wire(name, buf + 12, cap - 12 - 4, &nl);
 	if (rc)
 		return rc;
-	buf[12 + nl] = (uint8_t)(type >> 8);
-	buf[13 + nl] = (uint8_t)type;
+	np_put16(buf + 12 + nl, type);
 	buf[14 + nl] = 0;
 	buf[15 + nl] = 1;		/* class IN */
 	*len = 16 + nl;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "rrtypes.h"
 
 #define NP_DNS_TEXT_MAX 1024	/* a 255-byte wire name with every byte escaped */
 #define NP_DNS_QUERY_MAX 512	/* room for any one-question query: 12 + 255 + 4 */
@@ -49,7 +50,6 @@ struct np_dns_reader {
 
 const char *np_dns_strerror(int err);
 const char *np_dns_rcode_name(int rcode, char *buf, size_t len);
-const char *np_dns_type_name(uint16_t type, char *buf, size_t len);
 
 int np_dns_reader_init(struct np_dns_reader *r, const uint8_t *msg, size_t len,
 		       struct np_dns_header *h);

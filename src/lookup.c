@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bytes.h"
 #include "clock.h"
 #include "lookup.h"
 
@@ -20,6 +21,32 @@ struct pending {
 	uint8_t q[NP_DNS_QUERY_MAX];	/* kept to send again if c-ares gives up early */
 	size_t qlen;
 };
+
+/* A query without a reply, in lookup's words. */
+static void set_failure(struct pending *p, int status)
+{
+	struct np_lookup_reply *r = p->reply;
+
+	switch (np_resolver_failure(p->resolver, status, &r->err)) {
+	case NP_ARES_TIMEOUT:
+		/* c-ares gave up (ETIMEOUT, maybe early) or our deadline cancelled
+		 * the query: either way, say how long it was given */
+		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s",
+			     r->server, (status == ARES_ECANCELLED ? p->opts->resolve.timeout_ms
+				: np_resolver_waited_ms(r->time_ms, p->opts->resolve.timeout_ms,
+							p->resends)) / 1e3);
+		break;
+	case NP_ARES_NO_SOCKET:	/* the socket never opened: the real cause is set */
+		break;
+	case NP_ARES_REFUSED:
+		np_error_set(&r->err, "ECONNREFUSED", "%s refused the connection: nothing serves "
+			     "DNS there", r->server);
+		break;
+	case NP_ARES_OTHER:
+		np_error_set(&r->err, "ARES_ERROR", "query failed: %s", ares_strerror(status));
+		break;
+	}
+}
 
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
@@ -38,7 +65,7 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		r->retried_tcp = r->via_tcp && !p->opts->tcp;
 		if (r->retried_tcp) {
 			const struct np_udp_seen *u =
-				np_resolver_udp_seen(p->resolver, (uint16_t)(p->q[0] << 8 | p->q[1]));
+				np_resolver_udp_seen(p->resolver, np_get16(p->q));
 
 			r->udp_tc = !u || u->tc;	/* unseen: TC is c-ares' usual reason */
 			r->udp_size = u ? u->size : 0;
@@ -48,20 +75,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 			memcpy(r->msg, abuf, (size_t)alen);
 			r->len = (size_t)alen;
 		}
-	} else if (status == ARES_ETIMEOUT || status == ARES_ECANCELLED) {
-		/* c-ares gave up (ETIMEOUT, maybe early) or our deadline cancelled
-		 * the query: either way, say how long it was given */
-		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s",
-			     r->server, (status == ARES_ECANCELLED ? p->opts->resolve.timeout_ms
-				: np_resolver_waited_ms(r->time_ms, p->opts->resolve.timeout_ms,
-							p->resends)) / 1e3);
-	} else if (status == ARES_ECONNREFUSED && np_resolver_socket_error(p->resolver, &r->err)) {
-		/* the socket never opened: the real cause is set */
-	} else if (status == ARES_ECONNREFUSED) {
-		np_error_set(&r->err, "ECONNREFUSED", "%s refused the connection: nothing serves "
-			     "DNS there", r->server);
 	} else {
-		np_error_set(&r->err, "ARES_ERROR", "query failed: %s", ares_strerror(status));
+		set_failure(p, status);
 	}
 	np_loop_release(p->loop);
 }
@@ -114,8 +129,8 @@ static int system_addresses(const struct np_lookup_opts *o, struct np_addr_set *
 	int rc;
 
 	for (size_t q = 0; q < o->ntypes; q++) {
-		want4 |= o->types[q] == 1;
-		want6 |= o->types[q] == 28;
+		want4 |= o->types[q] == NP_RR_A;
+		want6 |= o->types[q] == NP_RR_AAAA;
 	}
 	hints.ai_family = want4 && !want6 ? AF_INET : want6 && !want4 ? AF_INET6 : AF_UNSPEC;
 	rc = getaddrinfo(o->name, NULL, &hints, &res);
@@ -140,7 +155,7 @@ static int dns_addresses(const struct np_lookup_result *r, struct np_addr_set *s
 
 		for (size_t k = 0; k < m->nrecords; k++)
 			if (m->records[k].section == NP_SEC_ANSWER &&
-			    (m->records[k].type == 1 || m->records[k].type == 28) &&
+			    np_rr_family(m->records[k].type) &&
 			    addr_set_add(set, m->records[k].text) < 0)
 				return -1;
 	}
@@ -214,7 +229,7 @@ void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
 		return;
 	for (size_t k = 0; k < r->m.nrecords; k++)
 		if (r->m.records[k].section == NP_SEC_ANSWER &&
-		    (r->m.records[k].type == r->qtype || r->qtype == 255))
+		    np_rr_answers(r->qtype, r->m.records[k].type))
 			return;
 	if (np_dns_chain_end(r->msg, r->len, qname, final, sizeof(final), &links) < 0) {
 		r->status = NP_DNS_STATUS_NODATA;

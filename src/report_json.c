@@ -163,7 +163,7 @@ json_t *np_json_referral(const struct np_dns_referral *ref)
 static json_t *dns_json(const struct np_dns_result *d)
 {
 	json_t *cnames = json_array(), *queries = json_array(), *addrs = json_array();
-	char addr[INET6_ADDRSTRLEN];
+	char addr[INET6_ADDRSTRLEN], tb[16];
 
 	for (size_t i = 0; i < d->ncnames; i++)
 		json_array_append_new(cnames, np_json_text(d->cnames[i]));
@@ -171,7 +171,8 @@ static json_t *dns_json(const struct np_dns_result *d)
 		const struct np_dns_query *q = &d->queries[i];
 
 		json_array_append_new(queries, json_pack("{s:s, s:s, s:o, s:o, s:I, s:o, s:o}",
-			"type", q->qtype == 1 ? "A" : "AAAA", "status", np_dns_status_name(q->status),
+			"type", np_dns_type_name(q->qtype, tb, sizeof(tb)),
+			"status", np_dns_status_name(q->status),
 			"rcode", rcode_json(q->rcode), "time_ms", np_json_ms(q->time_ms),
 			"answers", (json_int_t)q->answers, "server", string_or_null(q->server),
 			"error", np_json_error(&q->err, NP_JSON_ERRNO_NONE)));

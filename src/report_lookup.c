@@ -28,7 +28,7 @@ static void print_record(FILE *out, const struct np_dns_record *r)
 			np_dns_type_name(r->type, tb, sizeof(tb)));
 		return;
 	}
-	if (r->type == 41) {
+	if (r->type == NP_RR_OPT) {
 		fprintf(out, "; OPT (EDNS) udp size %u\n", r->rclass);
 		return;
 	}
@@ -204,62 +204,66 @@ static void text_report(FILE *out, const struct np_lookup_result *r,
 	print_system(out, &r->system);
 }
 
-/* TXT strings twice: dig-escaped text for people, their bytes in hex for scripts */
-static json_t *txt_json(const struct np_dns_record *r)
+/* String i of r (dig-escaped); NULL past the last. For a field that names one
+ * (a CAA tag, its value): a walk over many is strings_json's. */
+static const char *record_string(const struct np_dns_record *r, size_t i)
 {
-	json_t *text = json_array(), *hex = json_array();
 	const char *t = r->strings;
-	const uint8_t *raw;
-	size_t pos = 0, len;
 
-	for (size_t i = 0; i < r->nstrings; i++, t += strlen(t) + 1)
-		json_array_append_new(text, np_json_text(t));
-	while ((raw = np_dns_record_raw_next(r, &pos, &len)))
-		json_array_append_new(hex, np_json_hex(raw, len));
-	return np_json_checked(json_pack("{s:o, s:o}", "strings", text, "strings_hex", hex));
+	if (i >= r->nstrings)
+		return NULL;
+	while (i--)
+		t += strlen(t) + 1;
+	return t;
 }
 
+/* TXT strings twice: dig-escaped text for people, their bytes in hex for scripts */
+static json_t *strings_json(const struct np_dns_record *r, bool hex)
+{
+	json_t *a = json_array();
+	const uint8_t *raw;
+	size_t pos = 0, len;
+	const char *t = r->strings;
+
+	for (size_t i = 0; !hex && i < r->nstrings; i++, t += strlen(t) + 1)
+		json_array_append_new(a, np_json_text(t));
+	while (hex && (raw = np_dns_record_raw_next(r, &pos, &len)))
+		json_array_append_new(a, np_json_hex(raw, len));
+	return a;
+}
+
+/* One field as its row describes it; NULL when the record lacks it. */
+static json_t *field_json(const struct np_dns_record *r, const struct np_rr_field *f)
+{
+	switch (f->source) {
+	case NP_F_TEXT: return json_string(r->text);
+	case NP_F_NAME: return f->index < r->nnames ? json_string(r->names[f->index]) : NULL;
+	case NP_F_NUM: return f->index < r->nnum ? json_integer(r->num[f->index]) : NULL;
+	case NP_F_STRING:
+		return f->index < r->nstrings ? np_json_text(record_string(r, f->index)) : NULL;
+	case NP_F_STRINGS: return strings_json(r, false);
+	case NP_F_STRINGS_HEX: return strings_json(r, true);
+	}
+	return NULL;
+}
+
+/* The rdata's fields, walked from the type's row: every one, or none at all
+ * when the record lacks one (a type netprobe does not decode has none). */
 static json_t *rdata_json(const struct np_dns_record *r)
 {
-	static const char *const soa[] = { "serial", "refresh", "retry", "expire", "minimum" };
-	static const char *const srv[] = { "priority", "weight", "port" };
+	const struct np_rr_type *type = np_rr_find(r->type);
+	json_t *o = json_object();
 
-	switch (r->type) {
-	case 1:
-	case 28:
-		return json_pack("{s:s}", "address", r->text);
-	case 2:
-	case 5:
-	case 12:
-		return json_pack("{s:s}", "target", r->names[0]);
-	case 15:
-		return json_pack("{s:I, s:s}", "preference", (json_int_t)r->num[0], "exchange",
-				 r->names[0]);
-	case 16:
-		return txt_json(r);
-	case 33: {
-		json_t *o = json_pack("{s:s}", "target", r->names[0]);
+	for (size_t i = 0; type && i < NP_RR_FIELDS_MAX && type->fields[i].key; i++) {
+		json_t *v = field_json(r, &type->fields[i]);
 
-		for (int i = 0; i < 3; i++)
-			json_object_set_new(o, srv[i], json_integer(r->num[i]));
-		return o;
+		if (!v) {
+			json_object_clear(o);
+			break;
+		}
+		json_object_set_new(o, type->fields[i].key, v);
 	}
-	case 6: {
-		json_t *o = json_pack("{s:s, s:s}", "mname", r->names[0], "rname", r->names[1]);
-
-		for (int i = 0; i < 5; i++)
-			json_object_set_new(o, soa[i], json_integer(r->num[i]));
-		return o;
-	}
-	case 257:
-		if (r->nstrings == 2)
-			return json_pack("{s:I, s:o, s:o}", "flags", (json_int_t)r->num[0], "tag",
-					 np_json_text(r->strings),
-					 "value", np_json_text(r->strings + strlen(r->strings) + 1));
-		return json_object();
-	default:
-		return json_object();
-	}
+	return o;
 }
 
 static json_t *record_json(const struct np_dns_record *r)

@@ -91,13 +91,13 @@ static void print_referral(FILE *out, const struct np_dns_referral *ref)
 
 static void print_dns_detail(FILE *out, const struct np_dns_result *d)
 {
-	char rc[16], addr[INET6_ADDRSTRLEN];
+	char rc[16], tb[16], addr[INET6_ADDRSTRLEN];
 	size_t width = 0;
 
 	for (size_t i = 0; i < d->nqueries; i++) {
 		const struct np_dns_query *q = &d->queries[i];
 
-		fprintf(out, "  %-5s %-9s %-9s %8.3f ms  ", q->qtype == 1 ? "A" : "AAAA",
+		fprintf(out, "  %-5s %-9s %-9s %8.3f ms  ", np_dns_type_name(q->qtype, tb, sizeof(tb)),
 			np_dns_status_name(q->status), rcode_text(q->rcode, rc, sizeof(rc)), q->time_ms);
 		if (q->status == NP_DNS_STATUS_OK)
 			fprintf(out, "%zu answer%s\n", q->answers, q->answers == 1 ? "" : "s");

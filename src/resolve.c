@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include "bytes.h"
 #include "clock.h"
 #include "dnsanswer.h"
 #include "resolve.h"
@@ -152,8 +153,8 @@ static ares_ssize_t sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int f
 		const uint8_t *m = buf;
 		struct np_udp_seen *u = &r->udp_seen[r->udp_next++ % NP_UDP_SEEN];
 
-		*u = (struct np_udp_seen){ .id = (uint16_t)(m[0] << 8 | m[1]),
-					   .tc = NP_DNS_TC(m[2] << 8 | m[3]), .size = (size_t)n };
+		*u = (struct np_udp_seen){ .id = np_get16(m), .tc = NP_DNS_TC(np_get16(m + 2)),
+					   .size = (size_t)n };
 	}
 	return from && n > (ssize_t)len ? (ssize_t)len : n;
 }
@@ -167,7 +168,9 @@ static const struct ares_socket_functions sock_funcs = {
 	sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv,
 };
 
-bool np_resolver_socket_error(const struct np_resolver *r, struct np_error *e)
+/* When c-ares reports "connection refused" but the socket could not even be
+ * opened (EMFILE, ENFILE...): fill e with the real cause and return true. */
+static bool socket_error(const struct np_resolver *r, struct np_error *e)
 {
 	char name[32];
 
@@ -180,6 +183,16 @@ bool np_resolver_socket_error(const struct np_resolver *r, struct np_error *e)
 		     : strerror(r->socket_errno));
 	e->errnum = r->socket_errno;
 	return true;
+}
+
+enum np_ares_failure np_resolver_failure(const struct np_resolver *r, int status,
+					 struct np_error *e)
+{
+	if (status == ARES_ETIMEOUT || status == ARES_ECANCELLED)
+		return NP_ARES_TIMEOUT;
+	if (status == ARES_ECONNREFUSED)
+		return socket_error(r, e) ? NP_ARES_NO_SOCKET : NP_ARES_REFUSED;
+	return NP_ARES_OTHER;
 }
 
 const struct np_udp_seen *np_resolver_udp_seen(const struct np_resolver *r, uint16_t id)
@@ -349,7 +362,7 @@ static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
 					     np_dns_strerror(rc));
 				return -1;
 			}
-			if (rr.type != 5 || rr.rclass != 1 || !np_dns_name_eq(rr.name, final))
+			if (rr.type != NP_RR_CNAME || rr.rclass != 1 || !np_dns_name_eq(rr.name, final))
 				continue;
 			if (n == NP_MAX_CNAMES) {
 				np_error_set(&q->err, "CNAME_LOOP",
@@ -386,7 +399,9 @@ static int collect(const struct np_dns_reader *answers, unsigned ancount, const 
 		   uint16_t qtype, struct np_dns_query *q, struct np_dns_result *dns)
 {
 	struct np_dns_reader rd = *answers;
-	size_t want = qtype == 1 ? 4 : 16;
+	int family = np_rr_family(qtype);
+	size_t want = family == AF_INET ? 4 : 16;
+	char tb[16];
 
 	for (unsigned i = 0; i < ancount; i++) {
 		struct np_dns_rr rr;
@@ -400,11 +415,11 @@ static int collect(const struct np_dns_reader *answers, unsigned ancount, const 
 			continue;
 		if (rr.rdlength != want) {
 			np_error_set(&q->err, "MALFORMED", "%s record with %u bytes of data",
-				     qtype == 1 ? "A" : "AAAA", rr.rdlength);
+				     np_dns_type_name(qtype, tb, sizeof(tb)), rr.rdlength);
 			return -1;
 		}
 		if (q->rcode == 0)
-			add_address(dns, qtype == 1 ? AF_INET : AF_INET6, rd.msg + rr.rdata, rr.ttl);
+			add_address(dns, family, rd.msg + rr.rdata, rr.ttl);
 		q->answers++;
 	}
 	return 0;
@@ -412,8 +427,8 @@ static int collect(const struct np_dns_reader *answers, unsigned ancount, const 
 
 static void set_rcode_status(struct np_dns_query *q, const char *qname)
 {
-	char buf[16];
-	const char *tname = q->qtype == 1 ? "A" : "AAAA";
+	char buf[16], tb[16];
+	const char *tname = np_dns_type_name(q->qtype, tb, sizeof(tb));
 
 	switch (q->rcode) {
 	case 0:
@@ -626,6 +641,29 @@ static void set_timeout(struct np_dns_query *q, double waited_ms)
 		     q->server[0] ? q->server : "(none)", waited_ms / 1e3);
 }
 
+/* A query without a reply, in the probe's words. */
+static void set_failure(struct np_resolver *r, int status, struct np_dns_query *q,
+			unsigned resends)
+{
+	switch (np_resolver_failure(r, status, &q->err)) {
+	case NP_ARES_TIMEOUT:
+		set_timeout(q, np_resolver_waited_ms(q->time_ms, r->opts.timeout_ms, resends));
+		return;
+	case NP_ARES_NO_SOCKET:
+		break;
+	case NP_ARES_REFUSED:
+		np_error_set(&q->err, "ECONNREFUSED",
+			     "cannot reach DNS server %s: connection refused or no route "
+			     "(nothing serves DNS there, or the network is unreachable)",
+			     q->server[0] ? q->server : "(none)");
+		break;
+	case NP_ARES_OTHER:
+		np_error_set(&q->err, "ARES_ERROR", "DNS query failed: %s", ares_strerror(status));
+		break;
+	}
+	q->status = NP_DNS_STATUS_ERROR;
+}
+
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
 	struct query_ctx *qc = arg;
@@ -647,20 +685,8 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		qc->replied = false;	/* the deadline still applies to it */
 		ares_send(lk->r->channel, qc->msg, (int)qc->len, on_reply, qc);
 		return;
-	} else if (status == ARES_ETIMEOUT) {
-		set_timeout(q, np_resolver_waited_ms(q->time_ms, lk->r->opts.timeout_ms,
-						     qc->resends));
-	} else if (status == ARES_ECONNREFUSED && np_resolver_socket_error(lk->r, &q->err)) {
-		q->status = NP_DNS_STATUS_ERROR;
-	} else if (status == ARES_ECONNREFUSED) {
-		q->status = NP_DNS_STATUS_ERROR;
-		np_error_set(&q->err, "ECONNREFUSED",
-			     "cannot reach DNS server %s: connection refused or no route "
-			     "(nothing serves DNS there, or the network is unreachable)",
-			     q->server[0] ? q->server : "(none)");
 	} else {
-		q->status = NP_DNS_STATUS_ERROR;
-		np_error_set(&q->err, "ARES_ERROR", "DNS query failed: %s", ares_strerror(status));
+		set_failure(lk->r, status, q, qc->resends);
 	}
 	if (--lk->outstanding == 0)
 		finish(lk);
@@ -691,9 +717,9 @@ static void send_queries(struct lookup *lk)
 	size_t n = 0;
 
 	if (fam != AF_INET6)
-		types[n++] = 1;
+		types[n++] = NP_RR_A;
 	if (fam != AF_INET)
-		types[n++] = 28;
+		types[n++] = NP_RR_AAAA;
 	struct np_resolver *r = lk->r;
 
 	np_timer_init(&lk->deadline, on_deadline, lk);

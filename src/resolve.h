@@ -56,9 +56,16 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
  * first configured one when no socket is in hand; and whether it came over TCP. */
 void np_resolver_server(struct np_resolver *r, char *buf, size_t len);
 bool np_resolver_via_tcp(struct np_resolver *r);
-/* When c-ares reports "connection refused" but the socket could not even be
- * opened (EMFILE, ENFILE...): fill e with the real cause and return true. */
-bool np_resolver_socket_error(const struct np_resolver *r, struct np_error *e);
+/* What c-ares' status means for a query that got no reply, read here once for
+ * every command; each says it in its own words. */
+enum np_ares_failure {
+	NP_ARES_TIMEOUT,	/* no reply in time (ETIMEOUT), or our deadline cancelled it */
+	NP_ARES_NO_SOCKET,	/* "refused", but no socket could even be opened: e is set */
+	NP_ARES_REFUSED,	/* ECONNREFUSED: nothing serves DNS there, or no route */
+	NP_ARES_OTHER,		/* anything else: ares_strerror(status) says what */
+};
+enum np_ares_failure np_resolver_failure(const struct np_resolver *r, int status,
+					 struct np_error *e);
 /* The UDP answer to query id seen last, NULL when none was. */
 const struct np_udp_seen *np_resolver_udp_seen(const struct np_resolver *r, uint16_t id);
 /* c-ares 1.18 can give up before our deadline (a TCP try that times out costs
