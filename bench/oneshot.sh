@@ -15,6 +15,9 @@
 #              oneshot-YYYY-MM-DD-N.txt with the first free N >= 2 if that exists:
 #              an earlier result is never overwritten); RESULTS=- : no copy
 #   CALLGRIND  0 to skip the valgrind/callgrind instruction counts (default 1)
+#   BASELINE   another netprobe binary (an older build) timed in the same
+#              hyperfine run, full run and lookup A, so a change is measured
+#              side by side with what it changed: "no slower" is a ratio
 #
 # House rules: traffic only to 127.0.0.1 and ::1 (every lookup names the server
 # @127.0.0.1, netprobe also gets an empty hosts file), never the system resolver,
@@ -266,6 +269,13 @@ DIG="dig @127.0.0.1 -p $KPORT $NAME A"
 DRILL="drill -p $KPORT $NAME @127.0.0.1 A"
 CMDS=("$NP_FULL" "$NP_V4" "$NP_LOOKUP" "$KDIG" "$DIG" "$DRILL")
 LABELS=("netprobe (A+AAAA, 2 connects)" "netprobe -4 (A, 1 connect)" "netprobe lookup A" "kdig A" "dig A" "drill A")
+if [ -n "${BASELINE:-}" ]; then
+	[ -x "$BASELINE" ] || die "BASELINE=$BASELINE is not executable"
+	BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE")
+	echo "baseline:  $("$BASELINE" --version 2>&1 | head -n 1)  [$BASELINE]"
+	CMDS+=("$BASELINE @127.0.0.1:$KPORT $NAME $LPORT" "$BASELINE lookup @127.0.0.1:$KPORT $NAME A")
+	LABELS+=("baseline (A+AAAA, 2 connects)" "baseline lookup A")
+fi
 
 # ---------------------------------------------------------------- sanity
 # Every command must succeed and give the right answer before anything is timed.
@@ -292,6 +302,10 @@ sane "${LABELS[2]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:spa
 sane "${LABELS[3]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$KDIG"
 sane "${LABELS[4]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$DIG"
 sane "${LABELS[5]}" "^$NAME\.[[:space:]]+[0-9]+[[:space:]]+IN[[:space:]]+A[[:space:]]+127\.0\.0\.1" "$DRILL"
+if [ -n "${BASELINE:-}" ]; then
+	sane "${LABELS[6]}" "^$NAME: ok, 2 of 2 probes open" "${CMDS[6]}"
+	sane "${LABELS[7]}" "status: NOERROR" "${CMDS[7]}"
+fi
 echo
 
 # ---------------------------------------------------------------- hyperfine
@@ -351,6 +365,12 @@ for name in ("netprobe lookup A", "kdig A", "dig A", "drill A"):
     print("%-*s  %9.2f ms  %6.2f" % (w, name, med[name], med[name] / lk))
 print("lookup: netprobe lookup A median %.2f ms: netprobe/kdig = %.2f, netprobe/dig = %.3f (1/%.1f), netprobe/drill = %.2f"
       % (lk, lk / kd, lk / dg, dg / lk, lk / med["drill A"]))
+if "baseline lookup A" in med:
+    print()
+    print("# this build vs BASELINE, same run (ratio < 1: this build is faster)")
+    print("full run:  %.2f ms vs %.2f ms: ratio %.3f" % (npf, med["baseline (A+AAAA, 2 connects)"],
+          npf / med["baseline (A+AAAA, 2 connects)"]))
+    print("lookup A:  %.2f ms vs %.2f ms: ratio %.3f" % (lk, med["baseline lookup A"], lk / med["baseline lookup A"]))
 PYEOF
 echo
 
@@ -391,5 +411,5 @@ for k, v in rows:
 PYEOF
 fi
 echo
-echo "# command: bash bench/oneshot.sh (RUNS=$RUNS WARMUP=$WARMUP)"
+echo "# command: ${BASELINE:+BASELINE=$BASELINE }bash bench/oneshot.sh (RUNS=$RUNS WARMUP=$WARMUP)"
 exit 0
