@@ -14,6 +14,16 @@ set -u
 
 PY=/usr/bin/python3
 NP_TIMEOUT_WALL=${NP_TIMEOUT_WALL:-30}   # hard wall-clock cap per netprobe run
+# Background helpers and servers stop when their test ends (the EXIT trap stops
+# them); their lifetime is only the backstop for a test killed with SIGKILL.  It
+# must outlast the longest test on a loaded machine (make -j8 check beside other
+# suites): a helper that ends first fails every case after it.
+NP_HELPER_LIFETIME=${NP_HELPER_LIFETIME:-1800}
+# A bounded wait for something to happen (a helper printed its port, a count
+# reached N, an event arrived) polls at most NP_POLLS times, 0.05 s apart; it
+# returns as soon as it sees what it waits for, so only a failing test waits the
+# whole bound, and a loaded machine gets the time it needs.
+NP_POLLS=${NP_POLLS:-600}
 
 if [ -z "${top_srcdir:-}" ]; then
 	top_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -363,11 +373,11 @@ sys.exit("free_port: nothing free after 50 tries")
 PYEOF
 }
 
-# _wait_port_file FILE PID: wait (bounded, 100 x 0.05 s) until a helper printed
-# its port into FILE; print it.
+# _wait_port_file FILE PID: wait (bounded, NP_POLLS x 0.05 s) until a helper
+# printed its port into FILE; print it.
 _wait_port_file() {
 	local f=$1 pid=$2 i p
-	for i in $(seq 1 100); do
+	for i in $(seq 1 "$NP_POLLS"); do
 		p=$(head -n 1 "$f" 2>/dev/null)
 		if [ -n "$p" ]; then echo "$p"; return 0; fi
 		if ! kill -0 "$pid" 2>/dev/null; then
@@ -384,12 +394,12 @@ _wait_port_file() {
 
 # start_listener NAME ADDR...: TCP listener on all ADDRs on one kernel-chosen
 # port.  Sets LISTEN_PORT; the accepted-connection count is in
-# $NP_TMP/NAME.count.  Lives at most 120 s.
+# $NP_TMP/NAME.count.
 start_listener() {
 	local name=$1; shift
 	local args=() a pid
 	for a in "$@"; do args+=(--addr "$a"); done
-	"$PY" "$HELPERS/listener.py" "${args[@]}" --lifetime 120 \
+	"$PY" "$HELPERS/listener.py" "${args[@]}" --lifetime "$NP_HELPER_LIFETIME" \
 		--count-file "$NP_TMP/$name.count" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
 	pid=$!
 	np_bg_register "$pid"
@@ -404,7 +414,7 @@ start_listener() {
 start_silent_dns() {
 	local name=$1 pid
 	"$PY" "$HELPERS/dns_silent.py" --addr "${SILENT_ADDR:-127.0.0.1}" \
-		--port "${SILENT_FIXED_PORT:-0}" --lifetime 120 \
+		--port "${SILENT_FIXED_PORT:-0}" --lifetime "$NP_HELPER_LIFETIME" \
 		--count-file "$NP_TMP/$name.count" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
 	pid=$!
 	np_bg_register "$pid"
@@ -474,7 +484,7 @@ EOF
 		KNOT_PID=$!
 		np_bg_register "$KNOT_PID"
 		up=0
-		for i in $(seq 1 50); do
+		for i in $(seq 1 "$NP_POLLS"); do
 			kill -0 "$KNOT_PID" 2>/dev/null || break
 			if "$ready" 127.0.0.1 && "$ready" ::1; then up=1; break; fi
 			sleep 0.1

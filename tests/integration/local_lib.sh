@@ -16,10 +16,10 @@ have_ipv6_loopback() {
 
 # start_peer NAME ARGS...: tests/helpers/peer.py with ARGS, its counts in
 # $NP_TMP/NAME.count and peers in $NP_TMP/NAME.peers.  Sets PEER_PORT (the port,
-# or "ready" for a Unix socket) and PEER_PID.  Lives at most 120 s.
+# or "ready" for a Unix socket) and PEER_PID.
 start_peer() {
 	local name=$1; shift
-	"$PY" "$HELPERS/peer.py" "$@" --lifetime 120 --count-file "$NP_TMP/$name.count" \
+	"$PY" "$HELPERS/peer.py" "$@" --lifetime "$NP_HELPER_LIFETIME" --count-file "$NP_TMP/$name.count" \
 		--peers-file "$NP_TMP/$name.peers" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
 	PEER_PID=$!
 	np_bg_register "$PEER_PID"
@@ -41,11 +41,11 @@ stop_pid() {
 	return 0
 }
 
-# wait_count NAME N: wait (bounded, 100 x 0.05 s) until the peer's count is at
+# wait_count NAME N: wait (bounded, NP_POLLS x 0.05 s) until the peer's count is at
 # least N; print the count.  Ordering only: no time is asserted.
 wait_count() {
 	local name=$1 want=$2 i c=0
-	for i in $(seq 1 100); do
+	for i in $(seq 1 "$NP_POLLS"); do
 		c=$(head -n 1 "$NP_TMP/$name.count" 2>/dev/null)
 		[ -n "$c" ] && [ "$c" -ge "$want" ] && break
 		sleep 0.05

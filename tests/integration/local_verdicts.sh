@@ -41,11 +41,12 @@ svc_netprobe() {
 # svc_python ADDR PORT [v6only|dual]: a plain python TCP server in the server ns.
 svc_python() {
 	local i pid=
-	timeout -k 2 120 ip netns exec "$NSL_SRV" "$PY" "$LISTEN_CLIENT" serve "$@" \
+	timeout -k 2 "$NP_HELPER_LIFETIME" ip netns exec "$NSL_SRV" "$PY" "$LISTEN_CLIENT" \
+		serve "$1" "$2" "${3:-}" "$NP_HELPER_LIFETIME" \
 		>"$NP_TMP/pysvc.out" 2>"$NP_TMP/pysvc.err" </dev/null &
 	LWRAP=$!
 	np_bg_register "$LWRAP"
-	for i in $(seq 1 100); do
+	for i in $(seq 1 "$NP_POLLS"); do
 		[ -s "$NP_TMP/pysvc.out" ] && break
 		kill -0 "$LWRAP" 2>/dev/null || break
 		sleep 0.05
