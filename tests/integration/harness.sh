@@ -52,6 +52,30 @@ except OSError as e:
 ' "$1" "$2"
 }
 
+# try_bind ADDR PORT tcp|udp: bind as a listener would (SO_REUSEADDR); prints
+# bound / the errno name
+try_bind() {
+	"$PY" -c '
+import errno, socket, sys
+a, p, ty = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+s = socket.socket(socket.AF_INET6 if ":" in a else socket.AF_INET,
+                  socket.SOCK_STREAM if ty == "tcp" else socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind((a, p)); print("bound")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, e.errno))
+' "$1" "$2" "$3"
+}
+
+# nmap_states ADDR PORT: "TCP_STATE UDP_STATE" as nmap sees them
+nmap_states() {
+	local six=
+	case $1 in *:*) six=-6 ;; esac
+	nmap $six -n -Pn -sT -sU -p "T:$2,U:$2" --max-retries 2 -oG - "$1" 2>/dev/null |
+		sed -n 's/.*Ports: //p' | tr ',' '\n' | awk -F/ '{ s[$3] = $2 } END { print s["tcp"], s["udp"] }'
+}
+
 start_listener both 127.0.0.1 ::1
 P=$LISTEN_PORT
 assert_eq "listener (both) accepts on 127.0.0.1" "open" "$(tcp_connect 127.0.0.1 "$P")"
@@ -63,9 +87,39 @@ start_listener v4only 127.0.0.1
 assert_eq "listener (v4 only) accepts on 127.0.0.1" "open" "$(tcp_connect 127.0.0.1 "$LISTEN_PORT")"
 assert_eq "listener (v4 only): ::1 same port refused" "refused" "$(tcp_connect ::1 "$LISTEN_PORT")"
 
-C=$(closed_port)
-assert_eq "closed_port: refused on 127.0.0.1" "refused" "$(tcp_connect 127.0.0.1 "$C")"
-assert_eq "closed_port: refused on ::1" "refused" "$(tcp_connect ::1 "$C")"
+start_closed_port closed
+C=$CLOSED_PORT
+assert_eq "start_closed_port: refused on 127.0.0.1" "refused" "$(tcp_connect 127.0.0.1 "$C")"
+assert_eq "start_closed_port: refused on ::1" "refused" "$(tcp_connect ::1 "$C")"
+# Under make -j8 other tests bind ports all the time: a closed port must stay
+# closed while the test uses it, so nobody may be able to bind it (a listener
+# with SO_REUSEADDR, as every helper's), and it lies below the ephemeral range,
+# so neither a bind(port 0) nor netprobe's own source port can be it.
+for a in 127.0.0.1 ::1; do
+	for ty in tcp udp; do
+		assert_eq "start_closed_port: a $ty bind on $a:$C fails (held)" "EADDRINUSE" "$(try_bind "$a" "$C" "$ty")"
+	done
+done
+assert_true "start_closed_port: $C is below the ephemeral range ($(cat /proc/sys/net/ipv4/ip_local_port_range))" \
+	test "$C" -lt "$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)"
+# nmap is the oracle for the port's state, TCP (RST) and UDP (ICMP port unreachable)
+if ! command -v nmap >/dev/null 2>&1; then
+	echo "# SKIP sub-check: nmap not installed (Debian package nmap)"
+elif [ "$(id -u)" -ne 0 ]; then
+	echo "# SKIP sub-check: nmap -sU needs root"
+else
+	for a in 127.0.0.1 ::1; do
+		assert_eq "start_closed_port: nmap says tcp and udp closed on $a" "closed closed" "$(nmap_states "$a" "$C")"
+	done
+fi
+F=$(free_port)
+assert_true "free_port $F is below the ephemeral range" \
+	test "$F" -lt "$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)"
+for a in 127.0.0.1 ::1; do
+	for ty in tcp udp; do
+		assert_eq "free_port: a $ty bind on $a:$F works" "bound" "$(try_bind "$a" "$F" "$ty")"
+	done
+done
 
 start_silent_dns silent
 assert_eq "silent helper starts with count 0 0" "0 0" "$(helper_count silent)"

@@ -348,30 +348,11 @@ check_json_basics() {
 
 # ---------------------------------------------------------------- ports, helpers
 
-# free_port: a port free for TCP and UDP on both 127.0.0.1 and ::1 right now.
-free_port() {
-	"$PY" - <<'PYEOF'
-import socket, sys
-for _ in range(50):
-    socks = []
-    try:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM); socks.append(s)
-        s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
-        for fam, typ, addr in ((socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
-                               (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
-                               (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
-            x = socket.socket(fam, typ); socks.append(x)
-            if fam == socket.AF_INET6:
-                x.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            x.bind((addr, port))
-        print(port); sys.exit(0)
-    except OSError:
-        pass
-    finally:
-        for x in socks: x.close()
-sys.exit("free_port: nothing free after 50 tries")
-PYEOF
-}
+# free_port: a port nothing has bound on 127.0.0.1 and ::1 (TCP and UDP), below
+# the kernel's ephemeral range, so no kernel-chosen port (a parallel test's
+# listener on port 0, a connect's source port) can take it before the test binds
+# it (tests/helpers/ports.py says why).
+free_port() { "$PY" "$HELPERS/ports.py" free; }
 
 # _wait_port_file FILE PID: wait (bounded, NP_POLLS x 0.05 s) until a helper
 # printed its port into FILE; print it.
@@ -427,8 +408,26 @@ start_silent_dns() {
 # "connections" for listener).
 helper_count() { cat "$NP_TMP/$1.count" 2>/dev/null || echo "<no count file>"; }
 
-# a port on 127.0.0.1 and ::1 where nothing listens (TCP): refused on connect.
-closed_port() { free_port; }
+# start_closed_port NAME: sets CLOSED_PORT, a port on 127.0.0.1 and ::1 that is
+# closed (TCP: refused, RST; UDP: ICMP port unreachable) and STAYS closed while
+# the test runs: a helper holds it bound (TCP without listen(), UDP connected
+# elsewhere), so no test running beside this one can bind it.
+start_closed_port() {
+	_start_helper "$1" "$PY" "$HELPERS/ports.py" closed --lifetime "$NP_HELPER_LIFETIME"
+	CLOSED_PORT=$HELPER_OUT
+}
+
+# _start_helper NAME CMD...: run a helper in the background, wait (bounded) for
+# the line it prints, register it for cleanup.  Sets HELPER_OUT to that line.
+_start_helper() {
+	local name=$1 pid; shift
+	"$@" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
+	pid=$!
+	np_bg_register "$pid"
+	HELPER_OUT=$(_wait_port_file "$NP_TMP/$name.port" "$pid") ||
+		fatal "helper $name did not start: $(cat "$NP_TMP/$name.err")"
+	echo "# helper $name: $HELPER_OUT (pid $pid)"
+}
 
 # ---------------------------------------------------------------- knotd
 

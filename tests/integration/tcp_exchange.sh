@@ -130,7 +130,8 @@ for A in $ADDRS; do
 	assert_rc 2 "$tag 3000-byte --send, text: exit 2 (not killed by SIGPIPE)"
 
 	# ---------------------------------------------------- nothing listens
-	CP=$(unbound_port) || fatal "no unbound port"
+	start_closed_port "closed_$n"
+	CP=$CLOSED_PORT
 	np_doc "$tag closed port" 2 "$A" "$CP"
 	assert_eq "$tag closed port: closed, ECONNREFUSED, no rtt, no exchange" \
 		'["closed","ECONNREFUSED",null,null]' \

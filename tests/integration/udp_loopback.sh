@@ -59,7 +59,7 @@ for A in $ADDRS; do
 	assert_match "$tag echo, text: probe line with udp and open" "^ +$fam +$A +$P_ECHO/udp +open " "$(np_stdout)"
 
 	# ---------------------------------------------------- nothing bound
-	CP=$(unbound_port) || fatal "no unbound port"
+	CP=$(free_port) || fatal "no free port"
 	np_doc "$tag nothing bound" 2 -u "$A" "$CP"
 	udp_shape "$tag nothing bound" "$fam"
 	assert_eq "$tag nothing bound: closed, ECONNREFUSED, verdict down" '["closed","ECONNREFUSED","down"]' \
@@ -114,7 +114,7 @@ if have_ipv6_loopback; then
 		"$(jpy "$NP_JSON" 'sorted([p["family"], p["proto"], p["state"]] for p in t["probes"])')"
 	assert_eq "dual.test -t -u: summary 4/4, verdict ok, happy_eyeballs without fault" '[4,4,"ok",null]' \
 		"$(jpy "$NP_JSON" '[t["summary"]["probes"], t["summary"]["open"], t["verdict"], t["happy_eyeballs"]["fault"]]')"
-	CP=$(unbound_port) || fatal "no unbound port"
+	CP=$(free_port) || fatal "no free port"
 	CARES_HOSTS="$NP_TMP/hosts.dual" np_doc "dual.test -u, nothing bound" 2 -u dual.test "$CP"
 	assert_eq "dual.test -u nothing bound: both closed with ICMPv4 and ICMPv6" '[[4,"closed"],[6,"closed"]]' \
 		"$(jpy "$NP_JSON" 'sorted([p["icmp"]["version"], p["state"]] for p in t["probes"])')"
