@@ -408,6 +408,21 @@ start_silent_dns() {
 # "connections" for listener).
 helper_count() { cat "$NP_TMP/$1.count" 2>/dev/null || echo "<no count file>"; }
 
+# wait_count NAME N: wait (bounded, NP_POLLS x 0.05 s) until the first number in
+# a helper's count file is at least N; print it.  A helper counts when it gets
+# to run, which on a loaded machine can be long after the packet arrived: wait
+# for the count, never sleep a fixed time before reading it.  Ordering only: no
+# time is asserted.
+wait_count() {
+	local name=$1 want=$2 i c=0
+	for i in $(seq 1 "$NP_POLLS"); do
+		c=$(head -n 1 "$NP_TMP/$name.count" 2>/dev/null | cut -d' ' -f1)
+		[ -n "$c" ] && [ "$c" -ge "$want" ] && break
+		sleep 0.05
+	done
+	echo "${c:-0}"
+}
+
 # start_closed_port NAME: sets CLOSED_PORT, a port on 127.0.0.1 and ::1 that is
 # closed (TCP: refused, RST; UDP: ICMP port unreachable) and STAYS closed while
 # the test runs: a helper holds it bound (TCP without listen(), UDP connected

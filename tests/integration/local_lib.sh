@@ -41,19 +41,6 @@ stop_pid() {
 	return 0
 }
 
-# wait_count NAME N: wait (bounded, NP_POLLS x 0.05 s) until the peer's count is at
-# least N; print the count.  Ordering only: no time is asserted.
-wait_count() {
-	local name=$1 want=$2 i c=0
-	for i in $(seq 1 "$NP_POLLS"); do
-		c=$(head -n 1 "$NP_TMP/$name.count" 2>/dev/null)
-		[ -n "$c" ] && [ "$c" -ge "$want" ] && break
-		sleep 0.05
-	done
-	echo "${c:-0}"
-}
-
-
 # np_doc DESCRIPTION EXPECTED_EXIT ARGS...: np_json ARGS, then the exit status
 # (not checked when EXPECTED_EXIT is empty), schema validity and top-level
 # invariants (check_json_basics).
