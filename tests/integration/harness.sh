@@ -131,6 +131,20 @@ for a in 127.0.0.1 ::1; do
 	done
 done
 
+# A test's EXIT trap stops the helpers it registered.  A helper that ended
+# earlier was reaped, and its pid recycled (pid_max is often 32768, and make -j8
+# check forks thousands of processes a minute): then the pid belongs to someone
+# else, another test's dig or knotd, and must not be signalled.  Stand-in for a
+# recycled pid: a process that is not the test's child.
+FOREIGN=$(setsid sleep 20 </dev/null >/dev/null 2>&1 & echo $!)
+NP_NEED_BINARY=0 bash -c '. "$1/tests/integration/lib.sh"; np_init_base >/dev/null
+	np_bg_register "$2"; sleep 30 & np_bg_register $!; echo $! >"$3"' _ "$top_srcdir" "$FOREIGN" "$NP_TMP/child.pid"
+assert_eq "cleanup leaves a registered pid that is no longer its child alone" "sleep" \
+	"$(cat "/proc/$FOREIGN/comm" 2>/dev/null || echo "<gone>")"
+assert_eq "cleanup stops a registered child" "<gone>" \
+	"$(cat "/proc/$(cat "$NP_TMP/child.pid")/comm" 2>/dev/null || echo "<gone>")"
+[ "$(cat "/proc/$FOREIGN/comm" 2>/dev/null)" = sleep ] && kill "$FOREIGN"
+
 start_silent_dns silent
 assert_eq "silent helper starts with count 0 0" "0 0" "$(helper_count silent)"
 t0=$(date +%s.%N)

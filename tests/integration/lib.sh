@@ -43,21 +43,39 @@ KNOT_PID=
 
 # ---------------------------------------------------------------- lifecycle
 
+# np_is_child PID [PARENT]: PID is a live process (not a zombie) whose parent is
+# PARENT (default: this test's shell).  Once a background job has ended and
+# bash has reaped it, the kernel may hand its pid to any new process (pid_max
+# is often 32768, and make -j8 check forks thousands of processes a minute),
+# another test's dig or knotd: so a test signals a pid only while it is still
+# its own child, never by number alone.
+np_is_child() {
+	local s
+	{ read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+	s=${s##*) }	# "pid (comm) state ppid ...", and comm may hold anything
+	# shellcheck disable=SC2086  # split on purpose: state ppid ...
+	set -- "$1" "${2:-$$}" $s
+	[ "$3" != Z ] && [ "$4" = "$2" ]
+}
+
+# np_kill SIG PID [PARENT]: send SIG to PID while np_is_child PID PARENT.
+np_kill() { np_is_child "$2" "${3:-}" && kill -"$1" "$2" 2>/dev/null; }
+
 np_cleanup() {
 	local rc=$? pid i
 	trap - EXIT INT TERM
 	for pid in "${np_bg_pids[@]+"${np_bg_pids[@]}"}"; do
-		kill -TERM "$pid" 2>/dev/null
+		np_kill TERM "$pid"
 	done
 	for pid in "${np_bg_pids[@]+"${np_bg_pids[@]}"}"; do
 		# bounded wait: 30 x 0.1 s, then SIGKILL
 		for i in $(seq 1 30); do
-			kill -0 "$pid" 2>/dev/null || break
+			np_is_child "$pid" || break
 			sleep 0.1
 		done
-		if kill -0 "$pid" 2>/dev/null; then
+		if np_is_child "$pid"; then
 			echo "# cleanup: pid $pid ignored SIGTERM, sending SIGKILL" >&2
-			kill -KILL "$pid" 2>/dev/null
+			np_kill KILL "$pid"
 		fi
 		wait "$pid" 2>/dev/null
 	done
@@ -361,7 +379,7 @@ _wait_port_file() {
 	for i in $(seq 1 "$NP_POLLS"); do
 		p=$(head -n 1 "$f" 2>/dev/null)
 		if [ -n "$p" ]; then echo "$p"; return 0; fi
-		if ! kill -0 "$pid" 2>/dev/null; then
+		if ! np_is_child "$pid"; then
 			# it may have printed and exited between the two looks: one more
 			p=$(head -n 1 "$f" 2>/dev/null)
 			[ -n "$p" ] && echo "$p"
@@ -499,7 +517,7 @@ EOF
 		np_bg_register "$KNOT_PID"
 		up=0
 		for i in $(seq 1 "$NP_POLLS"); do
-			kill -0 "$KNOT_PID" 2>/dev/null || break
+			np_is_child "$KNOT_PID" || break
 			if "$ready" 127.0.0.1 && "$ready" ::1; then up=1; break; fi
 			sleep 0.1
 		done
@@ -509,9 +527,9 @@ EOF
 		fi
 		echo "# knotd attempt $try on port $KNOT_PORT failed:"
 		sed 's/^/#   /' "$kd/knotd.log" | tail -n 20
-		kill -TERM "$KNOT_PID" 2>/dev/null
-		for i in $(seq 1 30); do kill -0 "$KNOT_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$KNOT_PID" 2>/dev/null
+		np_kill TERM "$KNOT_PID"
+		for i in $(seq 1 30); do np_is_child "$KNOT_PID" || break; sleep 0.1; done
+		np_kill KILL "$KNOT_PID"
 		wait "$KNOT_PID" 2>/dev/null
 	done
 	fatal "knotd did not come up after 3 attempts"

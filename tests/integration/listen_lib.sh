@@ -63,7 +63,7 @@ start_listen() {
 		pid=$(pgrep -P "$LWRAP" 2>/dev/null | head -n 1)
 		[ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$NETPROBE")" ] && break
 		pid=
-		kill -0 "$LWRAP" 2>/dev/null || break
+		np_is_child "$LWRAP" || break
 		sleep 0.05
 	done
 	LPID=$pid
@@ -72,7 +72,7 @@ start_listen() {
 		if [ "$(grep -c 'listening' "$ev" 2>/dev/null)" -ge "$want" ]; then
 			break
 		fi
-		if ! kill -0 "$LWRAP" 2>/dev/null; then
+		if ! np_is_child "$LWRAP"; then
 			wait "$LWRAP"; LRC=$?
 			echo "# server $name exited with status $LRC before listening: $(cat "$err")"
 			return 1
@@ -94,7 +94,7 @@ start_listen() {
 # pass the pids as 3rd/4th arguments then.
 stop_listen() {
 	local name=$1 sig=$2 pid=${3:-$LPID} wrap=${4:-$LWRAP} i
-	kill -"$sig" "$pid" 2>/dev/null
+	np_kill "$sig" "$pid" "$wrap"
 	wait_exit "$name" "$wrap"
 	if [ "$LRC" = killed ]; then
 		echo "# server $name did not stop on SIG$sig"
@@ -106,13 +106,13 @@ stop_listen() {
 wait_exit() {
 	local name=$1 wrap=${2:-$LWRAP} i
 	for i in $(seq 1 "$NP_POLLS"); do
-		kill -0 "$wrap" 2>/dev/null || break
+		np_is_child "$wrap" || break
 		sleep 0.05
 	done
-	if kill -0 "$wrap" 2>/dev/null; then
+	if np_is_child "$wrap"; then
 		# the child first: once the wrapper is gone it has no parent to find it by
 		pkill -KILL -P "$wrap" 2>/dev/null
-		kill -KILL "$wrap" 2>/dev/null
+		np_kill KILL "$wrap"
 		wait "$wrap" 2>/dev/null
 		LRC=killed
 		return 1
@@ -123,7 +123,7 @@ wait_exit() {
 }
 
 # server_alive: the last started server still runs.
-server_alive() { kill -0 "$LPID" 2>/dev/null; }
+server_alive() { np_is_child "$LPID" "$LWRAP"; }
 
 # ---------------------------------------------------------------- events
 

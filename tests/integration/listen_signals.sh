@@ -69,7 +69,7 @@ pipe_gone() {
 	timeout -k 2 "$NP_HELPER_LIFETIME" "$NETPROBE" listen "$@" >"$fifo" 2>"$NP_TMP/$name.err" </dev/null &
 	LWRAP=$!
 	np_bg_register "$LWRAP"
-	for i in $(seq 1 "$NP_POLLS"); do kill -0 "$hp" 2>/dev/null || break; sleep 0.05; done
+	for i in $(seq 1 "$NP_POLLS"); do np_is_child "$hp" || break; sleep 0.05; done
 	wait "$hp"
 	FIRST=$(cat "$NP_TMP/$name.first")
 	echo "# $name: head read: $FIRST"
@@ -79,7 +79,7 @@ pipe_gone() {
 connect_while_alive() {
 	local i
 	for i in 1 2 3 4 5; do
-		kill -0 "$LWRAP" 2>/dev/null || break
+		np_is_child "$LWRAP" || break
 		case $1 in
 		/*) timeout -k 2 10 socat -t 1 - "UNIX-CONNECT:$1" </dev/null >/dev/null 2>&1 ;;
 		*) timeout -k 2 10 socat -t 1 - "TCP:127.0.0.1:$1" </dev/null >/dev/null 2>&1 ;;

@@ -31,12 +31,12 @@ start_peer() {
 # stop_pid PID: SIGTERM, bounded wait (30 x 0.1 s), then SIGKILL.
 stop_pid() {
 	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null
+	np_kill TERM "$pid"
 	for i in $(seq 1 30); do
-		kill -0 "$pid" 2>/dev/null || break
+		np_is_child "$pid" || break
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null
+	np_kill KILL "$pid"
 	wait "$pid" 2>/dev/null
 	return 0
 }

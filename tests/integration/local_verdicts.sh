@@ -48,7 +48,7 @@ svc_python() {
 	np_bg_register "$LWRAP"
 	for i in $(seq 1 "$NP_POLLS"); do
 		[ -s "$NP_TMP/pysvc.out" ] && break
-		kill -0 "$LWRAP" 2>/dev/null || break
+		np_is_child "$LWRAP" || break
 		sleep 0.05
 	done
 	[ -s "$NP_TMP/pysvc.out" ] || fatal "python service $* did not start: $(cat "$NP_TMP/pysvc.err")"
