@@ -62,7 +62,7 @@ for A in $ADDRS; do
 	assert_eq "$tag banner then close: mismatch, MISMATCH, matched false, banner kept" \
 		'["mismatch","MISMATCH",false,"SSH-2.0-netprobe-test\\r\\n","down"]' \
 		"$(jpy "$NP_JSON" '(lambda p: [p["state"], p["error"]["code"], p["exchange"]["matched"], p["exchange"]["received"], t["verdict"]])(t["probes"][0])')"
-	np_doc "$tag banner kept open, --expect FTP, -T 0.5" 2 -T 0.5 --expect FTP "$A" "$P_BANNER"
+	np_doc "$tag banner kept open, --expect FTP, -T 2" 2 -T 2 --expect FTP "$A" "$P_BANNER"
 	assert_eq "$tag banner kept open: mismatch when the timeout ends the wait" '["mismatch","MISMATCH",false]' \
 		"$(p0 '[p["state"], p["error"]["code"], p["exchange"]["matched"]]')"
 	assert_eq "$tag banner kept open: still counted as connected (numeric rtt)" "true" "$(p0 'num(p["kernel_rtt_ms"])')"
