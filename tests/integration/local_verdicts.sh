@@ -41,6 +41,9 @@ svc_netprobe() {
 # svc_python ADDR PORT [v6only|dual]: a plain python TCP server in the server ns.
 svc_python() {
 	local i pid=
+	# empty it here: the child truncates it only when it gets to run, and
+	# until then the last service's line would pass for this one's
+	: >"$NP_TMP/pysvc.out"
 	timeout -k 2 "$NP_HELPER_LIFETIME" ip netns exec "$NSL_SRV" "$PY" "$LISTEN_CLIENT" \
 		serve "$1" "$2" "${3:-}" "$NP_HELPER_LIFETIME" \
 		>"$NP_TMP/pysvc.out" 2>"$NP_TMP/pysvc.err" </dev/null &
