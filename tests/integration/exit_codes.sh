@@ -10,7 +10,8 @@ start_listener both 127.0.0.1 ::1
 PB=$LISTEN_PORT
 start_listener v4only 127.0.0.1
 P4=$LISTEN_PORT
-CL=$(closed_port)
+start_closed_port closed
+CL=$CLOSED_PORT
 start_silent_dns silent
 K="@127.0.0.1:$KNOT_PORT"
 Q="@127.0.0.1:$SILENT_PORT"

@@ -68,7 +68,7 @@ assert_rc 2 "--no-hosts myhost.test @silent: exit status 2"
 check_json_basics "--no-hosts @silent" "$NP_JSON" "$NP_RC"
 assert_eq "--no-hosts myhost.test @silent: dns.status timeout" "timeout" "$(jget "$NP_JSON" targets.0.dns.status)"
 assert_eq "--no-hosts myhost.test @silent: dns.source dns" "dns" "$(jget "$NP_JSON" targets.0.dns.source)"
-sleep 0.3
+wait_count silent 1 >/dev/null
 assert_true "--no-hosts: the DNS server was asked ($(helper_count silent))" \
 	test "$(helper_count silent | cut -d' ' -f1)" -gt 0
 

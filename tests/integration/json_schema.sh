@@ -9,6 +9,7 @@ start_knot
 start_listener v4only 127.0.0.1
 P4=$LISTEN_PORT
 start_silent_dns silent
+start_closed_port closed
 K="@127.0.0.1:$KNOT_PORT"
 Q="@127.0.0.1:$SILENT_PORT"
 
@@ -21,7 +22,7 @@ keep() {  # keep NAME EXPECTED_EXIT
 
 np_json "$K" a4.example.test "$P4";            keep ok 0
 np_json "$K" dual.example.test "$P4";          keep degraded 1
-np_json "$K" c1.example.test "$(closed_port)"; keep down-cname 2
+np_json "$K" c1.example.test "$CLOSED_PORT";  keep down-cname 2
 np_json "$K" nxdomain.example.test "$P4";      keep nxdomain 2
 np_json "$K" nodata.example.test "$P4";        keep nodata 2
 np_json "$K" www.broken.test "$P4";            keep servfail 2
@@ -29,7 +30,7 @@ np_json "$K" www.outside.invalid "$P4";        keep refused 2
 np_json "$Q" -T 0.3 a4.example.test "$P4";     keep timeout 2
 np_json "$Q" 127.0.0.1 "$P4";                  keep literal4 0
 np_json "$Q" "[::1]:$P4";                      keep literal6 2
-np_json "$K" multi.example.test "$P4" "$(closed_port)"; keep multi-2ports 1
+np_json "$K" multi.example.test "$P4" "$CLOSED_PORT"; keep multi-2ports 1
 
 for n in "${docs[@]}"; do
 	f="$NP_TMP/doc-$n.json"

@@ -14,6 +14,16 @@ set -u
 
 PY=/usr/bin/python3
 NP_TIMEOUT_WALL=${NP_TIMEOUT_WALL:-30}   # hard wall-clock cap per netprobe run
+# Background helpers and servers stop when their test ends (the EXIT trap stops
+# them); their lifetime is only the backstop for a test killed with SIGKILL.  It
+# must outlast the longest test on a loaded machine (make -j8 check beside other
+# suites): a helper that ends first fails every case after it.
+NP_HELPER_LIFETIME=${NP_HELPER_LIFETIME:-1800}
+# A bounded wait for something to happen (a helper printed its port, a count
+# reached N, an event arrived) polls at most NP_POLLS times, 0.05 s apart; it
+# returns as soon as it sees what it waits for, so only a failing test waits the
+# whole bound, and a loaded machine gets the time it needs.
+NP_POLLS=${NP_POLLS:-600}
 
 if [ -z "${top_srcdir:-}" ]; then
 	top_srcdir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -33,21 +43,39 @@ KNOT_PID=
 
 # ---------------------------------------------------------------- lifecycle
 
+# np_is_child PID [PARENT]: PID is a live process (not a zombie) whose parent is
+# PARENT (default: this test's shell).  Once a background job has ended and
+# bash has reaped it, the kernel may hand its pid to any new process (pid_max
+# is often 32768, and make -j8 check forks thousands of processes a minute),
+# another test's dig or knotd: so a test signals a pid only while it is still
+# its own child, never by number alone.
+np_is_child() {
+	local s
+	{ read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
+	s=${s##*) }	# "pid (comm) state ppid ...", and comm may hold anything
+	# shellcheck disable=SC2086  # split on purpose: state ppid ...
+	set -- "$1" "${2:-$$}" $s
+	[ "$3" != Z ] && [ "$4" = "$2" ]
+}
+
+# np_kill SIG PID [PARENT]: send SIG to PID while np_is_child PID PARENT.
+np_kill() { np_is_child "$2" "${3:-}" && kill -"$1" "$2" 2>/dev/null; }
+
 np_cleanup() {
 	local rc=$? pid i
 	trap - EXIT INT TERM
 	for pid in "${np_bg_pids[@]+"${np_bg_pids[@]}"}"; do
-		kill -TERM "$pid" 2>/dev/null
+		np_kill TERM "$pid"
 	done
 	for pid in "${np_bg_pids[@]+"${np_bg_pids[@]}"}"; do
 		# bounded wait: 30 x 0.1 s, then SIGKILL
 		for i in $(seq 1 30); do
-			kill -0 "$pid" 2>/dev/null || break
+			np_is_child "$pid" || break
 			sleep 0.1
 		done
-		if kill -0 "$pid" 2>/dev/null; then
+		if np_is_child "$pid"; then
 			echo "# cleanup: pid $pid ignored SIGTERM, sending SIGKILL" >&2
-			kill -KILL "$pid" 2>/dev/null
+			np_kill KILL "$pid"
 		fi
 		wait "$pid" 2>/dev/null
 	done
@@ -338,39 +366,20 @@ check_json_basics() {
 
 # ---------------------------------------------------------------- ports, helpers
 
-# free_port: a port free for TCP and UDP on both 127.0.0.1 and ::1 right now.
-free_port() {
-	"$PY" - <<'PYEOF'
-import socket, sys
-for _ in range(50):
-    socks = []
-    try:
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM); socks.append(s)
-        s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
-        for fam, typ, addr in ((socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
-                               (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
-                               (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
-            x = socket.socket(fam, typ); socks.append(x)
-            if fam == socket.AF_INET6:
-                x.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            x.bind((addr, port))
-        print(port); sys.exit(0)
-    except OSError:
-        pass
-    finally:
-        for x in socks: x.close()
-sys.exit("free_port: nothing free after 50 tries")
-PYEOF
-}
+# free_port: a port nothing has bound on 127.0.0.1 and ::1 (TCP and UDP), below
+# the kernel's ephemeral range, so no kernel-chosen port (a parallel test's
+# listener on port 0, a connect's source port) can take it before the test binds
+# it (tests/helpers/ports.py says why).
+free_port() { "$PY" "$HELPERS/ports.py" free; }
 
-# _wait_port_file FILE PID: wait (bounded, 100 x 0.05 s) until a helper printed
-# its port into FILE; print it.
+# _wait_port_file FILE PID: wait (bounded, NP_POLLS x 0.05 s) until a helper
+# printed its port into FILE; print it.
 _wait_port_file() {
 	local f=$1 pid=$2 i p
-	for i in $(seq 1 100); do
+	for i in $(seq 1 "$NP_POLLS"); do
 		p=$(head -n 1 "$f" 2>/dev/null)
 		if [ -n "$p" ]; then echo "$p"; return 0; fi
-		if ! kill -0 "$pid" 2>/dev/null; then
+		if ! np_is_child "$pid"; then
 			# it may have printed and exited between the two looks: one more
 			p=$(head -n 1 "$f" 2>/dev/null)
 			[ -n "$p" ] && echo "$p"
@@ -384,12 +393,12 @@ _wait_port_file() {
 
 # start_listener NAME ADDR...: TCP listener on all ADDRs on one kernel-chosen
 # port.  Sets LISTEN_PORT; the accepted-connection count is in
-# $NP_TMP/NAME.count.  Lives at most 120 s.
+# $NP_TMP/NAME.count.
 start_listener() {
 	local name=$1; shift
 	local args=() a pid
 	for a in "$@"; do args+=(--addr "$a"); done
-	"$PY" "$HELPERS/listener.py" "${args[@]}" --lifetime 120 \
+	"$PY" "$HELPERS/listener.py" "${args[@]}" --lifetime "$NP_HELPER_LIFETIME" \
 		--count-file "$NP_TMP/$name.count" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
 	pid=$!
 	np_bg_register "$pid"
@@ -404,7 +413,7 @@ start_listener() {
 start_silent_dns() {
 	local name=$1 pid
 	"$PY" "$HELPERS/dns_silent.py" --addr "${SILENT_ADDR:-127.0.0.1}" \
-		--port "${SILENT_FIXED_PORT:-0}" --lifetime 120 \
+		--port "${SILENT_FIXED_PORT:-0}" --lifetime "$NP_HELPER_LIFETIME" \
 		--count-file "$NP_TMP/$name.count" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
 	pid=$!
 	np_bg_register "$pid"
@@ -417,8 +426,41 @@ start_silent_dns() {
 # "connections" for listener).
 helper_count() { cat "$NP_TMP/$1.count" 2>/dev/null || echo "<no count file>"; }
 
-# a port on 127.0.0.1 and ::1 where nothing listens (TCP): refused on connect.
-closed_port() { free_port; }
+# wait_count NAME N: wait (bounded, NP_POLLS x 0.05 s) until the first number in
+# a helper's count file is at least N; print it.  A helper counts when it gets
+# to run, which on a loaded machine can be long after the packet arrived: wait
+# for the count, never sleep a fixed time before reading it.  Ordering only: no
+# time is asserted.
+wait_count() {
+	local name=$1 want=$2 i c=0
+	for i in $(seq 1 "$NP_POLLS"); do
+		c=$(head -n 1 "$NP_TMP/$name.count" 2>/dev/null | cut -d' ' -f1)
+		[ -n "$c" ] && [ "$c" -ge "$want" ] && break
+		sleep 0.05
+	done
+	echo "${c:-0}"
+}
+
+# start_closed_port NAME: sets CLOSED_PORT, a port on 127.0.0.1 and ::1 that is
+# closed (TCP: refused, RST; UDP: ICMP port unreachable) and STAYS closed while
+# the test runs: a helper holds it bound (TCP without listen(), UDP connected
+# elsewhere), so no test running beside this one can bind it.
+start_closed_port() {
+	_start_helper "$1" "$PY" "$HELPERS/ports.py" closed --lifetime "$NP_HELPER_LIFETIME"
+	CLOSED_PORT=$HELPER_OUT
+}
+
+# _start_helper NAME CMD...: run a helper in the background, wait (bounded) for
+# the line it prints, register it for cleanup.  Sets HELPER_OUT to that line.
+_start_helper() {
+	local name=$1 pid; shift
+	"$@" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
+	pid=$!
+	np_bg_register "$pid"
+	HELPER_OUT=$(_wait_port_file "$NP_TMP/$name.port" "$pid") ||
+		fatal "helper $name did not start: $(cat "$NP_TMP/$name.err")"
+	echo "# helper $name: $HELPER_OUT (pid $pid)"
+}
 
 # ---------------------------------------------------------------- knotd
 
@@ -474,8 +516,8 @@ EOF
 		KNOT_PID=$!
 		np_bg_register "$KNOT_PID"
 		up=0
-		for i in $(seq 1 50); do
-			kill -0 "$KNOT_PID" 2>/dev/null || break
+		for i in $(seq 1 "$NP_POLLS"); do
+			np_is_child "$KNOT_PID" || break
 			if "$ready" 127.0.0.1 && "$ready" ::1; then up=1; break; fi
 			sleep 0.1
 		done
@@ -485,9 +527,9 @@ EOF
 		fi
 		echo "# knotd attempt $try on port $KNOT_PORT failed:"
 		sed 's/^/#   /' "$kd/knotd.log" | tail -n 20
-		kill -TERM "$KNOT_PID" 2>/dev/null
-		for i in $(seq 1 30); do kill -0 "$KNOT_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$KNOT_PID" 2>/dev/null
+		np_kill TERM "$KNOT_PID"
+		for i in $(seq 1 30); do np_is_child "$KNOT_PID" || break; sleep 0.1; done
+		np_kill KILL "$KNOT_PID"
 		wait "$KNOT_PID" 2>/dev/null
 	done
 	fatal "knotd did not come up after 3 attempts"

@@ -77,7 +77,7 @@ fi
 start_listen fdt --text --bind 127.0.0.1 0 || fatal "netprobe listen --text did not start"
 LPORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)\/tcp.*/\1/p' "$NP_TMP/fdt.ev" | head -n 1)
 crowd fdt
-for i in $(seq 1 100); do
+for i in $(seq 1 "$NP_POLLS"); do
 	[ "$(grep -c ' rejected from ' "$NP_TMP/fdt.ev")" -ge "$CLOSED" ] && break
 	sleep 0.05
 done

@@ -4,7 +4,8 @@
 # it reuses.  Not a test itself.
 #
 # A server under test is `netprobe listen --format ndjson ...` in the background
-# (wrapped in timeout(1): it cannot outlive a killed test by more than 120 s),
+# (wrapped in timeout(1): it cannot outlive a killed test by more than
+# NP_HELPER_LIFETIME),
 # its events in $NP_TMP/NAME.ev, one JSON object a line.  Every wait here is
 # bounded (a number of polls); nothing asserts how long anything took.
 
@@ -51,27 +52,27 @@ start_listen() {
 	L_NAME=$name LPORT='' LPID='' LRC=''
 	echo "# server $name: ${ns:+ip netns exec $ns }netprobe listen ${fmt[*]} $*"
 	if [ -n "$ns" ]; then
-		timeout -k 2 120 ip netns exec "$ns" "$NETPROBE" listen "${fmt[@]}" "$@" >"$ev" 2>"$err" </dev/null &
+		timeout -k 2 "$NP_HELPER_LIFETIME" ip netns exec "$ns" "$NETPROBE" listen "${fmt[@]}" "$@" >"$ev" 2>"$err" </dev/null &
 	else
-		timeout -k 2 120 "$NETPROBE" listen "${fmt[@]}" "$@" >"$ev" 2>"$err" </dev/null &
+		timeout -k 2 "$NP_HELPER_LIFETIME" "$NETPROBE" listen "${fmt[@]}" "$@" >"$ev" 2>"$err" </dev/null &
 	fi
 	LWRAP=$!
 	np_bg_register "$LWRAP"
 	# netprobe is timeout's child (ip netns exec execs it, keeping the pid)
-	for i in $(seq 1 100); do
+	for i in $(seq 1 "$NP_POLLS"); do
 		pid=$(pgrep -P "$LWRAP" 2>/dev/null | head -n 1)
 		[ -n "$pid" ] && [ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$NETPROBE")" ] && break
 		pid=
-		kill -0 "$LWRAP" 2>/dev/null || break
+		np_is_child "$LWRAP" || break
 		sleep 0.05
 	done
 	LPID=$pid
-	for i in $(seq 1 100); do
+	for i in $(seq 1 "$NP_POLLS"); do
 		# every bind prints its own "listening" line
 		if [ "$(grep -c 'listening' "$ev" 2>/dev/null)" -ge "$want" ]; then
 			break
 		fi
-		if ! kill -0 "$LWRAP" 2>/dev/null; then
+		if ! np_is_child "$LWRAP"; then
 			wait "$LWRAP"; LRC=$?
 			echo "# server $name exited with status $LRC before listening: $(cat "$err")"
 			return 1
@@ -87,31 +88,31 @@ start_listen() {
 	return 0
 }
 
-# stop_listen NAME SIG: send SIG to netprobe, wait (bounded, 100 x 0.05 s) for it
+# stop_listen NAME SIG: send SIG to netprobe, wait (bounded, NP_POLLS x 0.05 s) for it
 # to exit, set LRC to its exit status ("killed" when it did not stop: then
 # SIGKILL).  Uses the LPID/LWRAP of the last start_listen unless NAME differs;
 # pass the pids as 3rd/4th arguments then.
 stop_listen() {
 	local name=$1 sig=$2 pid=${3:-$LPID} wrap=${4:-$LWRAP} i
-	kill -"$sig" "$pid" 2>/dev/null
+	np_kill "$sig" "$pid" "$wrap"
 	wait_exit "$name" "$wrap"
 	if [ "$LRC" = killed ]; then
 		echo "# server $name did not stop on SIG$sig"
 	fi
 }
 
-# wait_exit NAME [WRAPPER_PID]: wait (bounded, 100 x 0.05 s) for the server to
+# wait_exit NAME [WRAPPER_PID]: wait (bounded, NP_POLLS x 0.05 s) for the server to
 # exit by itself; LRC = its exit status, or "killed" (then it was SIGKILLed).
 wait_exit() {
 	local name=$1 wrap=${2:-$LWRAP} i
-	for i in $(seq 1 100); do
-		kill -0 "$wrap" 2>/dev/null || break
+	for i in $(seq 1 "$NP_POLLS"); do
+		np_is_child "$wrap" || break
 		sleep 0.05
 	done
-	if kill -0 "$wrap" 2>/dev/null; then
+	if np_is_child "$wrap"; then
 		# the child first: once the wrapper is gone it has no parent to find it by
 		pkill -KILL -P "$wrap" 2>/dev/null
-		kill -KILL "$wrap" 2>/dev/null
+		np_kill KILL "$wrap"
 		wait "$wrap" 2>/dev/null
 		LRC=killed
 		return 1
@@ -122,7 +123,7 @@ wait_exit() {
 }
 
 # server_alive: the last started server still runs.
-server_alive() { kill -0 "$LPID" 2>/dev/null; }
+server_alive() { np_is_child "$LPID" "$LWRAP"; }
 
 # ---------------------------------------------------------------- events
 
@@ -174,11 +175,11 @@ print(r if isinstance(r, str) else json.dumps(r, sort_keys=True, separators=(","
 PYEOF
 }
 
-# wait_ev NAME EXPR: poll (bounded, 100 x 0.05 s) until evq NAME EXPR prints
+# wait_ev NAME EXPR: poll (bounded, NP_POLLS x 0.05 s) until evq NAME EXPR prints
 # true.  Returns 1 when it never did.  Ordering only, no time asserted.
 wait_ev() {
 	local i
-	for i in $(seq 1 100); do
+	for i in $(seq 1 "$NP_POLLS"); do
 		[ "$(evq "$1" "$2")" = true ] && return 0
 		sleep 0.05
 	done

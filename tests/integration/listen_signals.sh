@@ -44,7 +44,7 @@ assert_match "huptext: the listening line names the port" '^[0-9]+$' "$P"
 timeout -k 2 30 "$PY" "$LISTEN_CLIENT" stay 127.0.0.1 "${P:-1}" 'hello\n' >"$NP_TMP/stay.json" 2>&1 &
 STAY=$!
 np_bg_register "$STAY"
-for i in $(seq 1 100); do grep -q '^#1 accepted' "$NP_TMP/huptext.ev" && break; sleep 0.05; done
+for i in $(seq 1 "$NP_POLLS"); do grep -q '^#1 accepted' "$NP_TMP/huptext.ev" && break; sleep 0.05; done
 stop_listen huptext HUP
 assert_eq "huptext: SIGHUP with a client connected, exit 0" 0 "$LRC"
 assert_match "huptext: the client is closed: server stopping" '^#1 closed .*server stopping' \
@@ -66,10 +66,10 @@ pipe_gone() {
 	mkfifo "$fifo"
 	head -n 1 <"$fifo" >"$NP_TMP/$name.first" &
 	hp=$!
-	timeout -k 2 120 "$NETPROBE" listen "$@" >"$fifo" 2>"$NP_TMP/$name.err" </dev/null &
+	timeout -k 2 "$NP_HELPER_LIFETIME" "$NETPROBE" listen "$@" >"$fifo" 2>"$NP_TMP/$name.err" </dev/null &
 	LWRAP=$!
 	np_bg_register "$LWRAP"
-	for i in $(seq 1 100); do kill -0 "$hp" 2>/dev/null || break; sleep 0.05; done
+	for i in $(seq 1 "$NP_POLLS"); do np_is_child "$hp" || break; sleep 0.05; done
 	wait "$hp"
 	FIRST=$(cat "$NP_TMP/$name.first")
 	echo "# $name: head read: $FIRST"
@@ -79,7 +79,7 @@ pipe_gone() {
 connect_while_alive() {
 	local i
 	for i in 1 2 3 4 5; do
-		kill -0 "$LWRAP" 2>/dev/null || break
+		np_is_child "$LWRAP" || break
 		case $1 in
 		/*) timeout -k 2 10 socat -t 1 - "UNIX-CONNECT:$1" </dev/null >/dev/null 2>&1 ;;
 		*) timeout -k 2 10 socat -t 1 - "TCP:127.0.0.1:$1" </dev/null >/dev/null 2>&1 ;;

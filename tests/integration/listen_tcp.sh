@@ -161,7 +161,7 @@ STAY_OUT="$NP_TMP/stay.out"
 timeout -k 2 30 "$PY" "$LISTEN_CLIENT" --timeout 20 stay ::1 "$LPORT" 'stay' >"$STAY_OUT" 2>"$NP_TMP/stay.err" &
 STAY_PID=$!
 np_bg_register "$STAY_PID"
-for i in $(seq 1 100); do [ -s "$STAY_OUT" ] && break; sleep 0.05; done
+for i in $(seq 1 "$NP_POLLS"); do [ -s "$STAY_OUT" ] && break; sleep 0.05; done
 EXP_CLIENTS=$((EXP_CLIENTS + 1))
 SP=$(head -n 1 "$STAY_OUT" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["local"]["port"])' 2>/dev/null)
 assert_ev "a client is connected (accepted, not closed) before SIGINT" true main \
@@ -204,7 +204,7 @@ LPORT=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)\/tcp.*/\1/p' "$NP_TMP/du
 assert_match "--dump text: the listening line names the port" '^[0-9]+$' "$LPORT"
 cli echo 127.0.0.1 "${LPORT:-1}" 'dump\n'
 DP=$(cj 'd["local"]["port"]')
-for i in $(seq 1 100); do grep -q "closed 127.0.0.1:$DP" "$NP_TMP/dump.ev" && break; sleep 0.05; done
+for i in $(seq 1 "$NP_POLLS"); do grep -q "closed 127.0.0.1:$DP" "$NP_TMP/dump.ev" && break; sleep 0.05; done
 stop_listen dump TERM
 assert_eq "--dump: SIGTERM, exit 0" 0 "$LRC"
 DUMP=$(cat "$NP_TMP/dump.ev")

@@ -16,7 +16,7 @@ check_literal() {
 	before=$(helper_count both)
 	np_json "$Q" --timeout 2 "$@"
 	f=$NP_JSON
-	sleep 0.2
+	wait_count both $((before + 1)) >/dev/null
 	assert_true "$label: the listener saw the probe connect ($before -> $(helper_count both))" \
 		test "$(helper_count both)" -gt "$before"
 	assert_rc 0 "$label: exit status 0"

@@ -16,10 +16,10 @@ have_ipv6_loopback() {
 
 # start_peer NAME ARGS...: tests/helpers/peer.py with ARGS, its counts in
 # $NP_TMP/NAME.count and peers in $NP_TMP/NAME.peers.  Sets PEER_PORT (the port,
-# or "ready" for a Unix socket) and PEER_PID.  Lives at most 120 s.
+# or "ready" for a Unix socket) and PEER_PID.
 start_peer() {
 	local name=$1; shift
-	"$PY" "$HELPERS/peer.py" "$@" --lifetime 120 --count-file "$NP_TMP/$name.count" \
+	"$PY" "$HELPERS/peer.py" "$@" --lifetime "$NP_HELPER_LIFETIME" --count-file "$NP_TMP/$name.count" \
 		--peers-file "$NP_TMP/$name.peers" >"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
 	PEER_PID=$!
 	np_bg_register "$PEER_PID"
@@ -31,28 +31,15 @@ start_peer() {
 # stop_pid PID: SIGTERM, bounded wait (30 x 0.1 s), then SIGKILL.
 stop_pid() {
 	local pid=$1 i
-	kill -TERM "$pid" 2>/dev/null
+	np_kill TERM "$pid"
 	for i in $(seq 1 30); do
-		kill -0 "$pid" 2>/dev/null || break
+		np_is_child "$pid" || break
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null
+	np_kill KILL "$pid"
 	wait "$pid" 2>/dev/null
 	return 0
 }
-
-# wait_count NAME N: wait (bounded, 100 x 0.05 s) until the peer's count is at
-# least N; print the count.  Ordering only: no time is asserted.
-wait_count() {
-	local name=$1 want=$2 i c=0
-	for i in $(seq 1 100); do
-		c=$(head -n 1 "$NP_TMP/$name.count" 2>/dev/null)
-		[ -n "$c" ] && [ "$c" -ge "$want" ] && break
-		sleep 0.05
-	done
-	echo "${c:-0}"
-}
-
 
 # np_doc DESCRIPTION EXPECTED_EXIT ARGS...: np_json ARGS, then the exit status
 # (not checked when EXPECTED_EXIT is empty), schema validity and top-level
@@ -66,46 +53,3 @@ np_doc() {
 
 # p0 EXPR: jpy on the last document with p = the first probe of target 0.
 p0() { jpy "$NP_JSON" "(lambda p: $1)(t['probes'][0])"; }
-
-# unbound_port: a port nothing is bound to on 127.0.0.1 and ::1 (TCP and UDP),
-# chosen BELOW the kernel's ephemeral range (ip_local_port_range), so netprobe's
-# own kernel-chosen source port can never equal it: a socket whose source and
-# destination are the same address and port talks to itself (UDP echo of its own
-# datagram, TCP simultaneous open) and would look open.
-unbound_port() {
-	"$PY" - <<'PYEOF'
-import random, socket, sys
-try:
-    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-except (OSError, ValueError, IndexError):
-    low = 32768
-low = max(low, 2048)
-for _ in range(200):
-    port = random.randrange(1024, low)
-    socks = []
-    try:
-        for fam, typ, addr in ((socket.AF_INET, socket.SOCK_STREAM, "127.0.0.1"),
-                               (socket.AF_INET, socket.SOCK_DGRAM, "127.0.0.1"),
-                               (socket.AF_INET6, socket.SOCK_STREAM, "::1"),
-                               (socket.AF_INET6, socket.SOCK_DGRAM, "::1")):
-            try:
-                s = socket.socket(fam, typ)
-            except OSError:
-                continue          # no IPv6 here: the IPv4 side decides
-            socks.append(s)
-            if fam == socket.AF_INET6:
-                s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            try:
-                s.bind((addr, port))
-            except OSError as e:
-                if fam == socket.AF_INET6 and e.errno == 99:   # EADDRNOTAVAIL: no ::1
-                    continue
-                raise
-        print(port); sys.exit(0)
-    except OSError:
-        pass
-    finally:
-        for s in socks: s.close()
-sys.exit("unbound_port: nothing free below %d after 200 tries" % low)
-PYEOF
-}

@@ -41,13 +41,17 @@ svc_netprobe() {
 # svc_python ADDR PORT [v6only|dual]: a plain python TCP server in the server ns.
 svc_python() {
 	local i pid=
-	timeout -k 2 120 ip netns exec "$NSL_SRV" "$PY" "$LISTEN_CLIENT" serve "$@" \
+	# empty it here: the child truncates it only when it gets to run, and
+	# until then the last service's line would pass for this one's
+	: >"$NP_TMP/pysvc.out"
+	timeout -k 2 "$NP_HELPER_LIFETIME" ip netns exec "$NSL_SRV" "$PY" "$LISTEN_CLIENT" \
+		serve "$1" "$2" "${3:-}" "$NP_HELPER_LIFETIME" \
 		>"$NP_TMP/pysvc.out" 2>"$NP_TMP/pysvc.err" </dev/null &
 	LWRAP=$!
 	np_bg_register "$LWRAP"
-	for i in $(seq 1 100); do
+	for i in $(seq 1 "$NP_POLLS"); do
 		[ -s "$NP_TMP/pysvc.out" ] && break
-		kill -0 "$LWRAP" 2>/dev/null || break
+		np_is_child "$LWRAP" || break
 		sleep 0.05
 	done
 	[ -s "$NP_TMP/pysvc.out" ] || fatal "python service $* did not start: $(cat "$NP_TMP/pysvc.err")"

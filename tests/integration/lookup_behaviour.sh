@@ -59,7 +59,8 @@ np_run lookup --short -T 1 "@127.0.0.1:$SILENT_PORT" www.lookup.test A
 assert_rc 2 "timeout --short: exit status 2"
 assert_match "timeout --short: one ';;' line with the reason" "^;; no reply from 127\.0\.0\.1:$SILENT_PORT within 1\.000 s$" "$(np_stdout)"
 
-CP=$(closed_port)
+start_closed_port closed
+CP=$CLOSED_PORT
 np_run lookup --json -T 2 "@127.0.0.1:$CP" --tcp www.lookup.test A
 assert_rc 2 "nothing listening (TCP): exit status 2"
 assert_eq "nothing listening (TCP): error.code ECONNREFUSED" "ECONNREFUSED" "$(jget "$NP_OUT" replies.0.error.code)"

@@ -92,7 +92,7 @@ np_text_section() {
 # if given in ARGS.
 start_hostile_dns() {
 	local name=$1 pid; shift
-	"$PY" "$HELPERS/dns_hostile.py" --lifetime 180 --log "$NP_TMP/$name.log" "$@" \
+	"$PY" "$HELPERS/dns_hostile.py" --lifetime "$NP_HELPER_LIFETIME" --log "$NP_TMP/$name.log" "$@" \
 		>"$NP_TMP/$name.port" 2>"$NP_TMP/$name.err" &
 	pid=$!
 	np_bg_register "$pid"

@@ -14,7 +14,7 @@ netns_remote_rules
 start_ns_listener tcp "$R4" "$R6" -- "$P_TCP_OPEN" "$P_TCP_V6DROP" "$P_TCP_V4ADMIN"
 start_ns_udp udp "$R4" "$R6" -- "$P_UDP_V6DROP"
 _start_in_ns "$NS_CLIENT" dns_silent "$PY" "$HELPERS/dns_silent.py" --addr 127.0.0.1 \
-	--lifetime 120 --count-file "$NP_TMP/dns_silent.count"
+	--lifetime "$NP_HELPER_LIFETIME" --count-file "$NP_TMP/dns_silent.count"
 DNS="@127.0.0.1:$NS_HELPER_OUT"
 
 NAME=dual.netns.test

@@ -317,7 +317,7 @@ start_ns_listener() {
 	shift
 	for a in "$@"; do args+=(--port "$a"); done
 	_start_in_ns "$NS_REMOTE" "$name" "$PY" "$HELPERS/netns_listener.py" "${args[@]}" \
-		--banner "$TCP_BANNER" --lifetime 120 --count-file "$NP_TMP/$name.count"
+		--banner "$TCP_BANNER" --lifetime "$NP_HELPER_LIFETIME" --count-file "$NP_TMP/$name.count"
 }
 
 # start_ns_udp NAME ADDR... -- PORT...: UDP responder in the remote namespace
@@ -328,7 +328,7 @@ start_ns_udp() {
 	shift
 	for a in "$@"; do args+=(--port "$a"); done
 	_start_in_ns "$NS_REMOTE" "$name" "$PY" "$HELPERS/udp_responder.py" "${args[@]}" \
-		--prefix "$UDP_PREFIX" --lifetime 120 --count-file "$NP_TMP/$name.count"
+		--prefix "$UDP_PREFIX" --lifetime "$NP_HELPER_LIFETIME" --count-file "$NP_TMP/$name.count"
 }
 
 # ---------------------------------------------------------------- running netprobe
@@ -430,7 +430,7 @@ KEOF
 	nsx "$NS_REMOTE" "$KNOTD" -c "$kd/knot.conf" >"$kd/knotd.log" 2>&1 &
 	pid=$!
 	np_bg_register "$pid"
-	for _ in $(seq 1 50); do
+	for _ in $(seq 1 "$NP_POLLS"); do
 		kill -0 "$pid" 2>/dev/null || break
 		if ns_kdig "$R4" example.test. SOA | grep -q 'status: NOERROR' &&
 			ns_kdig "$R6" example.test. SOA | grep -q 'status: NOERROR'; then

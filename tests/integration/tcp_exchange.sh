@@ -80,7 +80,7 @@ for A in $ADDRS; do
 	assert_eq "$tag banner then close: mismatch, MISMATCH, matched false, banner kept" \
 		'["mismatch","MISMATCH",false,"SSH-2.0-netprobe-test\\r\\n","down"]' \
 		"$(jpy "$NP_JSON" '(lambda p: [p["state"], p["error"]["code"], p["exchange"]["matched"], p["exchange"]["received"], t["verdict"]])(t["probes"][0])')"
-	np_doc "$tag banner kept open, --expect FTP, -T 0.5" 2 -T 0.5 --expect FTP "$A" "$P_BANNER"
+	np_doc "$tag banner kept open, --expect FTP, -T 2" 2 -T 2 --expect FTP "$A" "$P_BANNER"
 	assert_eq "$tag banner kept open: mismatch when the timeout ends the wait" '["mismatch","MISMATCH",false]' \
 		"$(p0 '[p["state"], p["error"]["code"], p["exchange"]["matched"]]')"
 	assert_eq "$tag banner kept open: still counted as connected (numeric rtt)" "true" "$(p0 'num(p["kernel_rtt_ms"])')"
@@ -168,7 +168,8 @@ for A in $ADDRS; do
 		"$("$PY" -c 'import sys; print(str(float(sys.argv[1]) < 0.5).lower())' "$NP_CPU")"
 
 	# ---------------------------------------------------- nothing listens
-	CP=$(unbound_port) || fatal "no unbound port"
+	start_closed_port "closed_$n"
+	CP=$CLOSED_PORT
 	np_doc "$tag closed port" 2 "$A" "$CP"
 	assert_eq "$tag closed port: closed, ECONNREFUSED, no rtt, no exchange" \
 		'["closed","ECONNREFUSED",null,null]' \

@@ -10,7 +10,8 @@ start_listener both 127.0.0.1 ::1
 PB=$LISTEN_PORT
 start_listener v4only 127.0.0.1
 P4=$LISTEN_PORT
-CL=$(closed_port)
+start_closed_port closed
+CL=$CLOSED_PORT
 echo "# ports: both=$PB v4only=$P4 closed=$CL"
 
 ECONNREFUSED=$("$PY" -c 'import errno; print(errno.ECONNREFUSED)')

@@ -1,11 +1,13 @@
 #!/bin/bash
 # UDP probes on 127.0.0.1 and ::1 against python peers on kernel-chosen ports:
 # an echo peer (open, the echo of --send in exchange.received, local = the
-# address the peer's recvfrom() saw), nothing bound (closed, with the ICMP
-# port unreachable the kernel queued: type 3 code 3 for IPv4, ICMPv6 type 1
-# code 4 for ::1), a bound but silent socket (open_filtered; tries = 1 +
-# --retries and the socket really got that many datagrams), --expect not in
-# the reply (mismatch), and -t -u giving a TCP and a UDP probe per address.
+# address the peer's recvfrom() saw), a port no socket takes datagrams on
+# (closed, with the ICMP port unreachable the kernel queued: type 3 code 3 for
+# IPv4, ICMPv6 type 1 code 4 for ::1; start_closed_port holds it so that no
+# test running beside this one can bind it meanwhile), a bound but silent
+# socket (open_filtered; tries = 1 + --retries and the socket really got that
+# many datagrams), --expect not in the reply (mismatch), and -t -u giving a
+# TCP and a UDP probe per address.
 # Every document is validated against docs/netprobe.schema.json.  No DNS.
 
 . "$(dirname "$0")/lib.sh"
@@ -82,16 +84,17 @@ for A in $ADDRS; do
 	assert_rc 0 "$tag echo, text: exit 0"
 	assert_match "$tag echo, text: probe line with udp and open" "^ +$fam +$A +$P_ECHO/udp +open " "$(np_stdout)"
 
-	# ---------------------------------------------------- nothing bound
-	CP=$(unbound_port) || fatal "no unbound port"
-	np_doc "$tag nothing bound" 2 -u "$A" "$CP"
-	udp_shape "$tag nothing bound" "$fam"
-	assert_eq "$tag nothing bound: closed, ECONNREFUSED, verdict down" '["closed","ECONNREFUSED","down"]' \
+	# ---------------------------------------------------- no socket takes it
+	start_closed_port "closed_$fam"
+	CP=$CLOSED_PORT
+	np_doc "$tag closed port" 2 -u "$A" "$CP"
+	udp_shape "$tag closed port" "$fam"
+	assert_eq "$tag closed port: closed, ECONNREFUSED, verdict down" '["closed","ECONNREFUSED","down"]' \
 		"$(jpy "$NP_JSON" '(lambda p: [p["state"], p["error"]["code"], t["verdict"]])(t["probes"][0])')"
-	assert_eq "$tag nothing bound: icmp version, type, code, from" "$icmp" \
+	assert_eq "$tag closed port: icmp version, type, code, from" "$icmp" \
 		"$(p0 '[p["icmp"][k] for k in ("version", "type", "code", "from")]')"
-	assert_eq "$tag nothing bound: icmp description" "port unreachable" "$(p0 'p["icmp"]["description"]')"
-	assert_eq "$tag nothing bound: tries 1 (the ICMP ended it)" "1" "$(p0 'p["tries"]')"
+	assert_eq "$tag closed port: icmp description" "port unreachable" "$(p0 'p["icmp"]["description"]')"
+	assert_eq "$tag closed port: tries 1 (the ICMP ended it)" "1" "$(p0 'p["tries"]')"
 
 	# ---------------------------------------------------- bound but silent
 	start_peer "silent_$fam" --udp "$A" --mode silent
@@ -151,9 +154,10 @@ if have_ipv6_loopback; then
 		"$(jpy "$NP_JSON" 'sorted([p["family"], p["proto"], p["state"]] for p in t["probes"])')"
 	assert_eq "dual.test -t -u: summary 4/4, verdict ok, happy_eyeballs without fault" '[4,4,"ok",null]' \
 		"$(jpy "$NP_JSON" '[t["summary"]["probes"], t["summary"]["open"], t["verdict"], t["happy_eyeballs"]["fault"]]')"
-	CP=$(unbound_port) || fatal "no unbound port"
-	CARES_HOSTS="$NP_TMP/hosts.dual" np_doc "dual.test -u, nothing bound" 2 -u dual.test "$CP"
-	assert_eq "dual.test -u nothing bound: both closed with ICMPv4 and ICMPv6" '[[4,"closed"],[6,"closed"]]' \
+	start_closed_port closed_dual
+	CP=$CLOSED_PORT
+	CARES_HOSTS="$NP_TMP/hosts.dual" np_doc "dual.test -u, closed port" 2 -u dual.test "$CP"
+	assert_eq "dual.test -u closed port: both closed with ICMPv4 and ICMPv6" '[[4,"closed"],[6,"closed"]]' \
 		"$(jpy "$NP_JSON" 'sorted([p["icmp"]["version"], p["state"]] for p in t["probes"])')"
 fi
 

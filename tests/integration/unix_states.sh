@@ -209,7 +209,7 @@ assert_eq "stream echo: exchange sent 6, received 6, the echo, matched" \
 	"$(p0 '[p["exchange"][k] for k in ("sent_bytes", "received_bytes", "received", "received_hex", "expect", "matched")]')"
 assert_eq "stream echo: reply_ms is a number" "true" "$(p0 'num(p["exchange"]["reply_ms"])')"
 
-np_doc "stream echo, --expect not in the echo" 2 -T 0.5 --send 'PING\r\n' --expect PONG "unix:$D/stream.sock"
+np_doc "stream echo, --expect not in the echo" 2 -T 2 --send 'PING\r\n' --expect PONG "unix:$D/stream.sock"
 unix_doc_checks "stream echo, --expect not in the echo" "$D/stream.sock" stream mismatch
 assert_eq "stream echo mismatch: MISMATCH, matched false, the echo kept" '["MISMATCH",false,"PING\\r\\n"]' \
 	"$(p0 '[p["error"]["code"], p["exchange"]["matched"], p["exchange"]["received"]]')"
