@@ -32,7 +32,7 @@ for p in $(seq 3100 3159); do CLOSED+=("$p"); done
 # the responder listens behind the drop rules too: without them those would be open
 _start_in_ns "$NS_REMOTE" udp "$PY" "$HELPERS/udp_responder.py" --addr "$R4" --addr "$R6" \
 	--port "${OPEN[0]}" --port "${OPEN[1]}" --port "${DROP[0]}" --port "${DROP[1]}" \
-	--prefix "$UDP_PREFIX" --lifetime 400 --count-file "$NP_TMP/udp.count"
+	--prefix "$UDP_PREFIX" --lifetime "$NP_HELPER_LIFETIME" --count-file "$NP_TMP/udp.count"
 
 # the ports interleaved, so open and dropped ones sit inside the burst and after it
 PORTS4=("${OPEN[0]}" "${CLOSED[@]:0:20}" "${DROP[0]}" "${CLOSED[@]:20:20}" "${OPEN[1]}" \
