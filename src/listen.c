@@ -484,7 +484,8 @@ static int clear_stale_path(const struct sockaddr_un *sun, socklen_t len, bool *
 static int set_v6only(int fd, const struct sockaddr_in6 *sin6, int want)
 {
 	/* On :: the choice matters: 0 takes IPv4 too (as ::ffff:a.b.c.d). */
-	int v = want >= 0 ? want : IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) ? 0 : 1;
+	int v = want >= 0 ? want
+		: np_sockaddr_scope((const struct sockaddr *)sin6) == NP_SCOPE_WILDCARD ? 0 : 1;
 
 	return setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, sizeof(v));
 }

@@ -238,7 +238,8 @@ static json_t *probe_json(const struct np_probe_result *p)
 
 	return np_json_checked(json_pack(
 		"{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-		"address", np_sockaddr_name(sa, p->salen, addr, sizeof(addr)),
+		"address", np_sockaddr_show(sa, p->salen, NP_SHOW_ADDRESS, NULL, addr,
+					    sizeof(addr)),
 		"family", np_family_name(sa->sa_family),
 		"port", is_unix ? json_null() : json_integer(np_sockaddr_port(sa)),
 		"proto", p->proto, "socktype", p->socktype == SOCK_STREAM ? "stream" : "dgram",

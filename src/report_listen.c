@@ -20,18 +20,14 @@ static const char *const kinds[] = {
 
 const char *np_bind_scope(const struct sockaddr *sa)
 {
-	if (sa->sa_family == AF_INET) {
-		uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
-
-		return a == INADDR_ANY ? "all_interfaces" : (a >> 24) == 127 ? "loopback" : "address";
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-
-		return IN6_IS_ADDR_UNSPECIFIED(a) ? "all_interfaces"
-			: IN6_IS_ADDR_LOOPBACK(a) ? "loopback" : "address";
-	}
-	return "local";		/* a Unix path: this host only, by file permissions */
+	/* a link-local address is one address; a Unix path is this host only, by
+	 * file permissions */
+	static const char *const names[] = {
+		[NP_SCOPE_ADDRESS] = "address", [NP_SCOPE_WILDCARD] = "all_interfaces",
+		[NP_SCOPE_LOOPBACK] = "loopback", [NP_SCOPE_LINK_LOCAL] = "address",
+		[NP_SCOPE_UNIX] = "local",
+	};
+	return names[np_sockaddr_scope(sa)];
 }
 
 /* The stop signals by name (np_signals_catch_stop catches these three). */
@@ -42,12 +38,7 @@ static const char *signal_name(int sig)
 
 static const char *name_of(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
-	if (sa->sa_family == AF_UNIX || len <= sizeof(sa_family_t)) {
-		if (len <= sizeof(sa_family_t))
-			return "(unnamed)";
-		return np_sockaddr_unix_path(sa, len, buf, n);
-	}
-	return np_sockaddr_endpoint(sa, buf, n);
+	return np_sockaddr_show(sa, len, NP_SHOW_ENDPOINT, NULL, buf, n);
 }
 
 static const char *proto_of(const struct np_listen_event *ev)

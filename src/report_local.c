@@ -16,29 +16,21 @@ static const char *proto_name(int proto)
 	return proto == IPPROTO_TCP ? "tcp" : "udp";
 }
 
-/* An address as people write it: with its zone when it has one ("fe80::5%eth0"),
- * "%?" for a link-local address whose zone /proc/net did not tell. */
-static const char *zoned(const struct sockaddr *sa, const char *zone, char *buf, size_t len)
+/* The zone an address is shown with: its device, "?" for a link-local address
+ * whose zone /proc/net did not tell, none for the others. */
+static const char *zone_of(const struct sockaddr *sa, const char *ifname)
 {
-	char a[INET6_ADDRSTRLEN];
+	bool ll = np_sockaddr_scope(sa) == NP_SCOPE_LINK_LOCAL;
 
-	np_sockaddr_address(sa, a, sizeof(a));
-	if (!zone[0] && sa->sa_family == AF_INET6 &&
-	    IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr))
-		zone = "?";
-	snprintf(buf, len, zone[0] ? "%s%%%s" : "%s", a, zone);
-	return buf;
+	return ifname[0] ? ifname : ll ? "?" : "";
 }
 
 /* "[fe80::5%eth0]:80", "127.0.0.1:80": the bound endpoint with its zone. */
 static const char *socket_endpoint(const struct np_local_socket *s, char *buf, size_t len)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&s->addr;
-	char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 
-	zoned(sa, s->bound_ifname, a, sizeof(a));
-	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, np_sockaddr_port(sa));
-	return buf;
+	return np_sockaddr_show(sa, 0, NP_SHOW_ENDPOINT, zone_of(sa, s->bound_ifname), buf, len);
 }
 
 /* IPV6_V6ONLY and where it came from: only sock_diag reads it from the kernel. */
@@ -75,7 +67,8 @@ static void list_addrs(const struct np_local_result *r, int proto, int family, c
 
 		if (s->proto != proto || (family && s->addr.ss_family != family))
 			continue;
-		zoned((const struct sockaddr *)&s->addr, s->bound_ifname, a, sizeof(a));
+		np_sockaddr_show((const struct sockaddr *)&s->addr, 0, NP_SHOW_ADDRESS,
+				 zone_of((const struct sockaddr *)&s->addr, s->bound_ifname), a, sizeof(a));
 		snprintf(shown, sizeof(shown), s->addr.ss_family == AF_INET6 ? "[%s]" : "%s", a);
 		if (!strstr(buf, shown))
 			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " and " : "", shown);
@@ -181,12 +174,12 @@ static void text_report(FILE *out, const struct np_local_result *r, int exit_cod
 	for (size_t i = 0; i < r->nreach; i++) {
 		const struct np_local_reach *x = &r->reach[i];
 		const struct sockaddr *sa = (const struct sockaddr *)&x->probe.sa;
-		bool ll = sa->sa_family == AF_INET6 &&
-			  IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+		bool ll = np_sockaddr_scope(sa) == NP_SCOPE_LINK_LOCAL;
 
 		fprintf(out, "  %-8s %-28s tcp %-3s udp %s",
 			np_escape_str(x->ifname, NP_ESC_C, ifname, sizeof(ifname)),
-			zoned(sa, ll ? x->ifname : "", addr, sizeof(addr)),
+			np_sockaddr_show(sa, 0, NP_SHOW_ADDRESS, zone_of(sa, ll ? x->ifname : ""),
+					 addr, sizeof(addr)),
 			x->tcp_accepts ? "yes" : "no", x->udp_accepts ? "yes" : "no ");
 		if (x->probed)
 			fprintf(out, "  connect: %s %.3f ms", np_state_name(x->probe.state),
