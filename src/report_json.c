@@ -12,6 +12,7 @@
 #include "report.h"
 #include "report_json.h"
 #include "sockaddr.h"
+#include "words.h"
 
 #define NP_SCHEMA_VERSION 1
 
@@ -268,7 +269,7 @@ static json_t *happy_eyeballs_json(const struct np_target_result *r)
 		"fault", fault ? json_string(fault) : json_null(),
 		"port", fault ? json_integer(r->he_port) : json_null(),
 		"proto", fault ? json_string(r->he_proto) : json_null(),
-		"message", fault ? json_string(np_he_fault_message(r)) : json_null());
+		"message", fault ? json_string(np_words_he_fault(r)) : json_null());
 }
 
 json_t *np_json_target(const struct np_target_result *r)

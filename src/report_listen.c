@@ -11,6 +11,7 @@
 #include "report_json.h"
 #include "report_listen.h"
 #include "sockaddr.h"
+#include "words.h"
 
 static const char *const kinds[] = {
 	[NP_LE_LISTENING] = "listening", [NP_LE_ACCEPTED] = "accepted",
@@ -49,19 +50,14 @@ static const char *proto_of(const struct np_listen_event *ev)
 
 static void text_scope(FILE *out, const struct np_listen_event *ev)
 {
-	const char *scope = np_bind_scope(ev->local);
+	enum np_scope scope = np_sockaddr_scope(ev->local);
+	const char *scope_words = np_words_bind_scope(scope, ev->local->sa_family);
+	const char *v6only_words = np_words_v6only(ev->v6only, scope);
 
-	if (strcmp(scope, "loopback") == 0)
-		fprintf(out, "    loopback only: this host can connect, other hosts cannot\n");
-	else if (strcmp(scope, "all_interfaces") == 0)
-		fprintf(out, "    all interfaces (%s): other hosts can connect\n",
-			ev->local->sa_family == AF_INET ? "INADDR_ANY, 0.0.0.0" : "in6addr_any, ::");
-	else if (strcmp(scope, "address") == 0)
-		fprintf(out, "    this address only: not on loopback, not on other interfaces\n");
-	if (ev->v6only == 0)
-		fprintf(out, "    IPV6_V6ONLY=0: IPv4 clients are accepted too, as ::ffff:a.b.c.d\n");
-	else if (ev->v6only == 1 && strcmp(scope, "all_interfaces") == 0)
-		fprintf(out, "    IPV6_V6ONLY=1: IPv6 only, IPv4 clients are refused\n");
+	if (scope_words)
+		fprintf(out, "    %s\n", scope_words);
+	if (v6only_words)
+		fprintf(out, "    %s\n", v6only_words);
 	if (ev->removed_stale)
 		fprintf(out, "    removed a stale socket file nobody listened on\n");
 }

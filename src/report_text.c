@@ -9,6 +9,7 @@
 #include "hexdump.h"
 #include "report.h"
 #include "sockaddr.h"
+#include "words.h"
 
 struct text_state {
 	FILE *out;
@@ -291,7 +292,7 @@ static void print_probes(FILE *out, const struct np_target_result *r, bool dump)
 static void print_happy_eyeballs(FILE *out, const struct np_target_result *r)
 {
 	char first[INET6_ADDRSTRLEN];
-	const char *fault = np_he_fault_message(r);
+	const char *fault = np_words_he_fault(r);
 
 	if (r->he_first < 0)
 		return;

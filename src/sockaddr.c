@@ -132,6 +132,13 @@ bool np_sockaddr_is_localhost(const struct sockaddr *sa)
 	return memcmp((const char *)sa + off, (const char *)&lo + off, v4 ? 4 : 16) == 0;
 }
 
+const char *np_sockaddr_zone(const struct sockaddr *sa, const char *ifname)
+{
+	if (ifname && ifname[0])
+		return ifname;
+	return np_sockaddr_scope(sa) == NP_SCOPE_LINK_LOCAL ? "?" : "";
+}
+
 const char *np_sockaddr_show(const struct sockaddr *sa, socklen_t salen, enum np_show how,
 			     const char *zone, char *buf, size_t len)
 {

@@ -45,6 +45,10 @@ bool np_sockaddr_is_localhost(const struct sockaddr *sa);
 /* Fill ss with the localhost address of family (127.0.0.1 or ::1), port 0. */
 void np_sockaddr_localhost(int family, struct sockaddr_storage *ss);
 
+/* The zone to show sa with: ifname, else "?" for a link-local address whose
+ * zone nobody told (fe80::5%?), else none (""). */
+const char *np_sockaddr_zone(const struct sockaddr *sa, const char *ifname);
+
 /* How much of an address np_sockaddr_show shows. */
 enum np_show { NP_SHOW_ADDRESS, NP_SHOW_ENDPOINT };
 /* The one display name of a socket address: "::1", "fe80::5%eth0" with a zone
