@@ -121,7 +121,8 @@ static int text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 		fprintf(out, "#%lu %s from %s on %s", ev->id, kinds[ev->kind], peer, local);
 		if (ev->peer_pid >= 0)
 			fprintf(out, " (peer pid %ld, uid %ld)", ev->peer_pid, ev->peer_uid);
-		fprintf(out, "%s%s\n", ev->reason ? ": " : "", ev->reason ? ev->reason : "");
+		fprintf(out, "%s%s\n", ev->reason ? ": " : "",
+			ev->reason ? np_words_listen_reason(ev->reason) : "");
 		if (dump)
 			text_dump(out, ev->peer, ev->peer_len);
 		break;
@@ -133,7 +134,8 @@ static int text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 		break;
 	case NP_LE_CLOSED:
 		fprintf(out, "#%lu closed %s after %.3f ms: %s; %zu bytes in, %zu out\n", ev->id, peer,
-			ev->duration_ms, ev->reason, ev->bytes_in, ev->bytes_out);
+			ev->duration_ms, np_words_listen_reason(ev->reason), ev->bytes_in,
+			ev->bytes_out);
 		break;
 	case NP_LE_FD_LIMIT:
 		text_fd_limit(out, ev);
@@ -195,12 +197,13 @@ json_t *np_json_listen_event(const struct np_listen_event *ev)
 			json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
 			json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
 		}
-		json_object_set_new(o, "reason", ev->reason ? json_string(ev->reason) : json_null());
+		json_object_set_new(o, "reason", ev->reason ? json_string(np_words_listen_reason(
+					    ev->reason)) : json_null());
 		break;
 	case NP_LE_CLOSED:
 		json_object_set_new(o, "id", json_integer((json_int_t)ev->id));
 		json_object_set_new(o, "peer", endpoint_json(ev->peer, ev->peer_len));
-		json_object_set_new(o, "reason", json_string(ev->reason));
+		json_object_set_new(o, "reason", json_string(np_words_listen_reason(ev->reason)));
 		json_object_set_new(o, "error", np_json_error(&ev->err, NP_JSON_ERRNO_SECOND));
 		json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
 		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));

@@ -61,6 +61,21 @@ const char *np_words_v6only(int v6only, enum np_scope scope)
 	return NULL;
 }
 
+const char *np_words_listen_reason(enum np_listen_reason reason)
+{
+	static const char *const words[NP_LR_END] = {
+		[NP_LR_PEER_CLOSED] = "peer closed", [NP_LR_EPIPE] = "peer closed (EPIPE)",
+		[NP_LR_RESET] = "reset (ECONNRESET)", [NP_LR_SEND_FAILED] = "send failed",
+		[NP_LR_RECV_FAILED] = "recv failed", [NP_LR_IDLE] = "idle timeout",
+		[NP_LR_MAX_BYTES] = "over --max-bytes: cut off",
+		[NP_LR_STOPPING] = "server stopping",
+		[NP_LR_MAX_CLIENTS] = "over --max-clients: closed at once",
+		[NP_LR_EMFILE] = "out of file descriptors (EMFILE): closed at once",
+		[NP_LR_ENFILE] = "the system is out of file descriptors (ENFILE): closed at once",
+	};
+	return reason < NP_LR_END ? words[reason] : NULL;
+}
+
 /* The bound addresses of proto (of family, or any when 0), "a and b", bracketed
  * IPv6 so "::" stays apart from the sentence's own colon. */
 static void list_addrs(const struct np_local_result *r, int proto, int family, char *buf, size_t len)

@@ -5,6 +5,7 @@
 #define NP_WORDS_H
 
 #include <stddef.h>
+#include "listen.h"
 #include "local.h"
 #include "result.h"
 #include "sockaddr.h"
@@ -17,5 +18,7 @@ const char *np_words_local_verdict(const struct np_local_result *r, char *buf, s
 const char *np_words_bind_scope(enum np_scope scope, int family);
 /* What IPV6_V6ONLY (-1 unknown) means on a bind of scope; NULL when nothing to say. */
 const char *np_words_v6only(int v6only, enum np_scope scope);
+/* Why netprobe listen closed or rejected a client; NULL for NP_LR_NONE. */
+const char *np_words_listen_reason(enum np_listen_reason reason);
 
 #endif

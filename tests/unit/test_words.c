@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <netinet/in.h>
 #include <string.h>
+#include "listen.h"
 #include "words.h"
 
 static void test_bind_scope(void **state)
@@ -45,6 +46,22 @@ static void test_he_fault(void **state)
 	assert_non_null(strstr(np_words_he_fault(&r), "127.0.0.1 refuses and ::1 accepts"));
 }
 
+/* Every reason a client was closed or rejected has its words, each different;
+ * NONE has none (JSON "reason": null). */
+static void test_listen_reason(void **state)
+{
+	assert_null(np_words_listen_reason(NP_LR_NONE));
+	assert_string_equal(np_words_listen_reason(NP_LR_PEER_CLOSED), "peer closed");
+	assert_string_equal(np_words_listen_reason(NP_LR_EPIPE), "peer closed (EPIPE)");
+	assert_string_equal(np_words_listen_reason(NP_LR_MAX_CLIENTS),
+			    "over --max-clients: closed at once");
+	for (int i = NP_LR_NONE + 1; i < NP_LR_END; i++) {
+		assert_non_null(np_words_listen_reason(i));
+		for (int j = i + 1; j < NP_LR_END; j++)
+			assert_string_not_equal(np_words_listen_reason(i), np_words_listen_reason(j));
+	}
+}
+
 static void test_local_nothing(void **state)
 {
 	struct np_local_result r = { .port = 8080, .kind = NP_LOCAL_NOTHING };
@@ -62,6 +79,7 @@ int main(void)
 		cmocka_unit_test(test_bind_scope),
 		cmocka_unit_test(test_v6only),
 		cmocka_unit_test(test_he_fault),
+		cmocka_unit_test(test_listen_reason),
 		cmocka_unit_test(test_local_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
