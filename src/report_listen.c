@@ -37,11 +37,6 @@ static const char *signal_name(int sig)
 	return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
 }
 
-static const char *name_of(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
-{
-	return np_sockaddr_show(sa, len, NP_SHOW_ENDPOINT, NULL, buf, n);
-}
-
 static const char *proto_of(const struct np_listen_event *ev)
 {
 	return ev->local && ev->local->sa_family == AF_UNIX ? "unix"
@@ -102,8 +97,10 @@ static void text_fd_limit(FILE *out, const struct np_listen_event *ev)
 static int text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 {
 	char lbuf[NP_ENDPOINT_LEN + 128], pbuf[NP_ENDPOINT_LEN + 128];
-	const char *local = ev->local ? name_of(ev->local, ev->local_len, lbuf, sizeof(lbuf)) : "";
-	const char *peer = ev->peer ? name_of(ev->peer, ev->peer_len, pbuf, sizeof(pbuf)) : "";
+	const char *local = ev->local ? np_sockaddr_show(ev->local, ev->local_len, NP_SHOW_ENDPOINT,
+							 NULL, lbuf, sizeof(lbuf)) : "";
+	const char *peer = ev->peer ? np_sockaddr_show(ev->peer, ev->peer_len, NP_SHOW_ENDPOINT,
+						       NULL, pbuf, sizeof(pbuf)) : "";
 
 	switch (ev->kind) {
 	case NP_LE_LISTENING:
