@@ -163,11 +163,11 @@ static void both_wildcards(struct np_listen_opts *l)
 	bool any4 = false, any6 = false;
 
 	for (size_t i = 0; i < l->nbinds; i++) {
-		const struct sockaddr_in *in = (const struct sockaddr_in *)&l->binds[i];
-		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&l->binds[i];
+		const struct sockaddr *sa = (const struct sockaddr *)&l->binds[i];
+		bool any = np_sockaddr_scope(sa) == NP_SCOPE_WILDCARD;
 
-		any4 |= in->sin_family == AF_INET && in->sin_addr.s_addr == htonl(INADDR_ANY);
-		any6 |= in6->sin6_family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
+		any4 |= any && sa->sa_family == AF_INET;
+		any6 |= any && sa->sa_family == AF_INET6;
 	}
 	if (any4 && any6 && l->v6only < 0)
 		l->v6only = 1;

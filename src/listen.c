@@ -105,7 +105,7 @@ static void emit_event(struct server *s, const struct np_listen_event *ev)
 
 /* ---- clients (stream) ------------------------------------------------------ */
 
-static void client_close(struct client *c, const char *reason, int errnum)
+static void client_close(struct client *c, enum np_listen_reason reason, int errnum)
 {
 	struct server *s = c->srv;
 	struct np_listen_event ev = event(s, NP_LE_CLOSED);
@@ -161,7 +161,7 @@ static void touch(struct client *c)
 
 static void on_idle(void *arg)
 {
-	client_close(arg, "idle timeout", 0);
+	client_close(arg, NP_LR_IDLE, 0);
 }
 
 /* Write what is buffered; watch for writability while some is left. */
@@ -175,8 +175,8 @@ static void flush(struct client *c)
 				np_io_set(&c->srv->loop, &c->io, NP_EV_WRITE);
 				return;
 			}
-			client_close(c, errno == EPIPE ? "peer closed (EPIPE)"
-				     : errno == ECONNRESET ? "reset (ECONNRESET)" : "send failed", errno);
+			client_close(c, errno == EPIPE ? NP_LR_EPIPE
+				     : errno == ECONNRESET ? NP_LR_RESET : NP_LR_SEND_FAILED, errno);
 			return;
 		}
 		c->off += (size_t)n;
@@ -193,18 +193,17 @@ static void client_read(struct client *c)
 
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
-			client_close(c, errno == ECONNRESET ? "reset (ECONNRESET)" : "recv failed",
-				     errno);
+			client_close(c, errno == ECONNRESET ? NP_LR_RESET : NP_LR_RECV_FAILED, errno);
 		return;
 	}
 	if (n == 0) {
-		client_close(c, "peer closed", 0);
+		client_close(c, NP_LR_PEER_CLOSED, 0);
 		return;
 	}
 	touch(c);
 	c->in += (size_t)n;
 	if (c->in > o->max_bytes) {
-		client_close(c, "over --max-bytes: cut off", 0);
+		client_close(c, NP_LR_MAX_BYTES, 0);
 		return;
 	}
 	if (o->reply)
@@ -255,7 +254,8 @@ static struct np_listen_event client_event(struct server *s, enum np_listen_kind
 }
 
 /* Accepted and closed at once: the client learns at once that it is not served. */
-static void reject(struct server *s, struct np_listen_event *ev, int fd, const char *reason)
+static void reject(struct server *s, struct np_listen_event *ev, int fd,
+		   enum np_listen_reason reason)
 {
 	if (fd >= 0)
 		close(fd);
@@ -321,8 +321,7 @@ static void out_of_fds(struct listener *l, int errnum)
 	if (fd >= 0) {
 		struct np_listen_event ev = client_event(s, NP_LE_REJECTED, l, &peer, plen);
 
-		reject(s, &ev, -1, errnum == EMFILE ? "out of file descriptors (EMFILE): closed at once"
-		       : "the system is out of file descriptors (ENFILE): closed at once");
+		reject(s, &ev, -1, errnum == EMFILE ? NP_LR_EMFILE : NP_LR_ENFILE);
 	}
 }
 
@@ -355,7 +354,7 @@ static void accept_one(struct listener *l)
 	c->id = ev.id;
 	peer_creds(c, &ev);
 	if (s->active >= s->o->max_clients) {
-		reject(s, &ev, c->fd, "over --max-clients: closed at once");
+		reject(s, &ev, c->fd, NP_LR_MAX_CLIENTS);
 		free(c);
 		return;
 	}
@@ -484,7 +483,8 @@ static int clear_stale_path(const struct sockaddr_un *sun, socklen_t len, bool *
 static int set_v6only(int fd, const struct sockaddr_in6 *sin6, int want)
 {
 	/* On :: the choice matters: 0 takes IPv4 too (as ::ffff:a.b.c.d). */
-	int v = want >= 0 ? want : IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) ? 0 : 1;
+	int v = want >= 0 ? want
+		: np_sockaddr_scope((const struct sockaddr *)sin6) == NP_SCOPE_WILDCARD ? 0 : 1;
 
 	return setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v, sizeof(v));
 }
@@ -544,7 +544,7 @@ static void shutdown_all(struct server *s)
 {
 	s->stopping = true;	/* closing for the stop is not a --count client */
 	for (struct client *c = s->clients; c; c = c->next)
-		client_close(c, "server stopping", 0);
+		client_close(c, NP_LR_STOPPING, 0);
 	free_dead(s);
 	if (s->spare_fd >= 0)
 		close(s->spare_fd);

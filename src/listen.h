@@ -37,6 +37,21 @@ enum np_listen_kind {
 	NP_LE_SUMMARY,		/* the end */
 };
 
+/* Why a client was closed or rejected: np_words_listen_reason says it in words. */
+enum np_listen_reason {
+	NP_LR_NONE,		/* accepted: no reason */
+	NP_LR_PEER_CLOSED,	/* the peer closed (recv 0) */
+	NP_LR_EPIPE,		/* a send found the peer gone */
+	NP_LR_RESET,		/* ECONNRESET */
+	NP_LR_SEND_FAILED, NP_LR_RECV_FAILED,
+	NP_LR_IDLE,		/* silent for --idle */
+	NP_LR_MAX_BYTES,	/* sent more than --max-bytes */
+	NP_LR_STOPPING,		/* the server stops */
+	NP_LR_MAX_CLIENTS,	/* rejected: --max-clients are open */
+	NP_LR_EMFILE, NP_LR_ENFILE,	/* rejected: out of file descriptors */
+	NP_LR_END
+};
+
 struct np_listen_event {
 	enum np_listen_kind kind;
 	double t_ms;			/* since the server started */
@@ -52,7 +67,7 @@ struct np_listen_event {
 	long peer_pid, peer_uid;	/* Unix stream peers (SO_PEERCRED); -1 unknown */
 	size_t bytes_in, bytes_out;
 	double duration_ms;
-	const char *reason;		/* CLOSED / REJECTED: in words */
+	enum np_listen_reason reason;	/* CLOSED / REJECTED */
 	struct np_error err;		/* CLOSED by an error: EPIPE, ECONNRESET; FD_LIMIT's */
 	/* FD_LIMIT: RLIMIT_NOFILE (-1 unknown); paused: no spare descriptor helped,
 	 * accepting waits pause_ms; else waiting clients are rejected until one leaves */

@@ -15,16 +15,7 @@
 
 static bool is_any(const struct sockaddr *sa)
 {
-	return sa->sa_family == AF_INET
-		? ((const struct sockaddr_in *)sa)->sin_addr.s_addr == htonl(INADDR_ANY)
-		: IN6_IS_ADDR_UNSPECIFIED(&((const struct sockaddr_in6 *)sa)->sin6_addr);
-}
-
-static bool is_loopback(const struct sockaddr *sa)
-{
-	return sa->sa_family == AF_INET
-		? (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127
-		: IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+	return np_sockaddr_scope(sa) == NP_SCOPE_WILDCARD;
 }
 
 /* The same address; for IPv6 in the same zone too, when both zones are known
@@ -104,7 +95,7 @@ static enum np_local_kind judge_kind(const struct np_local_result *r, int proto,
 			any6 |= !v4;
 			any6_dual |= !v4 && s->v6only != 1;
 			any6_unknown |= !v4 && s->v6only == -1;
-		} else if (is_loopback(sa)) {
+		} else if (np_sockaddr_scope(sa) == NP_SCOPE_LOOPBACK) {
 			lo4 |= v4;
 			lo6 |= !v4;
 		} else {
@@ -128,15 +119,10 @@ static enum np_local_kind judge_kind(const struct np_local_result *r, int proto,
 void np_local_judge(struct np_local_result *r)
 {
 	int proto = verdict_proto(r);
-	const struct sockaddr_in lo4 = { .sin_family = AF_INET,
-					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	const struct sockaddr_in6 lo6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
-	struct sockaddr_storage dst4 = { 0 }, dst6 = { 0 };
+	struct sockaddr_storage dst4, dst6;
 
-	/* memcpy, not typed stores: read back as struct sockaddr, typed stores may be
-	 * optimised away (strict aliasing), as they were when all of it was inlined */
-	memcpy(&dst4, &lo4, sizeof(lo4));
-	memcpy(&dst6, &lo6, sizeof(lo6));
+	np_sockaddr_localhost(AF_INET, &dst4);
+	np_sockaddr_localhost(AF_INET6, &dst6);
 	r->kind_proto = proto;
 	r->kind = judge_kind(r, proto, &r->v6only_assumed);
 	/* what clients of localhost meet: 127.0.0.0/8 is loopback, but they use these two */

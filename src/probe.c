@@ -55,12 +55,8 @@ void np_probe_start(struct np_probe *p, const struct np_transport *tp, struct np
 
 void np_probe_endpoint(const struct np_probe *p, char *buf, size_t len)
 {
-	const struct sockaddr *sa = (const struct sockaddr *)&p->res->sa;
-
-	if (sa->sa_family == AF_UNIX)
-		np_sockaddr_unix_path(sa, p->res->salen, buf, len);
-	else
-		np_sockaddr_endpoint(sa, buf, len);
+	np_sockaddr_show((const struct sockaddr *)&p->res->sa, p->res->salen, NP_SHOW_ENDPOINT,
+			 NULL, buf, len);
 }
 
 int np_probe_socket(struct np_probe *p)

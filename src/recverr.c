@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include "recverr.h"
+#include "sockaddr.h"
 
 int np_recverr_enable(int fd, int family)
 {
@@ -46,12 +47,8 @@ int np_recverr_read(int fd, struct np_icmp *icmp)
 					  .errnum = (int)ee->ee_errno,
 					  .version = ee->ee_origin == SO_EE_ORIGIN_ICMP ? 4 : 6 };
 		off = SO_EE_OFFENDER(ee);
-		if (off->sa_family == AF_INET)
-			inet_ntop(AF_INET, &((const struct sockaddr_in *)off)->sin_addr,
-				  icmp->from, sizeof(icmp->from));
-		else if (off->sa_family == AF_INET6)
-			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)off)->sin6_addr,
-				  icmp->from, sizeof(icmp->from));
+		if (off->sa_family == AF_INET || off->sa_family == AF_INET6)
+			np_sockaddr_address(off, icmp->from, sizeof(icmp->from));
 		return 0;
 	}
 	return -1;

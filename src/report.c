@@ -28,30 +28,6 @@ void np_report_info_init(struct np_report_info *info, bool dump)
 	info->dump = dump;
 }
 
-/* The loopback words only when the probes show a localhost bind (he_localhost);
- * else what they show is about the families. */
-const char *np_he_fault_message(const struct np_target_result *r)
-{
-	if (r->he_localhost && r->he_fault == NP_HE_V6_FAILS)
-		return "::1 refuses and 127.0.0.1 accepts: no socket takes IPv6 on ::1, so IPv6 "
-		       "clients (localhost -> ::1 first) are refused; bind ::1 as well, or :: "
-		       "(dual-stack) instead (netprobe local PORT shows the binds)";
-	if (r->he_localhost && r->he_fault == NP_HE_V4_FAILS)
-		return "127.0.0.1 refuses and ::1 accepts: no socket takes IPv4 on 127.0.0.1, so "
-		       "IPv4 clients of localhost are refused; bind 127.0.0.1 as well, or :: "
-		       "(dual-stack) instead (netprobe local PORT shows the binds)";
-	switch (r->he_fault) {
-	case NP_HE_V6_FAILS:
-		return "IPv6 addresses fail, IPv4 works: clients preferring IPv6 will stall "
-		       "(Happy Eyeballs clients fall back after a delay, others time out)";
-	case NP_HE_V4_FAILS:
-		return "IPv4 addresses fail, IPv6 works: IPv4-only clients and networks "
-		       "cannot connect";
-	default:
-		return NULL;
-	}
-}
-
 const char *np_report_escape(const uint8_t *data, size_t n, char *out, size_t outlen)
 {
 	np_escape(data, n, NP_ESC_C, out, outlen);

@@ -27,9 +27,6 @@ extern const struct np_reporter np_reporter_json;
 extern const struct np_reporter *const np_reporters[NP_FORMAT_END];
 void np_report_info_init(struct np_report_info *info, bool dump);
 
-/* The Happy Eyeballs fault in plain words, NULL when there is none. */
-const char *np_he_fault_message(const struct np_target_result *r);
-
 /* Bytes a peer sent, made safe to print: np_escape's NP_ESC_C (\r \n \t \\ \"
  * and \xHH escapes); returns out. */
 const char *np_report_escape(const uint8_t *data, size_t n, char *out, size_t outlen);

@@ -12,6 +12,7 @@
 #include "report.h"
 #include "report_json.h"
 #include "sockaddr.h"
+#include "words.h"
 
 #define NP_SCHEMA_VERSION 1
 
@@ -239,7 +240,8 @@ static json_t *probe_json(const struct np_probe_result *p)
 
 	return np_json_checked(json_pack(
 		"{s:s, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-		"address", np_sockaddr_name(sa, p->salen, addr, sizeof(addr)),
+		"address", np_sockaddr_show(sa, p->salen, NP_SHOW_ADDRESS, NULL, addr,
+					    sizeof(addr)),
 		"family", np_family_name(sa->sa_family),
 		"port", is_unix ? json_null() : json_integer(np_sockaddr_port(sa)),
 		"proto", p->proto, "socktype", p->socktype == SOCK_STREAM ? "stream" : "dgram",
@@ -268,7 +270,7 @@ static json_t *happy_eyeballs_json(const struct np_target_result *r)
 		"fault", fault ? json_string(fault) : json_null(),
 		"port", fault ? json_integer(r->he_port) : json_null(),
 		"proto", fault ? json_string(r->he_proto) : json_null(),
-		"message", fault ? json_string(np_he_fault_message(r)) : json_null());
+		"message", fault ? json_string(np_words_he_fault(r)) : json_null());
 }
 
 json_t *np_json_target(const struct np_target_result *r)

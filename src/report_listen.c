@@ -11,6 +11,7 @@
 #include "report_json.h"
 #include "report_listen.h"
 #include "sockaddr.h"
+#include "words.h"
 
 static const char *const kinds[] = {
 	[NP_LE_LISTENING] = "listening", [NP_LE_ACCEPTED] = "accepted",
@@ -20,34 +21,20 @@ static const char *const kinds[] = {
 
 const char *np_bind_scope(const struct sockaddr *sa)
 {
-	if (sa->sa_family == AF_INET) {
-		uint32_t a = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
-
-		return a == INADDR_ANY ? "all_interfaces" : (a >> 24) == 127 ? "loopback" : "address";
-	}
-	if (sa->sa_family == AF_INET6) {
-		const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-
-		return IN6_IS_ADDR_UNSPECIFIED(a) ? "all_interfaces"
-			: IN6_IS_ADDR_LOOPBACK(a) ? "loopback" : "address";
-	}
-	return "local";		/* a Unix path: this host only, by file permissions */
+	/* a link-local address is one address; a Unix path is this host only, by
+	 * file permissions */
+	static const char *const names[] = {
+		[NP_SCOPE_ADDRESS] = "address", [NP_SCOPE_WILDCARD] = "all_interfaces",
+		[NP_SCOPE_LOOPBACK] = "loopback", [NP_SCOPE_LINK_LOCAL] = "address",
+		[NP_SCOPE_UNIX] = "local",
+	};
+	return names[np_sockaddr_scope(sa)];
 }
 
 /* The stop signals by name (np_signals_catch_stop catches these three). */
 static const char *signal_name(int sig)
 {
 	return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
-}
-
-static const char *name_of(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
-{
-	if (sa->sa_family == AF_UNIX || len <= sizeof(sa_family_t)) {
-		if (len <= sizeof(sa_family_t))
-			return "(unnamed)";
-		return np_sockaddr_unix_path(sa, len, buf, n);
-	}
-	return np_sockaddr_endpoint(sa, buf, n);
 }
 
 static const char *proto_of(const struct np_listen_event *ev)
@@ -58,19 +45,14 @@ static const char *proto_of(const struct np_listen_event *ev)
 
 static void text_scope(FILE *out, const struct np_listen_event *ev)
 {
-	const char *scope = np_bind_scope(ev->local);
+	enum np_scope scope = np_sockaddr_scope(ev->local);
+	const char *scope_words = np_words_bind_scope(scope, ev->local->sa_family);
+	const char *v6only_words = np_words_v6only(ev->v6only, scope);
 
-	if (strcmp(scope, "loopback") == 0)
-		fprintf(out, "    loopback only: this host can connect, other hosts cannot\n");
-	else if (strcmp(scope, "all_interfaces") == 0)
-		fprintf(out, "    all interfaces (%s): other hosts can connect\n",
-			ev->local->sa_family == AF_INET ? "INADDR_ANY, 0.0.0.0" : "in6addr_any, ::");
-	else if (strcmp(scope, "address") == 0)
-		fprintf(out, "    this address only: not on loopback, not on other interfaces\n");
-	if (ev->v6only == 0)
-		fprintf(out, "    IPV6_V6ONLY=0: IPv4 clients are accepted too, as ::ffff:a.b.c.d\n");
-	else if (ev->v6only == 1 && strcmp(scope, "all_interfaces") == 0)
-		fprintf(out, "    IPV6_V6ONLY=1: IPv6 only, IPv4 clients are refused\n");
+	if (scope_words)
+		fprintf(out, "    %s\n", scope_words);
+	if (v6only_words)
+		fprintf(out, "    %s\n", v6only_words);
 	if (ev->removed_stale)
 		fprintf(out, "    removed a stale socket file nobody listened on\n");
 }
@@ -115,8 +97,10 @@ static void text_fd_limit(FILE *out, const struct np_listen_event *ev)
 static int text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 {
 	char lbuf[NP_ENDPOINT_LEN + 128], pbuf[NP_ENDPOINT_LEN + 128];
-	const char *local = ev->local ? name_of(ev->local, ev->local_len, lbuf, sizeof(lbuf)) : "";
-	const char *peer = ev->peer ? name_of(ev->peer, ev->peer_len, pbuf, sizeof(pbuf)) : "";
+	const char *local = ev->local ? np_sockaddr_show(ev->local, ev->local_len, NP_SHOW_ENDPOINT,
+							 NULL, lbuf, sizeof(lbuf)) : "";
+	const char *peer = ev->peer ? np_sockaddr_show(ev->peer, ev->peer_len, NP_SHOW_ENDPOINT,
+						       NULL, pbuf, sizeof(pbuf)) : "";
 
 	switch (ev->kind) {
 	case NP_LE_LISTENING:
@@ -134,7 +118,8 @@ static int text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 		fprintf(out, "#%lu %s from %s on %s", ev->id, kinds[ev->kind], peer, local);
 		if (ev->peer_pid >= 0)
 			fprintf(out, " (peer pid %ld, uid %ld)", ev->peer_pid, ev->peer_uid);
-		fprintf(out, "%s%s\n", ev->reason ? ": " : "", ev->reason ? ev->reason : "");
+		fprintf(out, "%s%s\n", ev->reason ? ": " : "",
+			ev->reason ? np_words_listen_reason(ev->reason) : "");
 		if (dump)
 			text_dump(out, ev->peer, ev->peer_len);
 		break;
@@ -146,7 +131,8 @@ static int text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 		break;
 	case NP_LE_CLOSED:
 		fprintf(out, "#%lu closed %s after %.3f ms: %s; %zu bytes in, %zu out\n", ev->id, peer,
-			ev->duration_ms, ev->reason, ev->bytes_in, ev->bytes_out);
+			ev->duration_ms, np_words_listen_reason(ev->reason), ev->bytes_in,
+			ev->bytes_out);
 		break;
 	case NP_LE_FD_LIMIT:
 		text_fd_limit(out, ev);
@@ -208,12 +194,13 @@ json_t *np_json_listen_event(const struct np_listen_event *ev)
 			json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
 			json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
 		}
-		json_object_set_new(o, "reason", ev->reason ? json_string(ev->reason) : json_null());
+		json_object_set_new(o, "reason", ev->reason ? json_string(np_words_listen_reason(
+					    ev->reason)) : json_null());
 		break;
 	case NP_LE_CLOSED:
 		json_object_set_new(o, "id", json_integer((json_int_t)ev->id));
 		json_object_set_new(o, "peer", endpoint_json(ev->peer, ev->peer_len));
-		json_object_set_new(o, "reason", json_string(ev->reason));
+		json_object_set_new(o, "reason", json_string(np_words_listen_reason(ev->reason)));
 		json_object_set_new(o, "error", np_json_error(&ev->err, NP_JSON_ERRNO_SECOND));
 		json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
 		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));

@@ -1,5 +1,5 @@
 /* Who listens, who can reach it, and the verdict: for people and for scripts.
- * The verdict's words live here; local.c gives its kind and the facts. */
+ * The verdict's words live in words.c; local.c gives its kind and the facts. */
 #include <config.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -10,35 +10,19 @@
 #include "report_listen.h"
 #include "report_local.h"
 #include "sockaddr.h"
+#include "words.h"
 
 static const char *proto_name(int proto)
 {
 	return proto == IPPROTO_TCP ? "tcp" : "udp";
 }
 
-/* An address as people write it: with its zone when it has one ("fe80::5%eth0"),
- * "%?" for a link-local address whose zone /proc/net did not tell. */
-static const char *zoned(const struct sockaddr *sa, const char *zone, char *buf, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	np_sockaddr_address(sa, a, sizeof(a));
-	if (!zone[0] && sa->sa_family == AF_INET6 &&
-	    IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr))
-		zone = "?";
-	snprintf(buf, len, zone[0] ? "%s%%%s" : "%s", a, zone);
-	return buf;
-}
-
 /* "[fe80::5%eth0]:80", "127.0.0.1:80": the bound endpoint with its zone. */
 static const char *socket_endpoint(const struct np_local_socket *s, char *buf, size_t len)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&s->addr;
-	char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 
-	zoned(sa, s->bound_ifname, a, sizeof(a));
-	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, np_sockaddr_port(sa));
-	return buf;
+	return np_sockaddr_show(sa, 0, NP_SHOW_ENDPOINT, np_sockaddr_zone(sa, s->bound_ifname), buf, len);
 }
 
 /* IPV6_V6ONLY and where it came from: only sock_diag reads it from the kernel. */
@@ -60,101 +44,6 @@ static void print_v6only(FILE *out, const struct np_local_result *r, const struc
 	fprintf(out, " (inferred from a connect to %s: %s)",
 		np_sockaddr_address((const struct sockaddr *)&x->probe.sa, a, sizeof(a)),
 		np_state_name(x->probe.state));
-}
-
-/* The bound addresses of proto (of family, or any when 0), "a and b", bracketed
- * IPv6 so "::" stays apart from the sentence's own colon. */
-static void list_addrs(const struct np_local_result *r, int proto, int family, char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < r->nsocks && n < len; i++) {
-		const struct np_local_socket *s = &r->socks[i];
-		char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2], shown[sizeof(a) + 2];
-
-		if (s->proto != proto || (family && s->addr.ss_family != family))
-			continue;
-		zoned((const struct sockaddr *)&s->addr, s->bound_ifname, a, sizeof(a));
-		snprintf(shown, sizeof(shown), s->addr.ss_family == AF_INET6 ? "[%s]" : "%s", a);
-		if (!strstr(buf, shown))
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " and " : "", shown);
-	}
-}
-
-/* What clients of localhost (127.0.0.1, ::1) meet, after "other hosts cannot reach it". */
-static const char *localhost_words(const struct np_local_result *r)
-{
-	if (r->localhost4 && r->localhost6)
-		return "";
-	if (r->localhost4)
-		return ", and IPv6 clients (localhost -> ::1 first) are refused";
-	if (r->localhost6)
-		return ", and IPv4 clients of localhost (127.0.0.1) are refused";
-	return ", and clients of localhost are refused too: neither 127.0.0.1 nor ::1 accepts";
-}
-
-static const char *assumed_words(const struct np_local_result *r)
-{
-	return r->v6only_assumed ? "; this assumes IPV6_V6ONLY=0 on [::], Linux's default "
-				   "(/proc/net does not show it, and no connect told)" : "";
-}
-
-/* The all-interfaces kinds: 0.0.0.0 and/or ::. */
-static void any_verdict(const struct np_local_result *r, const char *p, const char *addrs,
-			char *buf, size_t len)
-{
-	char v4[256];
-
-	list_addrs(r, r->kind_proto, AF_INET, v4, sizeof(v4));
-	if (r->kind == NP_LOCAL_ANY_V4_ONLY)
-		snprintf(buf, len, "%s port %u is bound to 0.0.0.0 only: IPv6 clients%s are refused; "
-			 "bind :: with IPV6_V6ONLY=0 (dual-stack) to take both", p, r->port,
-			 r->localhost6 ? " (but ::1, which has its own socket)"
-				       : " (localhost -> ::1 first)");
-	else if (r->kind == NP_LOCAL_ANY_V6_ONLY)
-		snprintf(buf, len, "%s port %u is bound to :: with IPV6_V6ONLY: IPv4 clients are "
-			 "refused%s%s%s%s; clear IPV6_V6ONLY or bind 0.0.0.0 as well", p, r->port,
-			 r->localhost4 ? "" : " (127.0.0.1 too)", v4[0] ? ", except at " : "", v4,
-			 v4[0] ? " (its own socket)" : "");
-	else
-		snprintf(buf, len, "%s port %u is bound to %s: reachable on every interface, IPv4 "
-			 "and IPv6%s%s", p, r->port, addrs, r->kind == NP_LOCAL_ANY_V6_DUAL
-			 ? " (IPv4 clients arrive as ::ffff:a.b.c.d)" : "", assumed_words(r));
-}
-
-const char *np_local_verdict_text(const struct np_local_result *r, char *buf, size_t len)
-{
-	const char *p = r->kind_proto == IPPROTO_TCP ? "TCP" : "UDP";
-	char addrs[256];
-
-	list_addrs(r, r->kind_proto, 0, addrs, sizeof(addrs));
-	switch (r->kind) {
-	case NP_LOCAL_NOTHING:
-		snprintf(buf, len, "nothing listens on port %u (TCP or UDP) on this host", r->port);
-		break;
-	case NP_LOCAL_LOOPBACK_BOTH:
-		snprintf(buf, len, "%s port %u is bound to loopback only (%s): other hosts cannot "
-			 "reach it%s; bind 0.0.0.0 (INADDR_ANY) and :: to accept on all interfaces",
-			 p, r->port, addrs, localhost_words(r));
-		break;
-	case NP_LOCAL_LOOPBACK_V4:
-	case NP_LOCAL_LOOPBACK_V6:
-		snprintf(buf, len, "%s port %u is bound to %s only: other hosts cannot reach it%s; "
-			 "bind %s to accept on all interfaces", p, r->port,
-			 r->kind == NP_LOCAL_LOOPBACK_V6 ? "::1" : addrs, localhost_words(r),
-			 r->kind == NP_LOCAL_LOOPBACK_V6 ? ":: (dual-stack)" : "0.0.0.0 (INADDR_ANY) or ::");
-		break;
-	case NP_LOCAL_ADDRESS:
-	case NP_LOCAL_MIXED:
-		snprintf(buf, len, "%s port %u is bound to %s only: reachable there, not on the other "
-			 "addresses of this host%s; bind 0.0.0.0 or :: to accept on all interfaces",
-			 p, r->port, addrs, localhost_words(r));
-		break;
-	default:
-		any_verdict(r, p, addrs, buf, len);
-	}
-	return buf;
 }
 
 static void text_report(FILE *out, const struct np_local_result *r, int exit_code)
@@ -181,19 +70,19 @@ static void text_report(FILE *out, const struct np_local_result *r, int exit_cod
 	for (size_t i = 0; i < r->nreach; i++) {
 		const struct np_local_reach *x = &r->reach[i];
 		const struct sockaddr *sa = (const struct sockaddr *)&x->probe.sa;
-		bool ll = sa->sa_family == AF_INET6 &&
-			  IN6_IS_ADDR_LINKLOCAL(&((const struct sockaddr_in6 *)sa)->sin6_addr);
+		bool ll = np_sockaddr_scope(sa) == NP_SCOPE_LINK_LOCAL;
 
 		fprintf(out, "  %-8s %-28s tcp %-3s udp %s",
 			np_escape_str(x->ifname, NP_ESC_C, ifname, sizeof(ifname)),
-			zoned(sa, ll ? x->ifname : "", addr, sizeof(addr)),
+			np_sockaddr_show(sa, 0, NP_SHOW_ADDRESS, np_sockaddr_zone(sa, ll ? x->ifname : ""),
+					 addr, sizeof(addr)),
 			x->tcp_accepts ? "yes" : "no", x->udp_accepts ? "yes" : "no ");
 		if (x->probed)
 			fprintf(out, "  connect: %s %.3f ms", np_state_name(x->probe.state),
 				x->probe.time_ms);
 		fputc('\n', out);
 	}
-	fprintf(out, "verdict: %s\n", np_local_verdict_text(r, verdict, sizeof(verdict)));
+	fprintf(out, "verdict: %s\n", np_words_local_verdict(r, verdict, sizeof(verdict)));
 }
 
 static const char *v6only_source_name(enum np_v6only_source src)
@@ -268,7 +157,7 @@ json_t *np_json_local(const struct np_local_result *r, int exit_code)
 		"port", r->port, "source", r->source, "sockets", socks, "reachability", reach,
 		"verdict", "kind", np_local_kind_name(r->kind),
 		"proto", r->nsocks ? proto_name(r->kind_proto) : NULL,
-		"message", np_local_verdict_text(r, verdict, sizeof(verdict)),
+		"message", np_words_local_verdict(r, verdict, sizeof(verdict)),
 		"localhost_ipv4", r->localhost4, "localhost_ipv6", r->localhost6,
 		"v6only_assumed", r->v6only_assumed), exit_code);
 }

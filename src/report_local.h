@@ -14,7 +14,5 @@ struct np_local_reporter {
 /* Indexed by the format; a NULL report where local does not have it. */
 extern const struct np_local_reporter np_local_reporters[NP_FORMAT_END];
 json_t *np_json_local(const struct np_local_result *r, int exit_code);
-/* The verdict in words (kind, binds, what localhost clients meet), into buf. */
-const char *np_local_verdict_text(const struct np_local_result *r, char *buf, size_t len);
 
 #endif

@@ -9,6 +9,7 @@
 #include "hexdump.h"
 #include "report.h"
 #include "sockaddr.h"
+#include "words.h"
 
 struct text_state {
 	FILE *out;
@@ -265,8 +266,8 @@ static void print_probes(FILE *out, const struct np_target_result *r, bool dump)
 
 	for (size_t i = 0; i < r->nprobes; i++) {
 		const struct np_probe_result *p = &r->probes[i];
-		size_t n = strlen(np_sockaddr_name((const struct sockaddr *)&p->sa, p->salen, addr,
-						   sizeof(addr)));
+		size_t n = strlen(np_sockaddr_show((const struct sockaddr *)&p->sa, p->salen,
+						   NP_SHOW_ADDRESS, NULL, addr, sizeof(addr)));
 		if (n > width)
 			width = n;
 	}
@@ -276,8 +277,8 @@ static void print_probes(FILE *out, const struct np_target_result *r, bool dump)
 
 		print_port(port, sizeof(port), p);
 		fprintf(out, "  %-4s  %-*s  %-9s  %-13s %9.3f ms", np_family_name(sa->sa_family),
-			(int)width, np_sockaddr_name(sa, p->salen, addr, sizeof(addr)), port,
-			np_state_name(p->state), p->time_ms);
+			(int)width, np_sockaddr_show(sa, p->salen, NP_SHOW_ADDRESS, NULL, addr,
+						     sizeof(addr)), port, np_state_name(p->state), p->time_ms);
 		if (p->err.set)
 			print_message(out, "  ", &p->err);
 		print_extras(out, p);
@@ -291,7 +292,7 @@ static void print_probes(FILE *out, const struct np_target_result *r, bool dump)
 static void print_happy_eyeballs(FILE *out, const struct np_target_result *r)
 {
 	char first[INET6_ADDRSTRLEN];
-	const char *fault = np_he_fault_message(r);
+	const char *fault = np_words_he_fault(r);
 
 	if (r->he_first < 0)
 		return;

@@ -60,14 +60,6 @@ static int first_attempt(const struct np_dns_result *d)
 	return -1;
 }
 
-/* The address clients of localhost use in this family: 127.0.0.1 or ::1. */
-static bool is_localhost(const struct sockaddr_storage *ss)
-{
-	return ss->ss_family == AF_INET
-		? ((const struct sockaddr_in *)ss)->sin_addr.s_addr == htonl(INADDR_LOOPBACK)
-		: IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)ss)->sin6_addr);
-}
-
 static bool same_service(const struct np_probe_result *a, const struct np_probe_result *b)
 {
 	return strcmp(a->proto, b->proto) == 0 &&
@@ -86,12 +78,15 @@ static bool fault_is_localhost(const struct np_target_result *r, const struct np
 
 	for (size_t j = 0; j < r->nprobes; j++) {
 		const struct np_probe_result *q = &r->probes[j];
+		const struct sockaddr *sa = (const struct sockaddr *)&q->sa;
 
 		if (!same_service(p, q))
 			continue;
-		if (q->sa.ss_family == failing && (!is_localhost(&q->sa) || q->state != NP_STATE_CLOSED))
+		if (q->sa.ss_family == failing &&
+		    (!np_sockaddr_is_localhost(sa) || q->state != NP_STATE_CLOSED))
 			return false;
-		other_ok |= q->sa.ss_family != failing && is_localhost(&q->sa) && np_probe_succeeded(q);
+		other_ok |= q->sa.ss_family != failing && np_sockaddr_is_localhost(sa) &&
+			    np_probe_succeeded(q);
 	}
 	return other_ok;
 }

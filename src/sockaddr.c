@@ -58,7 +58,7 @@ int np_sockaddr_dump(const struct sockaddr *sa, socklen_t salen, struct np_sa_du
 		number(field(d, "sin_port", offsetof(struct sockaddr_in, sin_port), 2,
 			     NP_ORDER_NETWORK), ntohs(in->sin_port));
 		f = field(d, "sin_addr", offsetof(struct sockaddr_in, sin_addr), 4, NP_ORDER_NETWORK);
-		inet_ntop(AF_INET, &in->sin_addr, f->text, sizeof(f->text));
+		np_sockaddr_address(sa, f->text, sizeof(f->text));
 		field(d, "sin_zero", offsetof(struct sockaddr_in, sin_zero), sizeof(in->sin_zero),
 		      NP_ORDER_NONE);
 		return 0;
@@ -76,7 +76,7 @@ int np_sockaddr_dump(const struct sockaddr *sa, socklen_t salen, struct np_sa_du
 			     NP_ORDER_NETWORK), ntohl(in6->sin6_flowinfo));
 		f = field(d, "sin6_addr", offsetof(struct sockaddr_in6, sin6_addr), 16,
 			  NP_ORDER_NETWORK);
-		inet_ntop(AF_INET6, &in6->sin6_addr, f->text, sizeof(f->text));
+		np_sockaddr_address(sa, f->text, sizeof(f->text));
 		number(field(d, "sin6_scope_id", offsetof(struct sockaddr_in6, sin6_scope_id), 4,
 			     NP_ORDER_HOST), in6->sin6_scope_id);
 		return 0;
@@ -84,21 +84,84 @@ int np_sockaddr_dump(const struct sockaddr *sa, socklen_t salen, struct np_sa_du
 	return -1;
 }
 
-const char *np_sockaddr_name(const struct sockaddr *sa, socklen_t salen, char *buf, size_t len)
+enum np_scope np_sockaddr_scope(const struct sockaddr *sa)
 {
-	if (sa->sa_family == AF_UNIX)
-		return np_sockaddr_unix_path(sa, salen, buf, len);
-	return np_sockaddr_address(sa, buf, len);
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+
+	/* copied into its own type: sa may be a sockaddr_storage written as another */
+	if (sa->sa_family == AF_INET) {
+		memcpy(&in, sa, sizeof(in));
+		return in.sin_addr.s_addr == htonl(INADDR_ANY) ? NP_SCOPE_WILDCARD
+			: (ntohl(in.sin_addr.s_addr) >> 24) == 127 ? NP_SCOPE_LOOPBACK
+			: NP_SCOPE_ADDRESS;
+	}
+	if (sa->sa_family != AF_INET6)
+		return NP_SCOPE_UNIX;
+	memcpy(&in6, sa, sizeof(in6));
+	return IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr) ? NP_SCOPE_WILDCARD
+		: IN6_IS_ADDR_LOOPBACK(&in6.sin6_addr) ? NP_SCOPE_LOOPBACK
+		: IN6_IS_ADDR_LINKLOCAL(&in6.sin6_addr) ? NP_SCOPE_LINK_LOCAL : NP_SCOPE_ADDRESS;
 }
 
-const char *np_sockaddr_address(const struct sockaddr *sa, char *buf, size_t len)
+void np_sockaddr_localhost(int family, struct sockaddr_storage *ss)
 {
+	const struct sockaddr_in lo4 = { .sin_family = AF_INET,
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	const struct sockaddr_in6 lo6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+
+	/* memcpy, not typed stores: read back as struct sockaddr, typed stores may be
+	 * optimised away (strict aliasing), as they were when all of it was inlined */
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET)
+		memcpy(ss, &lo4, sizeof(lo4));
+	else
+		memcpy(ss, &lo6, sizeof(lo6));
+}
+
+bool np_sockaddr_is_localhost(const struct sockaddr *sa)
+{
+	struct sockaddr_storage lo;
+	bool v4 = sa->sa_family == AF_INET;
+	size_t off = v4 ? offsetof(struct sockaddr_in, sin_addr)
+			: offsetof(struct sockaddr_in6, sin6_addr);
+
+	if (!v4 && sa->sa_family != AF_INET6)
+		return false;
+	np_sockaddr_localhost(sa->sa_family, &lo);	/* compared as bytes: no aliasing */
+	return memcmp((const char *)sa + off, (const char *)&lo + off, v4 ? 4 : 16) == 0;
+}
+
+const char *np_sockaddr_zone(const struct sockaddr *sa, const char *ifname)
+{
+	if (ifname && ifname[0])
+		return ifname;
+	return np_sockaddr_scope(sa) == NP_SCOPE_LINK_LOCAL ? "?" : "";
+}
+
+const char *np_sockaddr_show(const struct sockaddr *sa, socklen_t salen, enum np_show how,
+			     const char *zone, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN], z[INET6_ADDRSTRLEN + 64];
 	const void *addr = sa->sa_family == AF_INET
 		? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
 		: (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
 
-	if (!inet_ntop(sa->sa_family, addr, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
+	if (salen && (sa->sa_family == AF_UNIX || salen <= sizeof(sa_family_t))) {
+		if (salen <= sizeof(sa_family_t))
+			snprintf(buf, len, "(unnamed)");
+		else
+			np_sockaddr_unix_path(sa, salen, buf, len);
+		return buf;
+	}
+	if (!inet_ntop(sa->sa_family, addr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	snprintf(z, sizeof(z), zone && zone[0] ? "%s%%%s" : "%s", a, zone);
+	if (how == NP_SHOW_ADDRESS)
+		snprintf(buf, len, "%s", z);
+	else
+		snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", z,
+			 np_sockaddr_port(sa));
 	return buf;
 }
 
@@ -119,16 +182,6 @@ void np_sockaddr_set_port(struct sockaddr_storage *ss, uint16_t port)
 socklen_t np_sockaddr_len(const struct sockaddr_storage *ss)
 {
 	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-}
-
-const char *np_sockaddr_endpoint(const struct sockaddr *sa, char *buf, size_t len)
-{
-	char addr[INET6_ADDRSTRLEN];
-
-	np_sockaddr_address(sa, addr, sizeof(addr));
-	snprintf(buf, len, sa->sa_family == AF_INET6 ? "[%s]:%u" : "%s:%u", addr,
-		 np_sockaddr_port(sa));
-	return buf;
 }
 
 const char *np_sockaddr_unix_path(const struct sockaddr *sa, socklen_t salen, char *buf,

@@ -31,13 +31,43 @@ struct np_sa_dump {
  * -1 for another family. */
 int np_sockaddr_dump(const struct sockaddr *sa, socklen_t salen, struct np_sa_dump *d);
 
+/* Where an address reaches: the one test of loopback, wildcard and link-local. */
+enum np_scope {
+	NP_SCOPE_ADDRESS,	/* one address: this host's or another's */
+	NP_SCOPE_WILDCARD,	/* 0.0.0.0 (INADDR_ANY), :: (in6addr_any): every interface */
+	NP_SCOPE_LOOPBACK,	/* 127.0.0.0/8, ::1: this host only */
+	NP_SCOPE_LINK_LOCAL,	/* fe80::/10: one link, named by a zone */
+	NP_SCOPE_UNIX,		/* not an IP address: a Unix socket, this host only */
+};
+enum np_scope np_sockaddr_scope(const struct sockaddr *sa);
+/* Is sa what clients of localhost use: exactly 127.0.0.1 or ::1? */
+bool np_sockaddr_is_localhost(const struct sockaddr *sa);
+/* Fill ss with the localhost address of family (127.0.0.1 or ::1), port 0. */
+void np_sockaddr_localhost(int family, struct sockaddr_storage *ss);
+
+/* The zone to show sa with: ifname, else "?" for a link-local address whose
+ * zone nobody told (fe80::5%?), else none (""). */
+const char *np_sockaddr_zone(const struct sockaddr *sa, const char *ifname);
+
+/* How much of an address np_sockaddr_show shows. */
+enum np_show { NP_SHOW_ADDRESS, NP_SHOW_ENDPOINT };
+/* The one display name of a socket address: "::1", "fe80::5%eth0" with a zone
+ * (NULL or "" for none); as an endpoint "127.0.0.1:443", "[::1]:443"; a Unix
+ * socket, given its salen, as its path (np_sockaddr_unix_path), "(unnamed)" when
+ * salen holds no name. salen 0: an IP address, its length by its family. */
+const char *np_sockaddr_show(const struct sockaddr *sa, socklen_t salen, enum np_show how,
+			     const char *zone, char *buf, size_t len);
 /* "127.0.0.1:443" / "[::1]:443"; buf of at least NP_ENDPOINT_LEN. */
 #define NP_ENDPOINT_LEN 64
-const char *np_sockaddr_endpoint(const struct sockaddr *sa, char *buf, size_t len);
-/* The address alone: "::1", or a Unix path. */
-const char *np_sockaddr_name(const struct sockaddr *sa, socklen_t salen, char *buf, size_t len);
+static inline const char *np_sockaddr_endpoint(const struct sockaddr *sa, char *buf, size_t len)
+{
+	return np_sockaddr_show(sa, 0, NP_SHOW_ENDPOINT, NULL, buf, len);
+}
 /* The address alone ("::1"). */
-const char *np_sockaddr_address(const struct sockaddr *sa, char *buf, size_t len);
+static inline const char *np_sockaddr_address(const struct sockaddr *sa, char *buf, size_t len)
+{
+	return np_sockaddr_show(sa, 0, NP_SHOW_ADDRESS, NULL, buf, len);
+}
 const char *np_family_name(int family);	/* "ipv4", "ipv6", "unix" */
 uint16_t np_sockaddr_port(const struct sockaddr *sa);
 /* Store port (host order) into an AF_INET or AF_INET6 address: htons() here. */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "local.h"
 #include "report_local.h"
+#include "words.h"
 
 static struct np_local_result r;
 
@@ -36,7 +37,7 @@ static void judge(enum np_local_kind want, const char *words)
 	r.port = 3000;
 	np_local_judge(&r);
 	assert_int_equal(r.kind, want);
-	np_local_verdict_text(&r, text, sizeof(text));
+	np_words_local_verdict(&r, text, sizeof(text));
 	if (!strstr(text, words))
 		fail_msg("verdict '%s' lacks '%s'", text, words);
 	memset(&r, 0, sizeof(r));
@@ -135,12 +136,12 @@ static void test_link_local(void **state)
 	r.port = 3000;
 	np_local_judge(&r);
 	assert_int_equal(r.kind, NP_LOCAL_ADDRESS);
-	np_local_verdict_text(&r, text, sizeof(text));
+	np_words_local_verdict(&r, text, sizeof(text));
 	if (!strstr(text, "bound to [fe80::5%veth0] only"))
 		fail_msg("verdict '%s' lacks the zone", text);
 	r.socks[0].bound_if = 0;	/* /proc/net: the zone is not known */
 	r.socks[0].bound_ifname[0] = '\0';
-	np_local_verdict_text(&r, text, sizeof(text));
+	np_words_local_verdict(&r, text, sizeof(text));
 	if (!strstr(text, "bound to [fe80::5%?] only"))
 		fail_msg("verdict '%s' does not say the zone is unknown", text);
 	memset(&r, 0, sizeof(r));

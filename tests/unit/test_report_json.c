@@ -13,6 +13,7 @@
 #include <string.h>
 #include "report.h"
 #include "report_json.h"
+#include "words.h"
 
 static struct np_target target;
 static struct np_target_result result;
@@ -210,14 +211,14 @@ static void test_happy_eyeballs(void **state)
 	np_happy_eyeballs(&result);
 	assert_int_equal(result.he_fault, NP_HE_V4_FAILS);
 	assert_true(result.he_localhost);
-	assert_non_null(strstr(np_he_fault_message(&result), "no socket takes IPv4 on 127.0.0.1"));
+	assert_non_null(strstr(np_words_he_fault(&result), "no socket takes IPv4 on 127.0.0.1"));
 
 	/* silence on loopback is a firewall, not a bind: the family words */
 	probes[0].state = NP_STATE_FILTERED;
 	np_happy_eyeballs(&result);
 	assert_int_equal(result.he_fault, NP_HE_V4_FAILS);
 	assert_false(result.he_localhost);
-	assert_non_null(strstr(np_he_fault_message(&result), "IPv4 addresses fail, IPv6 works"));
+	assert_non_null(strstr(np_words_he_fault(&result), "IPv4 addresses fail, IPv6 works"));
 
 	/* refused at another loopback address (127.0.0.2): nothing known of 127.0.0.1 */
 	probes[0].state = NP_STATE_CLOSED;
@@ -225,7 +226,7 @@ static void test_happy_eyeballs(void **state)
 	np_happy_eyeballs(&result);
 	assert_int_equal(result.he_fault, NP_HE_V4_FAILS);
 	assert_false(result.he_localhost);
-	assert_non_null(strstr(np_he_fault_message(&result), "IPv4 addresses fail, IPv6 works"));
+	assert_non_null(strstr(np_words_he_fault(&result), "IPv4 addresses fail, IPv6 works"));
 	((struct sockaddr_in *)&probes[0].sa)->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 
 	/* not loopback: the words are about clients in general */
@@ -233,12 +234,12 @@ static void test_happy_eyeballs(void **state)
 	((struct sockaddr_in *)&result.dns.addrs[0].sa)->sin_addr.s_addr = htonl(0xc6336402);
 	np_happy_eyeballs(&result);
 	assert_false(result.he_localhost);
-	assert_non_null(strstr(np_he_fault_message(&result), "IPv4 addresses fail, IPv6 works"));
+	assert_non_null(strstr(np_words_he_fault(&result), "IPv4 addresses fail, IPv6 works"));
 	probes[0].state = NP_STATE_OPEN;
 	probes[1].state = NP_STATE_CLOSED;
 	np_happy_eyeballs(&result);
 	assert_false(result.he_localhost);
-	assert_non_null(strstr(np_he_fault_message(&result), "clients preferring IPv6 will stall"));
+	assert_non_null(strstr(np_words_he_fault(&result), "clients preferring IPv6 will stall"));
 }
 
 static void test_sockaddr_json(void **state)

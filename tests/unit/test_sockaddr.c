@@ -148,7 +148,8 @@ static void test_sockaddr_un_path(void **state)
 	assert_int_equal(f->size, 13);
 	assert_int_equal(f->order, NP_ORDER_NONE);
 	assert_string_equal(f->text, "/run/np.sock");
-	assert_string_equal(np_sockaddr_name((struct sockaddr *)&ss, len, buf, sizeof(buf)),
+	assert_string_equal(np_sockaddr_show((struct sockaddr *)&ss, len, NP_SHOW_ADDRESS, NULL,
+					     buf, sizeof(buf)),
 			    "/run/np.sock");
 	assert_string_equal(np_family_name(AF_UNIX), "unix");
 }
@@ -192,6 +193,85 @@ static void test_sockaddr_un_limits(void **state)
 	assert_int_equal(np_sockaddr_unix("@", &ss, &len, err, sizeof(err)), -1);
 }
 
+/* An address from text, stored as connect() would get it (memcpy, no aliasing). */
+static const struct sockaddr *addr_of(const char *text, struct sockaddr_storage *ss)
+{
+	struct sockaddr_in in = { .sin_family = AF_INET, .sin_port = htons(80) };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(80) };
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, text, &in.sin_addr) == 1)
+		memcpy(ss, &in, sizeof(in));
+	else if (inet_pton(AF_INET6, text, &in6.sin6_addr) == 1)
+		memcpy(ss, &in6, sizeof(in6));
+	else
+		fail_msg("not an address: %s", text);
+	return (const struct sockaddr *)ss;
+}
+
+static void test_scope(void **state)
+{
+	static const struct { const char *a; enum np_scope s; } cases[] = {
+		{ "0.0.0.0", NP_SCOPE_WILDCARD }, { "::", NP_SCOPE_WILDCARD },
+		{ "127.0.0.1", NP_SCOPE_LOOPBACK }, { "127.255.0.9", NP_SCOPE_LOOPBACK },
+		{ "::1", NP_SCOPE_LOOPBACK }, { "fe80::5", NP_SCOPE_LINK_LOCAL },
+		{ "febf::1", NP_SCOPE_LINK_LOCAL }, { "fec0::1", NP_SCOPE_ADDRESS },
+		{ "128.0.0.1", NP_SCOPE_ADDRESS }, { "126.255.255.255", NP_SCOPE_ADDRESS },
+		{ "0.0.0.1", NP_SCOPE_ADDRESS }, { "::2", NP_SCOPE_ADDRESS },
+		/* a mapped loopback is not ::1: what the binds see stays apart */
+		{ "::ffff:127.0.0.1", NP_SCOPE_ADDRESS }, { "169.254.1.1", NP_SCOPE_ADDRESS },
+	};
+	struct sockaddr_storage ss;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (np_sockaddr_scope(addr_of(cases[i].a, &ss)) != cases[i].s)
+			fail_msg("%s: scope %d, want %d", cases[i].a,
+				 np_sockaddr_scope(addr_of(cases[i].a, &ss)), cases[i].s);
+	assert_int_equal(np_sockaddr_scope((const struct sockaddr *)&sun), NP_SCOPE_UNIX);
+}
+
+static void test_localhost(void **state)
+{
+	struct sockaddr_storage ss, lo;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char buf[64];
+
+	assert_true(np_sockaddr_is_localhost(addr_of("127.0.0.1", &ss)));
+	assert_true(np_sockaddr_is_localhost(addr_of("::1", &ss)));
+	assert_false(np_sockaddr_is_localhost(addr_of("127.0.0.2", &ss)));
+	assert_false(np_sockaddr_is_localhost(addr_of("::", &ss)));
+	assert_false(np_sockaddr_is_localhost(addr_of("::ffff:127.0.0.1", &ss)));
+	assert_false(np_sockaddr_is_localhost((const struct sockaddr *)&sun));
+	np_sockaddr_localhost(AF_INET, &lo);
+	assert_string_equal(np_sockaddr_endpoint((struct sockaddr *)&lo, buf, sizeof(buf)),
+			    "127.0.0.1:0");
+	np_sockaddr_localhost(AF_INET6, &lo);
+	assert_string_equal(np_sockaddr_endpoint((struct sockaddr *)&lo, buf, sizeof(buf)),
+			    "[::1]:0");
+}
+
+static void test_show(void **state)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX, .sun_path = "/run/x" };
+	char buf[64];
+
+	assert_string_equal(np_sockaddr_show(addr_of("fe80::5", &ss), 0, NP_SHOW_ENDPOINT, "eth0",
+					     buf, sizeof(buf)), "[fe80::5%eth0]:80");
+	assert_string_equal(np_sockaddr_show(addr_of("fe80::5", &ss), 0, NP_SHOW_ADDRESS, "?",
+					     buf, sizeof(buf)), "fe80::5%?");
+	assert_string_equal(np_sockaddr_show(addr_of("10.0.0.1", &ss), 0, NP_SHOW_ENDPOINT, "",
+					     buf, sizeof(buf)), "10.0.0.1:80");
+	assert_string_equal(np_sockaddr_show((const struct sockaddr *)&sun, sizeof(sa_family_t),
+					     NP_SHOW_ENDPOINT, NULL, buf, sizeof(buf)), "(unnamed)");
+	assert_string_equal(np_sockaddr_show((const struct sockaddr *)&sun, sizeof(sun),
+					     NP_SHOW_ENDPOINT, NULL, buf, sizeof(buf)), "/run/x");
+	/* a short buffer truncates, never overruns */
+	assert_string_equal(np_sockaddr_show(addr_of("::1", &ss), 0, NP_SHOW_ENDPOINT, NULL,
+					     buf, 5), "[::1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +283,9 @@ int main(void)
 		cmocka_unit_test(test_sockaddr_un_path),
 		cmocka_unit_test(test_sockaddr_un_abstract),
 		cmocka_unit_test(test_sockaddr_un_limits),
+		cmocka_unit_test(test_scope),
+		cmocka_unit_test(test_localhost),
+		cmocka_unit_test(test_show),
 	};
 
 	return cmocka_run_group_tests_name("sockaddr", tests, NULL, NULL);
