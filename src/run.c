@@ -51,15 +51,18 @@ static int alloc_probes(struct run *run, size_t n)
 	return 0;
 }
 
-/* per_pace: consecutive probes that share an address, and so a pacer (0: none). */
-static void start_probes(struct run *run, const struct np_transport *const tp[], size_t per_pace)
+/* Probe i uses transport tp[i % ntp] (the transport varies fastest); per_pace:
+ * consecutive probes that share an address, and so a pacer (0: none). */
+static void start_probes(struct run *run, const struct np_transport *const tp[], size_t ntp,
+			 size_t per_pace)
 {
 	for (size_t i = 0; i < run->result.nprobes; i++) {
 		struct np_probe *p = &run->probes[i];
+		const struct np_transport *t = tp[i % ntp];
 
-		np_probe_init(p, tp[i], &run->loop, &run->result.probes[i], &run->cfg->probe,
+		np_probe_init(p, t, &run->loop, &run->result.probes[i], &run->cfg->probe,
 			      on_probe_done, run);
-		if (per_pace && tp[i] == &np_transport_udp)
+		if (per_pace && t == &np_transport_udp)
 			p->pace = &run->paces[i / per_pace];
 		np_probe_begin(p);
 	}
@@ -94,18 +97,13 @@ static void on_resolved(void *arg)
 	struct run *run = arg;
 	struct np_target_result *r = &run->result;
 	const struct np_target *t = r->target;
-	const struct np_transport *tp[2], **each;
+	const struct np_transport *tp[2];
 	size_t ntp = transports(run->cfg, tp);
 	size_t n = r->dns.naddrs * t->nports * ntp;
 
 	np_loop_release(&run->loop);
 	if (n == 0 || alloc_probes(run, n) < 0 || alloc_paces(run, r->dns.naddrs) < 0)
 		return;
-	each = calloc(n, sizeof(*each));
-	if (!each) {
-		run->failed_errno = ENOMEM;
-		return;
-	}
 	/* Address-major order: every port and protocol of one address, then the next. */
 	for (size_t a = 0, i = 0; a < r->dns.naddrs; a++) {
 		for (size_t p = 0; p < t->nports; p++) {
@@ -115,12 +113,10 @@ static void on_resolved(void *arg)
 				pr->sa = r->dns.addrs[a].sa;
 				np_sockaddr_set_port(&pr->sa, t->ports[p]);
 				pr->salen = np_sockaddr_len(&pr->sa);
-				each[i] = tp[k];
 			}
 		}
 	}
-	start_probes(run, each, t->nports * ntp);
-	free(each);
+	start_probes(run, tp, ntp, t->nports * ntp);
 }
 
 static void start_unix(struct run *run)
@@ -138,7 +134,7 @@ static void start_unix(struct run *run)
 		run->result.probes[i].sa = t->unix_sa;
 		run->result.probes[i].salen = t->unix_len;
 	}
-	start_probes(run, tp, 0);
+	start_probes(run, tp, n, 0);
 }
 
 int np_run(const struct np_run_config *cfg, bool dump, const struct np_reporter *rep, FILE *out,
