@@ -131,20 +131,6 @@ size_t np_escape_size(const uint8_t *s, size_t n, enum np_escape_style style)
 	return o;
 }
 
-void np_escape_fputs(const char *s, enum np_escape_style style, FILE *out)
-{
-	const struct np_escape_rules *r = &rules[style];
-	size_t n = strlen(s), i = 0;
-
-	while (i < n) {
-		char e[5];
-		size_t keep, k = escape_one(r, (const uint8_t *)s + i, n - i, e, &keep);
-
-		fwrite(keep ? s + i : e, 1, k, out);
-		i += keep ? keep : 1;
-	}
-}
-
 const char *np_escape_str(const char *s, enum np_escape_style style, char *out, size_t outlen)
 {
 	np_escape((const uint8_t *)s, strlen(s), style, out, outlen);

@@ -6,7 +6,6 @@
 #define NP_ESCAPE_H
 
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
 
 enum np_escape_style {
@@ -33,8 +32,6 @@ size_t np_escape(const uint8_t *s, size_t n, enum np_escape_style style, char *o
 size_t np_escape_size(const uint8_t *s, size_t n, enum np_escape_style style);
 /* np_escape of a C string; returns out. */
 const char *np_escape_str(const char *s, enum np_escape_style style, char *out, size_t outlen);
-/* Print s escaped, whatever its length. */
-void np_escape_fputs(const char *s, enum np_escape_style style, FILE *out);
 
 /* The length of the valid UTF-8 character at s (1 to 4), 0 when s does not start
  * one (a stray continuation byte, an overlong form, a surrogate, a cut one). */

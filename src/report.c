@@ -2,6 +2,7 @@
 #include <config.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <ares.h>
@@ -68,4 +69,19 @@ int np_report_finish(int code)
 		 strerror(errno));
 	np_report_fatal(msg);
 	return 3;
+}
+
+void np_report_escaped(FILE *out, const char *s, enum np_escape_style style)
+{
+	size_t n = strlen(s), need = np_escape_size((const uint8_t *)s, n, style) + 1;
+	char small[512], *buf = need <= sizeof(small) ? small : malloc(need);
+
+	if (!buf) {
+		fputs("(out of memory)", out);
+		return;
+	}
+	np_escape((const uint8_t *)s, n, style, buf, need);
+	fputs(buf, out);
+	if (buf != small)
+		free(buf);
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "format.h"
+#include "escape.h"
 #include "result.h"
 
 struct np_report_info {
@@ -30,6 +31,8 @@ void np_report_info_init(struct np_report_info *info, bool dump);
 /* Bytes a peer sent, made safe to print: np_escape's NP_ESC_C (\r \n \t \\ \"
  * and \xHH escapes); returns out. */
 const char *np_report_escape(const uint8_t *data, size_t n, char *out, size_t outlen);
+/* Write s to out through np_escape in the given style, however long it is. */
+void np_report_escaped(FILE *out, const char *s, enum np_escape_style style);
 
 /* Outside a run: help, version, and the one line a fatal error gets. */
 void np_report_usage(FILE *out, const char *usage);

@@ -60,7 +60,7 @@ static void text_report(FILE *out, const struct np_local_result *r, int exit_cod
 		fprintf(out, "  uid %ld", s->uid);
 		if (s->pid >= 0) {	/* any user names a process as it likes: escaped */
 			fprintf(out, "  pid %ld (", s->pid);
-			np_escape_fputs(s->comm, NP_ESC_C, out);
+			np_report_escaped(out, s->comm, NP_ESC_C);
 			fputc(')', out);
 		}
 		fprintf(out, "  %s\n", np_bind_scope((const struct sockaddr *)&s->addr));

@@ -4,6 +4,7 @@
 #include <config.h>
 #include <string.h>
 #include "escape.h"
+#include "report.h"
 #include "hexdump.h"
 #include "report_json.h"
 #include "report_lookup.h"
@@ -80,7 +81,7 @@ static void print_error(FILE *out, const char *prefix, const struct np_error *e,
 			const char *end)
 {
 	fputs(prefix, out);
-	np_escape_fputs(e->message, NP_ESC_CTRL, out);
+	np_report_escaped(out, e->message, NP_ESC_CTRL);
 	fputs(end, out);
 }
 
@@ -91,7 +92,7 @@ static void print_reply(FILE *out, const struct np_lookup_result *res,
 	char flags[64], rc[16], tb[16];
 
 	fprintf(out, "; <<>> netprobe %s <<>> lookup ", PACKAGE_VERSION);
-	np_escape_fputs(res->opts->name, NP_ESC_CTRL, out);	/* as the user typed it */
+	np_report_escaped(out, res->opts->name, NP_ESC_CTRL);	/* as the user typed it */
 	fprintf(out, " %s\n", np_dns_type_name(rep->qtype, tb, sizeof(tb)));
 	if (!rep->msg) {
 		print_error(out, ";; no reply: ", &rep->err, "\n\n");

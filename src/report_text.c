@@ -33,7 +33,7 @@ static const char *rcode_text(int rcode, char *buf, size_t len)
 /* The host as the user gave it: a path or a name may hold any byte. */
 static void print_host(FILE *out, const struct np_target_result *r)
 {
-	np_escape_fputs(r->target->host, NP_ESC_C, out);
+	np_report_escaped(out, r->target->host, NP_ESC_C);
 	fputs(": ", out);
 }
 
@@ -41,7 +41,7 @@ static void print_host(FILE *out, const struct np_target_result *r)
 static void print_message(FILE *out, const char *prefix, const struct np_error *e)
 {
 	fputs(prefix, out);
-	np_escape_fputs(e->message, NP_ESC_CTRL, out);
+	np_report_escaped(out, e->message, NP_ESC_CTRL);
 }
 
 static void print_dns_head(FILE *out, const struct np_target_result *r)
@@ -253,7 +253,7 @@ static void print_exchange(FILE *out, const struct np_probe_result *p)
 	}
 	if (expect) {
 		fputs("; expected \"", out);
-		np_escape_fputs(expect, NP_ESC_C, out);
+		np_report_escaped(out, expect, NP_ESC_C);
 		fprintf(out, "\": %s", x->matched ? "found" : "not found");
 	}
 	fputc('\n', out);
