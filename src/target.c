@@ -73,19 +73,86 @@ static bool is_literal(const char *host, struct np_target *t)
 	return t->literal_family != 0;
 }
 
-static int add_port(struct np_target *t, const char *s, char *err, size_t errlen)
+static int add_port(struct np_target *t, uint16_t port, const char *s, char *err,
+		    size_t errlen)
 {
-	uint16_t port;
-
-	if (t->nports == NP_MAX_PORTS)
-		FAIL("too many ports: at most %d per target", NP_MAX_PORTS);
-	if (np_parse_port(s, &port, err, errlen) < 0)
-		return -1;
 	for (size_t i = 0; i < t->nports; i++)
 		if (t->ports[i] == port)
 			return 0;	/* asked twice, probed once */
+	if (t->nports == NP_MAX_PORTS)
+		FAIL("too many ports at '%s': at most %d per target", s, NP_MAX_PORTS);
 	t->ports[t->nports++] = port;
 	return 0;
+}
+
+/* FIRST-LAST, both numbers (a service name may hold a '-': ms-sql-s). */
+static int add_range(struct np_target *t, const char *s, const char *dash, char *err,
+		     size_t errlen)
+{
+	char first[8];
+	uint16_t lo, hi;
+	size_t n = (size_t)(dash - s);
+
+	if (n == 0 || n >= sizeof(first) || !isdigit((unsigned char)dash[1]))
+		FAIL("bad port range '%s': write FIRST-LAST, as 8000-8010", s);
+	memcpy(first, s, n);
+	first[n] = '\0';
+	if (np_parse_port(first, &lo, err, errlen) < 0 || np_parse_port(dash + 1, &hi, err, errlen) < 0)
+		return -1;
+	if (lo > hi)
+		FAIL("bad port range '%s': the first port is above the last", s);
+	if ((size_t)(hi - lo) >= NP_MAX_PORTS)
+		FAIL("port range '%s' has %u ports: at most %d per target", s, hi - lo + 1u,
+		     NP_MAX_PORTS);
+	for (unsigned p = lo; p <= hi; p++)
+		if (add_port(t, (uint16_t)p, s, err, errlen) < 0)
+			return -1;
+	return 0;
+}
+
+int np_parse_ports(const char *s, struct np_target *t, char *err, size_t errlen)
+{
+	char item[64];
+
+	if (!*s)
+		FAIL("empty port: give a number from 1 to 65535 or a service name");
+	while (*s) {
+		const char *comma = strchr(s, ',');
+		size_t n = comma ? (size_t)(comma - s) : strlen(s);
+		const char *dash;
+		uint16_t port;
+
+		if (n == 0)
+			FAIL("empty port in a list: write 80,443");
+		if (n >= sizeof(item))
+			FAIL("bad port '%.*s...': give a number from 1 to 65535 or a service name",
+			     20, s);
+		memcpy(item, s, n);
+		item[n] = '\0';
+		dash = strchr(item, '-');
+		if (dash && isdigit((unsigned char)item[0])) {
+			if (add_range(t, item, dash, err, errlen) < 0)
+				return -1;
+		} else if (np_parse_port(item, &port, err, errlen) < 0 ||
+			   add_port(t, port, item, err, errlen) < 0) {
+			return -1;
+		}
+		s += n;
+		if (*s == ',' && !*++s)
+			FAIL("empty port at the end of a list: write 80,443");
+	}
+	return 0;
+}
+
+bool np_target_word_is_target(const char *w)
+{
+	const char *colon = strchr(w, ':');
+
+	if (strncmp(w, "unix:", 5) == 0)
+		return true;
+	if (w[0] == '[')
+		return strstr(w, "]:") != NULL;
+	return colon && strchr(colon + 1, ':') == NULL;	/* exactly one: host:port */
 }
 
 static int set_host(struct np_target *t, const char *s, size_t len, char *err, size_t errlen)
@@ -119,12 +186,12 @@ static int parse_hostspec(const char *spec, struct np_target *t, char *err, size
 			return 0;
 		if (close[1] != ':')
 			FAIL("'%s': expected ':PORT' after ']'", spec);
-		return add_port(t, close + 2, err, errlen);
+		return np_parse_ports(close + 2, t, err, errlen);
 	}
 	if (colon && strchr(spec, ':') == colon) {	/* exactly one colon: host:port */
 		if (set_host(t, spec, (size_t)(colon - spec), err, errlen) < 0)
 			return -1;
-		return add_port(t, colon + 1, err, errlen);
+		return np_parse_ports(colon + 1, t, err, errlen);
 	}
 	return set_host(t, spec, strlen(spec), err, errlen);	/* name or bare IPv6 */
 }
@@ -151,7 +218,7 @@ int np_parse_target(int argc, char *const argv[], struct np_target *t, char *err
 	if (parse_hostspec(argv[0], t, err, errlen) < 0)
 		return -1;
 	for (int i = 1; i < argc; i++)
-		if (add_port(t, argv[i], err, errlen) < 0)
+		if (np_parse_ports(argv[i], t, err, errlen) < 0)
 			return -1;
 	if (t->nports == 0)
 		FAIL("missing port for '%s': netprobe HOST PORT, HOST:PORT or [IPV6]:PORT", argv[0]);

@@ -224,6 +224,61 @@ static void test_too_many_ports(void **state)
 	assert_non_null(strstr(err, "too many ports"));
 }
 
+static void test_port_lists_and_ranges(void **state)
+{
+	struct np_target t;
+
+	assert_int_equal(parse(&t, 2, "example.com", "80,443"), 0);
+	assert_int_equal(t.nports, 2);
+	assert_int_equal(t.ports[1], 443);
+	assert_int_equal(parse(&t, 2, "example.com", "8000-8010"), 0);
+	assert_int_equal(t.nports, 11);
+	assert_int_equal(t.ports[0], 8000);
+	assert_int_equal(t.ports[10], 8010);
+	assert_int_equal(parse(&t, 1, "example.com:1-1024"), 0);
+	assert_int_equal(t.nports, 1024);
+	assert_int_equal(parse(&t, 1, "[::1]:22,80-81,https"), 0);
+	assert_int_equal(t.nports, 4);
+	assert_int_equal(t.ports[3], 443);
+	/* overlapping ranges and repeats are probed once */
+	assert_int_equal(parse(&t, 3, "h.test", "10-20", "15-25,10"), 0);
+	assert_int_equal(t.nports, 16);
+	/* a service name with a dash is a name, not a range */
+	assert_int_equal(parse(&t, 2, "h.test", "ms-sql-s"), 0);
+	assert_int_equal(t.ports[0], 1433);
+	assert_int_equal(parse(&t, 2, "h.test", "1-1024,2000"), -1);
+	assert_non_null(strstr(err, "at most 1024"));
+	assert_int_equal(parse(&t, 2, "h.test", "1-65535"), -1);
+	assert_non_null(strstr(err, "65535 ports"));
+	assert_int_equal(parse(&t, 2, "h.test", "20-10"), -1);
+	assert_non_null(strstr(err, "above the last"));
+	assert_int_equal(parse(&t, 2, "h.test", "0-10"), -1);
+	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(parse(&t, 2, "h.test", "10-70000"), -1);
+	assert_non_null(strstr(err, "out of range"));
+	assert_int_equal(parse(&t, 2, "h.test", "10-"), -1);
+	assert_non_null(strstr(err, "bad port range"));
+	assert_int_equal(parse(&t, 2, "h.test", "80,"), -1);
+	assert_non_null(strstr(err, "end of a list"));
+	assert_int_equal(parse(&t, 2, "h.test", ",80"), -1);
+	assert_non_null(strstr(err, "empty port"));
+	assert_int_equal(parse(&t, 2, "h.test", "80,,81"), -1);
+	assert_int_equal(parse(&t, 2, "h.test", "1-2-3"), -1);
+}
+
+static void test_word_is_target(void **state)
+{
+	assert_true(np_target_word_is_target("example.com:443"));
+	assert_true(np_target_word_is_target("example.com:80,443"));
+	assert_true(np_target_word_is_target("[::1]:22"));
+	assert_true(np_target_word_is_target("unix:/run/x.sock"));
+	assert_true(np_target_word_is_target("unix:@abstract"));
+	assert_false(np_target_word_is_target("example.com"));
+	assert_false(np_target_word_is_target("::1"));
+	assert_false(np_target_word_is_target("[::1]"));
+	assert_false(np_target_word_is_target("443"));
+}
+
 static void test_unix_targets(void **state)
 {
 	struct np_target t;
@@ -289,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_literals),
 		cmocka_unit_test(test_bad_targets),
 		cmocka_unit_test(test_too_many_ports),
+		cmocka_unit_test(test_port_lists_and_ranges),
+		cmocka_unit_test(test_word_is_target),
 		cmocka_unit_test(test_unix_targets),
 		cmocka_unit_test(test_servers),
 	};
