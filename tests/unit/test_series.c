@@ -15,6 +15,36 @@
 
 #define MAXP 1024
 
+/* Allocation failure on demand: the test is linked with --wrap for malloc,
+ * calloc and realloc (Makefile.am); fail_in = k fails the k-th call from now. */
+static int fail_in;
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+
+static bool failing(void)
+{
+	return fail_in > 0 && --fail_in == 0;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return failing() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return failing() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return failing() ? NULL : __real_realloc(p, n);
+}
+
 static struct np_target target;
 static struct np_target_result result;
 static struct np_probe_result probes[MAXP];
@@ -363,6 +393,39 @@ static void test_verdict_dns(void **state)
 	assert_int_equal(np_series_verdict(&series), NP_VERDICT_DEGRADED);
 }
 
+/* Whichever allocation fails, the round is refused whole: nothing counted, no
+ * round kept, and the same round is added once memory is back. */
+static void test_out_of_memory(void **state)
+{
+	int failures = 0;
+
+	for (int k = 1; k < 50; k++) {
+		np_series_free(&series);
+		add_one(1, NP_STATE_OPEN, 1);
+		result.nprobes = 0;
+		probe(0, 0x7f000001, 80, "tcp", NP_STATE_OPEN, 2);
+		for (size_t i = 1; i < 40; i++)
+			probe(i, 0x7f000002, (uint16_t)i, "udp", NP_STATE_CLOSED, 1);
+		resolved(2);
+		fail_in = k;
+		if (np_series_add_round(&series, 2, 1000, &result, true) == 0) {
+			fail_in = 0;
+			break;	/* k passed the allocations a round makes */
+		}
+		failures++;
+		assert_int_equal(series.nslots, 1);
+		assert_int_equal(series.slots[0].sent, 1);
+		assert_int_equal(series.nrounds, 1);
+		assert_int_equal(series.rounds_done, 1);
+		assert_int_equal(series.last.seq, 1);
+		assert_int_equal(np_series_add_round(&series, 2, 1000, &result, true), 0);
+		assert_int_equal(series.nslots, 40);
+		assert_int_equal(series.slots[0].sent, 2);
+		assert_int_equal(series.nrounds, 2);
+	}
+	assert_true(failures >= 3);	/* slots, index, round records: each one failed */
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -371,7 +434,7 @@ int main(void)
 		T(test_large_equal_values), T(test_tiny_values), T(test_slot_keys),
 		T(test_unix_slots), T(test_reresolve_adds_slots), T(test_kept_probe),
 		T(test_rounds_cap), T(test_records_cap), T(test_slots_cap),
-		T(test_verdict_ok_down_degraded), T(test_verdict_dns),
+		T(test_verdict_ok_down_degraded), T(test_verdict_dns), T(test_out_of_memory),
 	};
 #undef T
 	return cmocka_run_group_tests_name("series", tests, NULL, NULL);
