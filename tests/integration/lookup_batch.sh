@@ -199,7 +199,7 @@ np_run lookup "$LS" --file "$LIST"
 assert_rc 3 "text: exit 3"
 assert_eq "text: one dig-style header per query" "$NQUERIES" "$(grep -c '^; <<>> netprobe .* <<>> lookup ' "$NP_OUT")"
 assert_match "text: the summary line" \
-	"^;; summary: $NGOOD names, $NQUERIES queries in [0-9]+\.[0-9]{3} s \([0-9]+ queries/s\): [0-9]+ ok, [0-9]+ nxdomain; $NBAD bad lines$" \
+	"^;; summary: $NGOOD names, $NQUERIES queries in [0-9]+\.[0-9]{3} s \([0-9]+ queries/s\): [0-9]+ ok, [0-9]+ nxdomain, [0-9]+ nodata; $NBAD bad lines$" \
 	"$(tail -n 1 "$NP_OUT")"
 np_run lookup "$LS" --short --file "$LIST"
 assert_eq "text --short: one rdata line per A answer of h5" "127.0.0.5" "$(grep -x '127\.0\.0\.5' "$NP_OUT")"
@@ -213,7 +213,7 @@ assert_eq "default types: MX for the line without types, A for the other" '["MX"
 
 echo "# --- --file - from a pipe"
 NP_OUT="$NP_TMP/pipe.out"; NP_ERR="$NP_TMP/pipe.err"
-grep -v "AXFR\|BOGUS" "$LIST" | head -n 400 >"$NP_TMP/short.txt"
+grep -av "AXFR\|BOGUS" "$LIST" | head -n 400 >"$NP_TMP/short.txt"
 timeout -k 2 "$NP_TIMEOUT_WALL" sh -c 'cat "$1" | "$2" lookup "$3" --file - -f ndjson' sh \
 	"$NP_TMP/short.txt" "$NETPROBE" "$LS" >"$NP_OUT" 2>"$NP_ERR"
 NP_RC=$?
@@ -238,7 +238,7 @@ assert_rc 3 "a name beside --file: exit 3 (TYPEs only)"
 
 echo "# --- SIGINT in the middle: the summary, with the unfinished names"
 start_silent_dns silent
-head -n 500 "$LIST" | grep -v '^#' | grep . | grep -v 'AXFR\|BOGUS' >"$NP_TMP/sig.txt"
+head -n 500 "$LIST" | grep -av '^#' | grep -a . | grep -av 'AXFR\|BOGUS' >"$NP_TMP/sig.txt"
 for fmt in text ndjson; do
 	out="$NP_TMP/sig.$fmt.out"
 	timeout -k 2 "$NP_TIMEOUT_WALL" "$NETPROBE" lookup "@127.0.0.1:$SILENT_PORT" -T 20 --jobs 10 \
