@@ -384,11 +384,22 @@ static void record_free(struct np_dns_record *r)
 	free(r->raw);
 }
 
+/* The records grow as they come: a record is 7 KiB, and a table of all 256
+ * cleared up front (1.9 MiB) cost more than the rest of a lookup --file. */
 static struct np_dns_record *new_record(struct np_dns_message *m)
 {
 	struct np_dns_record *r;
 
-	if (m->nrecords == NP_DNS_MAX_RECORDS) {
+	if (m->nrecords == m->caprecords && m->caprecords < NP_DNS_MAX_RECORDS) {
+		size_t cap = m->caprecords ? 2 * m->caprecords : 4;
+
+		r = realloc(m->records, cap * sizeof(*r));
+		if (r) {
+			m->records = r;
+			m->caprecords = cap;
+		}
+	}
+	if (m->nrecords == m->caprecords) {	/* over the limit, or out of memory */
 		m->dropped++;
 		return NULL;
 	}
@@ -474,9 +485,6 @@ int np_dns_decode(const uint8_t *msg, size_t len, struct np_dns_message *m)
 	rc = np_dns_reader_init(&rd, msg, len, &m->h);
 	if (rc)
 		return rc;
-	m->records = calloc(NP_DNS_MAX_RECORDS, sizeof(*m->records));
-	if (!m->records)
-		return NP_DNS_ESHORT;
 	note_header(m);
 	for (unsigned i = 0; i < m->h.qdcount; i++)
 		if ((rc = decode_question(m, &rd)))

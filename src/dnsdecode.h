@@ -50,8 +50,8 @@ struct np_dns_annotation {
 struct np_dns_message {
 	struct np_dns_header h;
 	size_t len;
-	struct np_dns_record *records;
-	size_t nrecords, dropped;
+	struct np_dns_record *records;	/* grown as needed, up to NP_DNS_MAX_RECORDS */
+	size_t nrecords, caprecords, dropped;
 	struct np_dns_annotation *notes;
 	size_t nnotes, capnotes;
 };
