@@ -6,7 +6,6 @@
 #include <sys/resource.h>
 #include <ares.h>
 #include "cli.h"
-#include "clock.h"
 #include "cmd_lookup.h"
 #include "dnsdecode.h"
 #include "lookup_batch.h"
@@ -316,14 +315,12 @@ static int run_file(const struct np_cli *cli, const struct np_lookup_view *view)
 	return np_report_finish(sum.exit_code);
 }
 
-/* One name: the document (or text) as always; ndjson as a list of one. */
+/* One name: the document (or text) as always. */
 static int run_one(const struct np_cli *cli, const struct np_lookup_view *view)
 {
 	static struct np_lookup_result r;
 	const struct np_lookup_config *cfg = cli->config;
-	struct np_lookup_summary sum = { 0 };
 	struct np_error err = { 0 };
-	double t0 = np_now_ms();
 	int code;
 
 	if (np_lookup_run(&cfg->lookup, &r, &err) < 0) {
@@ -332,18 +329,7 @@ static int run_one(const struct np_cli *cli, const struct np_lookup_view *view)
 		return 3;
 	}
 	code = np_lookup_exit_code(&r);
-	if (np_lookup_reporters[cli->format].report) {
-		np_lookup_reporters[cli->format].report(stdout, &r, view, code);
-	} else {
-		struct np_lookup_stream *st = np_lookup_stream_begin(stdout, cli->format, view);
-
-		np_lookup_summary_add(&sum, &r, code);
-		sum.wall_ms = np_now_ms() - t0;
-		if (st) {
-			np_lookup_stream_name(st, &r, NULL, 0, code);
-			np_lookup_stream_end(st, &sum);
-		}
-	}
+	np_lookup_reporters[cli->format].report(stdout, &r, view, code);
 	np_lookup_free(&r);
 	return np_report_finish(code);
 }

@@ -18,8 +18,7 @@ struct np_lookup_reporter {
 		       const struct np_lookup_view *v, int exit_code);
 };
 
-/* Indexed by the format; a NULL report where lookup does not have it (ndjson:
- * a stream of one). */
+/* Indexed by the format (ndjson: the name's line and a summary of one). */
 extern const struct np_lookup_reporter np_lookup_reporters[NP_FORMAT_END];
 json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code);
 
