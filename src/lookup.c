@@ -293,9 +293,11 @@ static enum np_dns_status rcode_status(int rcode)
 void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
 {
 	char final[NP_DNS_TEXT_MAX];
+	struct np_dns_referral ref;
 	size_t links;
 
-	memset(&r->referral, 0, sizeof(r->referral));
+	free(r->referral);
+	r->referral = NULL;
 	r->chain_end[0] = '\0';
 	if (!r->msg || r->decode_rc) {
 		r->status = !r->msg && strcmp(r->err.code, "TIMEOUT") == 0 ? NP_DNS_STATUS_TIMEOUT
@@ -313,13 +315,12 @@ void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
 		r->status = NP_DNS_STATUS_NODATA;
 		return;
 	}
-	switch (np_dns_classify_empty(r->msg, r->len, final, links, &r->referral)) {
+	switch (np_dns_classify_empty(r->msg, r->len, final, links, &ref)) {
 	case NP_EMPTY_NODATA:
 		/* a chain the server answered to its end counts as an answer, as
 		 * in dig: NODATA is an empty answer section */
 		r->status = links ? NP_DNS_STATUS_OK : NP_DNS_STATUS_NODATA;
-		memset(&r->referral, 0, sizeof(r->referral));
-		break;
+		return;
 	case NP_EMPTY_REFERRAL:
 		r->status = NP_DNS_STATUS_REFERRAL;
 		break;
@@ -328,6 +329,8 @@ void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
 		snprintf(r->chain_end, sizeof(r->chain_end), "%s", final);
 		break;
 	}
+	if (ref.zone[0] && (r->referral = malloc(sizeof(ref))))	/* none when out of memory */
+		*r->referral = ref;
 }
 
 /* The flight of r with room for n queries; r->replies for n replies. */
@@ -462,6 +465,7 @@ void np_lookup_free(struct np_lookup_result *r)
 	r->flight = NULL;
 	for (size_t i = 0; r->replies && i < r->nreplies; i++) {
 		free(r->replies[i].msg);
+		free(r->replies[i].referral);
 		np_dns_message_free(&r->replies[i].m);
 	}
 	free(r->replies);

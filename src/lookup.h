@@ -37,7 +37,9 @@ struct np_lookup_reply {
 	/* what the reply means: ok, nodata, referral, incomplete, or its rcode's
 	 * status (error or timeout without a reply) */
 	enum np_dns_status status;
-	struct np_dns_referral referral;	/* zone "" unless a referral */
+	/* a referral's zone and name servers (12 KiB: most replies have none);
+	 * NULL unless the reply is one, or a chain that ends in one */
+	struct np_dns_referral *referral;
 	char chain_end[NP_DNS_TEXT_MAX];	/* incomplete: the last CNAME target */
 };
 
@@ -60,8 +62,8 @@ struct np_lookup_flight;
 
 struct np_lookup_result {
 	const struct np_lookup_opts *opts;
-	/* one per type asked, allocated for those only: a reply is 12 KiB (a
-	 * referral's name servers and glue), and a batch holds --jobs names */
+	/* one per type asked, allocated for those only: a batch holds --jobs
+	 * names */
 	struct np_lookup_reply *replies;
 	size_t nreplies;
 	struct np_lookup_system system;

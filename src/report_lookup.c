@@ -14,6 +14,14 @@
 
 static const char *const section_names[] = { "QUESTION", "ANSWER", "AUTHORITY", "ADDITIONAL" };
 
+/* A reply's referral, or none (zone ""). */
+static const struct np_dns_referral *referral_of(const struct np_lookup_reply *rep)
+{
+	static const struct np_dns_referral none;
+
+	return rep->referral ? rep->referral : &none;
+}
+
 static size_t count(const struct np_dns_message *m, enum np_dns_section s)
 {
 	size_t n = 0;
@@ -44,7 +52,7 @@ static void print_record(FILE *out, const struct np_dns_record *r)
 /* What an empty NOERROR means, under the header dig prints (which says NOERROR). */
 static void print_meaning(FILE *out, const struct np_lookup_reply *rep)
 {
-	const struct np_dns_referral *ref = &rep->referral;
+	const struct np_dns_referral *ref = referral_of(rep);
 
 	if (rep->status == NP_DNS_STATUS_INCOMPLETE)
 		fprintf(out, ";; INCOMPLETE: the CNAME chain ends at %s, which this server neither "
@@ -290,7 +298,7 @@ static json_t *record_json(const struct np_dns_record *r)
 static void reply_meaning_json(json_t *o, const struct np_lookup_reply *rep)
 {
 	json_object_set_new(o, "status", json_string(np_dns_status_name(rep->status)));
-	json_object_set_new(o, "referral", np_json_referral(&rep->referral));
+	json_object_set_new(o, "referral", np_json_referral(referral_of(rep)));
 	json_object_set_new(o, "chain_end", rep->chain_end[0] ? np_json_text(rep->chain_end)
 			    : json_null());
 }
