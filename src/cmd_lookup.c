@@ -254,6 +254,7 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 		return -1;
 	cfg->lookup.resolve.timeout_ms = cli->timeout_ms;
 	cfg->lookup.resolve.family = AF_UNSPEC;
+	cfg->lookup.annotate = cli->dump;	/* the field notes are --dump's */
 	return 0;
 }
 

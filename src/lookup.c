@@ -77,7 +77,7 @@ static void flight_free_if_idle(struct np_lookup_flight *f)
 		free(f);
 }
 
-static void decode_replies(struct np_lookup_result *r, const char *qname);
+static void decode_replies(struct np_lookup_result *r, const struct np_lookup_opts *o);
 
 /* Every query of the name is done: decode (linear in the replies, and no
  * other name waits on a timer while it runs but for this one batch) and say so. */
@@ -89,7 +89,7 @@ static void query_done(struct query *q)
 	np_timer_cancel(f->resolver->loop, &q->timer);
 	if (--f->open > 0)
 		return;
-	decode_replies(f->r, f->r->opts->name);
+	decode_replies(f->r, f->r->opts);
 	f->done(f->arg);	/* may free the result, and with it f */
 }
 
@@ -259,20 +259,20 @@ static void compare_system(const struct np_lookup_opts *o, struct np_lookup_resu
 	addr_set_free(&dns);
 }
 
-/* Decoding and judging wait until every reply is in: however long a hostile reply
- * takes to decode, it cannot hold up the loop while other replies wait on their
- * timers. */
-static void decode_replies(struct np_lookup_result *r, const char *qname)
+/* Decoding and judging wait until every reply of the name is in: however long
+ * a hostile reply takes to decode (linear in its size), it holds up the loop
+ * once, not while the name's other replies wait on their timers. */
+static void decode_replies(struct np_lookup_result *r, const struct np_lookup_opts *o)
 {
 	for (size_t i = 0; i < r->nreplies; i++) {
 		struct np_lookup_reply *rep = &r->replies[i];
 
 		if (rep->msg) {
-			rep->decode_rc = np_dns_decode(rep->msg, rep->len, &rep->m);
+			rep->decode_rc = np_dns_decode_as(rep->msg, rep->len, &rep->m, o->annotate);
 			if (rep->decode_rc == NP_DNS_OK && !NP_DNS_QR(rep->m.h.flags))
 				rep->decode_rc = NP_DNS_ENOTRESP;
 		}
-		np_lookup_classify(rep, qname);
+		np_lookup_classify(rep, o->name);
 	}
 }
 
@@ -400,7 +400,7 @@ int np_lookup_start(struct np_resolver *resolver, const struct np_lookup_opts *o
 		send_query(f, i);
 	f->open--;
 	if (f->open == 0) {
-		decode_replies(r, o->name);
+		decode_replies(r, o);
 		done(arg);
 	}
 	return 0;

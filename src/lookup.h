@@ -17,6 +17,7 @@ struct np_lookup_opts {
 	uint16_t types[NP_LOOKUP_MAX_TYPES];
 	size_t ntypes;
 	bool norecurse, tcp, compare_system;
+	bool annotate;			/* keep each reply's field notes, for --dump */
 	struct np_resolve_opts resolve;
 };
 
