@@ -79,8 +79,8 @@ static void flight_free_if_idle(struct np_lookup_flight *f)
 
 static void decode_replies(struct np_lookup_result *r, const struct np_lookup_opts *o);
 
-/* Every query of the name is done: decode (linear in the replies, and no
- * other name waits on a timer while it runs but for this one batch) and say so. */
+/* A query is done; when it was the name's last, decode its replies and say
+ * so (see decode_replies). */
 static void query_done(struct query *q)
 {
 	struct np_lookup_flight *f = q->f;
