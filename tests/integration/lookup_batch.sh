@@ -214,6 +214,7 @@ assert_eq "default types: MX for the line without types, A for the other" '["MX"
 echo "# --- --file - from a pipe"
 NP_OUT="$NP_TMP/pipe.out"; NP_ERR="$NP_TMP/pipe.err"
 grep -av "AXFR\|BOGUS" "$LIST" | head -n 400 >"$NP_TMP/short.txt"
+# shellcheck disable=SC2016  # expanded by the inner shell, from its arguments
 timeout -k 2 "$NP_TIMEOUT_WALL" sh -c 'cat "$1" | "$2" lookup "$3" --file - -f ndjson' sh \
 	"$NP_TMP/short.txt" "$NETPROBE" "$LS" >"$NP_OUT" 2>"$NP_ERR"
 NP_RC=$?
@@ -270,6 +271,7 @@ timeout -k 2 "$NP_TIMEOUT_WALL" "$NETPROBE" lookup "$LS" --file "$LIST" >&- 2>"$
 NP_RC=$?
 assert_rc 3 "closed stdout: exit 3"
 assert_match "closed stdout: said once" '^netprobe: .*standard output' "$(cat "$NP_ERR")"
+# shellcheck disable=SC2016  # expanded by the inner shell, from its arguments
 timeout -k 2 "$NP_TIMEOUT_WALL" bash -c '"$1" lookup "$2" --file "$3" 2>"$4" | head -c 100 >/dev/null; exit "${PIPESTATUS[0]}"' \
 	bash "$NETPROBE" "$LS" "$LIST" "$NP_ERR"
 NP_RC=$?
