@@ -14,6 +14,7 @@
 struct text_state {
 	FILE *out;
 	bool dump;
+	bool batch;		/* end with the summary line */
 };
 
 static void *text_begin(FILE *out, const struct np_report_info *info)
@@ -21,7 +22,7 @@ static void *text_begin(FILE *out, const struct np_report_info *info)
 	struct text_state *s = calloc(1, sizeof(*s));
 
 	if (s)
-		*s = (struct text_state){ .out = out, .dump = info->dump };
+		*s = (struct text_state){ .out = out, .dump = info->dump, .batch = info->batch };
 	return s;
 }
 
@@ -325,13 +326,25 @@ static void text_target(void *state, const struct np_target_result *r)
 	print_verdict(s->out, r);
 }
 
-static void text_end(void *state, int exit_code)
+/* A bad line is said on stderr (np_report_bad_line); nothing more on stdout. */
+static void text_bad_line(void *state, const struct np_bad_line *b)
 {
-	free(state);
+	(void)state;
+	(void)b;
+}
+
+static void text_end(void *state, const struct np_run_summary *sum)
+{
+	struct text_state *s = state;
+
+	if (s->batch)
+		np_report_summary_line(s->out, sum);
+	free(s);
 }
 
 const struct np_reporter np_reporter_text = {
 	.begin = text_begin,
 	.target = text_target,
+	.bad_line = text_bad_line,
 	.end = text_end,
 };

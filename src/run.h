@@ -1,26 +1,70 @@
-/* One run: resolve the target, probe every address and port at once on one loop,
- * hand the result to the reporter, and return the exit code. */
+/* One target's job: resolve it, then probe every address, port and transport, on
+ * the loop, resolver and socket gate a batch shares (batch.c); the job says when
+ * it is done and holds a plain result for the reporter. */
 #ifndef NP_RUN_H
 #define NP_RUN_H
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "gate.h"
 #include "probe.h"
-#include "report.h"
 #include "resolve.h"
 #include "target.h"
 
-/* What netprobe HOST PORT was asked (cmd_probe.c fills it in). */
+/* What netprobe was asked (cmd_probe.c fills it in): the options every target
+ * shares, and where the targets come from. */
 struct np_run_config {
 	struct np_resolve_opts resolve;
 	bool tcp, udp;		/* -t / -u; neither given means TCP (stream) */
 	struct np_probe_opts probe;
 	uint8_t send_buf[4096];	/* --send after its escapes are decoded */
-	struct np_target target;
+	char **words;		/* the command line's targets */
+	int nwords;
+	bool one_target;	/* HOST PORTS...: the words are one target */
+	const char *file;	/* --file; "-" is standard input; NULL: none */
+	unsigned jobs;		/* --jobs: targets in flight */
+	bool batch;		/* several targets, --file or --count: a summary */
 };
 
-/* Exit code 0-2 from the verdict, 3 on an internal error (err set); dump: -d. */
-int np_run(const struct np_run_config *cfg, bool dump, const struct np_reporter *rep, FILE *out,
-	   struct np_error *err);
+/* What every job of a run shares. */
+struct np_run_shared {
+	const struct np_run_config *cfg;
+	struct np_loop *loop;
+	struct np_resolver *resolver;
+	struct np_gate *gate;
+	bool stopping;		/* the run is being abandoned: start nothing more */
+};
+
+struct np_job;
+typedef void (*np_job_done)(struct np_job *job, void *arg);
+
+struct np_job {
+	struct np_run_shared *sh;
+	struct np_target target;
+	struct np_target_result result;
+	struct np_job_probe *probes;	/* one per result.probes[i] */
+	struct np_udp_pace *paces;	/* one per address, for its UDP probes */
+	size_t npaces;
+	size_t running;			/* probes started or waiting, not finished */
+	int failed_errno;		/* the job could not run (ENOMEM) */
+	int exit_code;			/* the verdict's, once done */
+	np_job_done done;
+	void *done_arg;
+	struct np_job *prev, *next;	/* the batch's lists */
+};
+
+/* What the options mean for target t, and what they cannot mean: 0, or -1 with
+ * a one-line reason in err. */
+int np_job_check(const struct np_run_config *cfg, const struct np_target *t, char *err,
+		 size_t errlen);
+/* A job for target t (copied); NULL when out of memory. */
+struct np_job *np_job_new(struct np_run_shared *sh, const struct np_target *t,
+			  np_job_done done, void *arg);
+/* Resolve and probe; done(job, arg) runs once, possibly before this returns. */
+void np_job_start(struct np_job *job);
+/* Stop what is in flight (sockets closed, timers cancelled); the result is not
+ * to be reported. */
+void np_job_abandon(struct np_job *job);
+void np_job_free(struct np_job *job);
 
 #endif

@@ -413,7 +413,7 @@ static void test_document_valid_ok(void **state)
 	json_t *targets = json_array();
 
 	json_array_append_new(targets, np_json_target(&result));
-	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, 1));
+	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, &(struct np_run_summary){ .targets = 1, .exit_code = 1 }));
 }
 
 static void test_document_valid_failure(void **state)
@@ -427,7 +427,7 @@ static void test_document_valid_failure(void **state)
 	result.nprobes = result.nopen = 0;
 	result.verdict = np_verdict_of(&result);
 	json_array_append_new(targets, np_json_target(&result));
-	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, 2));
+	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, &(struct np_run_summary){ .targets = 1, .exit_code = 2 }));
 }
 
 static void test_document_invalid_is_caught(void **state)
@@ -446,7 +446,7 @@ static void test_document_invalid_is_caught(void **state)
 	}
 	json_object_del(t, "verdict");
 	json_array_append_new(targets, t);
-	doc = np_json_document("2026-11-25T14:50:00.123Z", targets, 0);
+	doc = np_json_document("2026-11-25T14:50:00.123Z", targets, &(struct np_run_summary){ .targets = 1, .exit_code = 0 });
 	fd = mkstemp(file);
 	f = fdopen(fd, "w");
 	json_dumpf(doc, f, 0);
