@@ -165,7 +165,7 @@ static void take_line(struct batch *b, char *line)
 		return;
 	}
 	if (np_parse_target(n, words, &t, err, sizeof(err)) < 0 ||
-	    np_job_check(b->cfg, &t, err, sizeof(err)) < 0) {
+	    np_job_check(b->cfg, &t, false, err, sizeof(err)) < 0) {
 		bad_line(b, b->line, err);
 		return;
 	}

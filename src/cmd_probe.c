@@ -180,13 +180,13 @@ static int parse_targets(struct np_run_config *cfg, char **pos, int npos, char *
 		FAIL("missing host: netprobe HOST PORT, or --file FILE (see --help)");
 	if (cfg->one_target)
 		return np_parse_target(npos, pos, &t, err, errlen) < 0 ||
-		       np_job_check(cfg, &t, err, errlen) < 0 ? -1 : 0;
+		       np_job_check(cfg, &t, npos == 1 && !cfg->file, err, errlen) < 0 ? -1 : 0;
 	for (int i = 0; i < npos; i++) {
 		if (!np_target_word_is_target(pos[i]))
 			FAIL("'%s' is not a target: with several targets, write each as HOST:PORTS, "
 			     "[IPV6]:PORTS or unix:PATH", pos[i]);
 		if (np_parse_target(1, &pos[i], &t, err, errlen) < 0 ||
-		    np_job_check(cfg, &t, err, errlen) < 0)
+		    np_job_check(cfg, &t, npos == 1 && !cfg->file, err, errlen) < 0)
 			return -1;
 	}
 	return 0;

@@ -19,10 +19,10 @@ struct np_job_probe {
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
-int np_job_check(const struct np_run_config *cfg, const struct np_target *t, char *err,
-		 size_t errlen)
+int np_job_check(const struct np_run_config *cfg, const struct np_target *t, bool alone,
+		 char *err, size_t errlen)
 {
-	if (t->is_unix && (cfg->resolve.family != AF_UNSPEC || cfg->resolve.server_len))
+	if (alone && t->is_unix && (cfg->resolve.family != AF_UNSPEC || cfg->resolve.server_len))
 		FAIL("%s is a Unix-domain socket: -4, -6 and a DNS server do not apply", t->input);
 	if (t->literal_family && cfg->resolve.family != AF_UNSPEC &&
 	    t->literal_family != cfg->resolve.family)

@@ -54,9 +54,11 @@ struct np_job {
 };
 
 /* What the options mean for target t, and what they cannot mean: 0, or -1 with
- * a one-line reason in err. */
-int np_job_check(const struct np_run_config *cfg, const struct np_target *t, char *err,
-		 size_t errlen);
+ * a one-line reason in err. alone: the run's only target, for which -4, -6 and
+ * a DNS server given with a unix: target are a mistake (in a batch they are
+ * for the other targets). */
+int np_job_check(const struct np_run_config *cfg, const struct np_target *t, bool alone,
+		 char *err, size_t errlen);
 /* A job for target t (copied); NULL when out of memory. */
 struct np_job *np_job_new(struct np_run_shared *sh, const struct np_target *t,
 			  np_job_done done, void *arg);

@@ -127,6 +127,10 @@ assert_rc 2 "command line and file: the worst is down (2)"
 assert_eq "command line and file: three targets, the file's has its source" \
 	'[[1,"n8.batch.test '"$P"'"],[null,"127.0.0.1:'"$P"'"],[null,"127.0.0.5:'"$P,$P"'"]]' \
 	"$(ndpy "$NP_OUT" 'sorted(([t["source"] and t["source"]["line"], t["input"]] for t in T), key=json.dumps)')"
+printf 'unix:%s/none.sock\n' "$NP_TMP" >"$NP_TMP/unix"
+np_run "$K" -4 --file "$NP_TMP/unix" "127.0.0.1:$P"
+assert_rc 2 "a batch: @SERVER and -4 are for the other targets, not an error for unix:"
+assert_eq "a batch with unix: nothing on stderr" "" "$(cat "$NP_ERR")"
 np_run "127.0.0.1:$P" 127.0.0.1
 assert_rc 3 "several targets: a word that is not one is a usage error"
 assert_match "several targets: it says which" "'127.0.0.1' is not a target" "$(cat "$NP_ERR")"
