@@ -28,7 +28,7 @@ _netprobe_npositional()
             continue
         fi
         case $word in
-            -s | -T | -f | -F | --server | --timeout | --format | --send | --expect | --retries | --file | --jobs)
+            -s | -T | -f | -F | -c | -i | --server | --timeout | --format | --send | --expect | --retries | --file | --jobs | --count | --interval)
                 skip=1
                 ;;
             --) ;;
@@ -226,7 +226,7 @@ _netprobe()
             _filedir
             return
             ;;
-        --jobs)
+        --jobs | -c | --count | -i | --interval)
             # A number: nothing to offer.
             return
             ;;
@@ -248,7 +248,8 @@ _netprobe()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-4 --ipv4 -6 --ipv6 -s --server= -t --tcp
             -u --udp --dgram -T --timeout= --send= --expect= --retries=
-            -F --file= --jobs= -f --format= -j --json -d --dump --no-hosts -h --help
+            -F --file= --jobs= -c --count= -i --interval= --re-resolve
+            -f --format= -j --json -d --dump --no-hosts -h --help
             -V --version' \
             -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace

@@ -67,6 +67,16 @@ static void on_job_done(struct np_job *job, void *arg)
 	np_timer_arm(&b->loop, &b->reap, 0);	/* due at once: the next turn of the loop */
 }
 
+/* A --count round is complete: its lines now, written out soon. */
+static void on_job_round(struct np_job *job, void *arg)
+{
+	struct batch *b = arg;
+
+	np_run_summary_probes(&b->sum, &job->result);
+	b->rep->round(b->rs, &job->result);
+	np_timer_arm(&b->loop, &b->reap, 0);
+}
+
 static void worsen(struct batch *b, int code)
 {
 	if (code > b->sum.exit_code)
@@ -84,6 +94,8 @@ static void report_job(struct batch *b, struct np_job *job)
 		np_report_fatal(msg);
 	} else {
 		np_run_summary_add(&b->sum, &job->result);
+		if (!b->cfg->counting)	/* with --count, each round was counted */
+			np_run_summary_probes(&b->sum, &job->result);
 		b->rep->target(b->rs, &job->result);
 	}
 	worsen(b, job->exit_code);
@@ -106,7 +118,7 @@ static void reap_done(struct batch *b)
 
 static void start_job(struct batch *b, const struct np_target *t, unsigned long line)
 {
-	struct np_job *job = np_job_new(&b->sh, t, on_job_done, b);
+	struct np_job *job = np_job_new(&b->sh, t, on_job_done, on_job_round, b);
 	char msg[NP_HOST_TEXT_MAX + 64];
 
 	if (!job) {
@@ -331,15 +343,23 @@ static int open_file(struct batch *b, const char *path)
 }
 
 /* A signal or a dead output stopped the loop: what completed is still reported
- * (unless the output is gone), what is in flight is dropped and counted. */
+ * (unless the output is gone), what is in flight is dropped and counted; a
+ * --count target with complete rounds gives their statistics, as ping does. */
 static void abandon(struct batch *b)
 {
+	struct np_job *next;
+
 	if (!b->write_errno)
 		reap_done(b);
 	b->sh.stopping = true;
-	for (struct np_job *j = b->running; j; j = j->next) {
-		np_job_abandon(j);
-		b->sum.unfinished++;
+	for (struct np_job *j = b->running; j; j = next) {
+		next = j->next;
+		if (np_job_abandon(j) && !b->write_errno) {
+			list_remove(&b->running, j);
+			report_job(b, j);
+		} else {
+			b->sum.unfinished++;
+		}
 	}
 	for (struct np_job *j = b->done_head; j; j = j->next)
 		b->sum.unfinished++;	/* left unreported: the output is gone */

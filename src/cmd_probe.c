@@ -12,6 +12,7 @@
 
 enum {
 	OPT_NO_HOSTS = 256, OPT_SEND, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS,
+	OPT_RE_RESOLVE,
 };
 
 /* Its own; --format, --json and --help are added by np_cli_options. */
@@ -30,6 +31,9 @@ static const struct option options[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "file", required_argument, NULL, 'F' },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "count", required_argument, NULL, 'c' },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "re-resolve", no_argument, NULL, OPT_RE_RESOLVE },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -71,6 +75,13 @@ static const char usage[] =
 	"                           command line's; read as it goes, never whole\n"
 	"      --jobs=N             targets in flight at once (1-65536; default\n"
 	"                           min(256, (ulimit -n - 32) / 4))\n"
+	"  -c, --count=N            probe N rounds, as ping does (0: until SIGINT),\n"
+	"                           a line per probe and round, then per address and\n"
+	"                           port: sent, open, loss, min/avg/max/mdev time\n"
+	"  -i, --interval=SECONDS   between the starts of rounds (default 1; at least\n"
+	"                           0.01, fractions allowed)\n"
+	"      --re-resolve         resolve the name again before every round (default:\n"
+	"                           once, before the first)\n"
 	"  -f, --format=FORMAT      text (default), json or ndjson (an object a line:\n"
 	"                           each target as it completes, then the summary)\n"
 	"  -j, --json               the same as --format json\n"
@@ -84,7 +95,8 @@ static const char usage[] =
 	"comma-separated list of them: at most 1024 distinct ports per target.\n"
 	"Address literals skip DNS. Several targets (or --file) run on one loop and\n"
 	"end with a summary line; probe sockets stay within ulimit -n less 32.\n"
-	"SIGINT, SIGTERM or SIGHUP stop a batch: the summary counts what was left.\n"
+	"SIGINT, SIGTERM or SIGHUP stop a batch: the summary counts what was left;\n"
+	"with --count, each target's statistics of its complete rounds come first.\n"
 	"UDP sends a DNS query to port 53, an NTP request to 123, else --send or an\n"
 	"empty datagram. States: open closed filtered unreachable open_filtered (UDP\n"
 	"silence), refused missing denied wrong_type not_socket (Unix), mismatch\n"
@@ -157,6 +169,21 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 			return -1;
 		cfg->jobs = (unsigned)v;
 		return 0;
+	case 'c':
+		if (np_cli_count("count", optarg, 0, 1000000000, &v, err, errlen) < 0)
+			return -1;
+		cfg->counting = true;
+		cfg->count = v;
+		return 0;
+	case 'i':
+		if (np_cli_seconds("--interval", optarg, &cfg->interval_ms, err, errlen) < 0)
+			return -1;
+		if (cfg->interval_ms < 10)
+			FAIL("bad --interval '%s': at least 0.01 seconds", optarg);
+		return 0;
+	case OPT_RE_RESOLVE:
+		cfg->re_resolve = true;
+		return 0;
 	case 'V':
 		cli->action = NP_CLI_VERSION;
 		return 0;
@@ -215,7 +242,12 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 		cfg->tcp = true;
 	if (parse_targets(cfg, argv + optind, npos, err, errlen) < 0)
 		return -1;
-	cfg->batch = cfg->file || (!cfg->one_target && npos > 1);
+	if (!cfg->counting && (cfg->interval_ms || cfg->re_resolve))
+		FAIL("%s repeats rounds: give --count N as well (0: until interrupted)",
+		     cfg->re_resolve ? "--re-resolve" : "--interval");
+	if (!cfg->interval_ms)
+		cfg->interval_ms = 1000.0;
+	cfg->batch = cfg->file || cfg->counting || (!cfg->one_target && npos > 1);
 	return 0;
 }
 

@@ -28,6 +28,8 @@ struct np_bad_line {
 struct np_reporter {
 	void *(*begin)(FILE *out, const struct np_report_info *info);
 	void (*target)(void *state, const struct np_target_result *r);
+	/* A --count round of r just completed (r->seq, r->series->last). */
+	void (*round)(void *state, const struct np_target_result *r);
 	/* The one line on stderr is np_report_bad_line's; this is the output's part. */
 	void (*bad_line)(void *state, const struct np_bad_line *b);
 	/* Finish the run with its summary; frees state. */

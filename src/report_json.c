@@ -11,6 +11,7 @@
 #include "hexdump.h"
 #include "report.h"
 #include "report_json.h"
+#include "report_series.h"
 #include "signals.h"
 #include "sockaddr.h"
 #include "words.h"
@@ -284,21 +285,22 @@ static json_t *source_json(const char *file, unsigned long line)
 
 json_t *np_json_target(const struct np_target_result *r)
 {
-	json_t *ports = json_array(), *probes = json_array();
+	json_t *ports = json_array(), *probes = json_array(), *t;
 
 	for (size_t i = 0; i < r->target->nports; i++)
 		json_array_append_new(ports, json_integer(r->target->ports[i]));
 	for (size_t i = 0; i < r->nprobes; i++)
 		json_array_append_new(probes, probe_json(&r->probes[i]));
-	return np_json_checked(json_pack(
-		"{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:s, s:n, s:i, s:n}",
+	t = np_json_checked(json_pack(
+		"{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:s}",
 		"type", "target", "source", source_json(r->source_file, r->source_line),
 		"input", np_json_text(r->target->input), "host", np_json_text(r->target->host),
 		"ports", ports,
 		"dns", dns_json(&r->dns), "probes", probes, "happy_eyeballs", happy_eyeballs_json(r),
 		"summary", "probes", (json_int_t)r->nprobes, "open", (json_int_t)r->nopen,
-		"verdict", np_verdict_name(r->verdict),
-		"rounds", "rounds_dropped", 0, "statistics"));
+		"verdict", np_verdict_name(r->verdict)));
+	np_json_add_series(t, r);	/* rounds, rounds_dropped, statistics */
+	return t;
 }
 
 json_t *np_json_bad_line(const struct np_bad_line *b)
@@ -458,9 +460,17 @@ static void json_end(void *state, const struct np_run_summary *sum)
 	free(s);
 }
 
+/* The rounds are in the target object, at its end. */
+static void json_round(void *state, const struct np_target_result *r)
+{
+	(void)state;
+	(void)r;
+}
+
 const struct np_reporter np_reporter_json = {
 	.begin = json_begin,
 	.target = json_target,
+	.round = json_round,
 	.bad_line = json_bad_line,
 	.end = json_end,
 };
@@ -484,6 +494,11 @@ static void ndjson_target(void *state, const struct np_target_result *r)
 	ndjson_print(state, np_json_target(r));
 }
 
+static void ndjson_round(void *state, const struct np_target_result *r)
+{
+	ndjson_print(state, np_json_round_event(r));
+}
+
 static void ndjson_bad_line(void *state, const struct np_bad_line *b)
 {
 	ndjson_print(state, np_json_bad_line(b));
@@ -497,6 +512,7 @@ static void ndjson_end(void *state, const struct np_run_summary *s)
 const struct np_reporter np_reporter_ndjson = {
 	.begin = ndjson_begin,
 	.target = ndjson_target,
+	.round = ndjson_round,
 	.bad_line = ndjson_bad_line,
 	.end = ndjson_end,
 };

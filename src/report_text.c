@@ -8,6 +8,7 @@
 #include "escape.h"
 #include "hexdump.h"
 #include "report.h"
+#include "report_series.h"
 #include "sockaddr.h"
 #include "words.h"
 
@@ -319,11 +320,31 @@ static void text_target(void *state, const struct np_target_result *r)
 {
 	struct text_state *s = state;
 
+	if (r->series) {	/* --count: the rounds were printed, now ping's statistics */
+		np_text_statistics(s->out, r);
+		print_verdict(s->out, r);
+		return;
+	}
 	print_dns_head(s->out, r);
 	print_dns_detail(s->out, &r->dns);
 	print_probes(s->out, r, s->dump);
 	print_happy_eyeballs(s->out, r);
 	print_verdict(s->out, r);
+}
+
+/* A --count round: the DNS lines on the first (as a single run prints them), a
+ * line when a later one resolved again, then a line per probe. */
+static void text_round(void *state, const struct np_target_result *r)
+{
+	struct text_state *s = state;
+
+	if (r->seq == 1) {
+		print_dns_head(s->out, r);
+		print_dns_detail(s->out, &r->dns);
+	} else if (r->series->last.resolved) {
+		np_text_round_dns(s->out, r);
+	}
+	np_text_round_probes(s->out, r);
 }
 
 /* A bad line is said on stderr (np_report_bad_line); nothing more on stdout. */
@@ -345,6 +366,7 @@ static void text_end(void *state, const struct np_run_summary *sum)
 const struct np_reporter np_reporter_text = {
 	.begin = text_begin,
 	.target = text_target,
+	.round = text_round,
 	.bad_line = text_bad_line,
 	.end = text_end,
 };

@@ -143,8 +143,10 @@ struct np_run_summary {
 	int exit_code;
 };
 
-/* Count a finished target into s. */
+/* Count a finished target into s (its verdict); and the probes of one round
+ * (once a target without --count, every round with it). */
 void np_run_summary_add(struct np_run_summary *s, const struct np_target_result *r);
+void np_run_summary_probes(struct np_run_summary *s, const struct np_target_result *r);
 
 const char *np_dns_status_name(enum np_dns_status s);
 const char *np_dns_source_name(enum np_dns_source s);

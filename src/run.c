@@ -1,11 +1,13 @@
 /* One target's job: resolve, then a probe per address x port x transport, all on
  * the batch's loop; a Unix-domain target skips DNS and has one probe per
  * transport. Each probe takes a slot of the socket gate before it opens its
- * socket, so a batch never runs out of descriptors. */
+ * socket, so a batch never runs out of descriptors. With --count the job runs
+ * rounds, --interval apart, each counted into its series (series.c). */
 #include <config.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "clock.h"
 #include "probe.h"
 #include "resolve.h"
 #include "run.h"
@@ -32,19 +34,78 @@ int np_job_check(const struct np_run_config *cfg, const struct np_target *t, boo
 	return 0;
 }
 
+static void start_round(void *arg);
+
+/* After a complete --count round: its probes (and DNS) are the last complete
+ * ones, kept for the report while the next round runs. */
+static int keep_last(struct np_job *job)
+{
+	struct np_target_result *r = &job->result;
+
+	if (job->sh->cfg->re_resolve) {
+		if (!job->last_dns && !(job->last_dns = malloc(sizeof(*job->last_dns))))
+			return -1;
+		*job->last_dns = r->dns;
+	}
+	free(job->last_probes);
+	job->last_probes = r->probes;
+	job->last_nprobes = r->nprobes;
+	job->last_nopen = r->nopen;
+	r->probes = NULL;
+	r->nprobes = r->nopen = 0;
+	return 0;
+}
+
+/* A --count round is complete: count it, tell the batch, and start the next
+ * one --interval after this one began (at once if that is past). Done when the
+ * count is reached, or when a name that is not re-resolved did not resolve. */
+static void round_complete(struct np_job *job)
+{
+	const struct np_run_config *cfg = job->sh->cfg;
+	struct np_target_result *r = &job->result;
+
+	if (np_series_add_round(&job->series, r->seq, job->t_round - job->t_first, r,
+				job->resolving_round) < 0) {
+		job->failed_errno = ENOMEM;
+		job->exit_code = 3;
+		job->done(job, job->done_arg);
+		return;
+	}
+	r->series = &job->series;
+	job->round(job, job->done_arg);
+	r->verdict = np_series_verdict(&job->series);
+	job->exit_code = np_verdict_exit_code(r->verdict);
+	if ((cfg->count && r->seq >= cfg->count) || job->sh->stopping ||
+	    (r->dns.naddrs == 0 && !job->target.is_unix && !cfg->re_resolve)) {
+		job->done(job, job->done_arg);
+		return;
+	}
+	if (keep_last(job) < 0) {
+		job->failed_errno = ENOMEM;
+		job->exit_code = 3;
+		job->done(job, job->done_arg);
+		return;
+	}
+	np_timer_arm(job->sh->loop, &job->next_round, job->t_round + cfg->interval_ms);
+}
+
 /* Every probe finished (or none could start): the verdict, and the batch is told. */
 static void complete(struct np_job *job)
 {
 	struct np_target_result *r = &job->result;
 
-	if (!job->failed_errno) {
-		np_happy_eyeballs(r);
-		r->verdict = np_verdict_of(r);
-		job->exit_code = np_verdict_exit_code(r->verdict);
-	} else {
+	if (job->failed_errno) {
 		job->exit_code = 3;
+		job->done(job, job->done_arg);
+		return;
 	}
-	job->done(job, job->done_arg);
+	np_happy_eyeballs(r);
+	r->verdict = np_verdict_of(r);
+	job->exit_code = np_verdict_exit_code(r->verdict);
+	if (job->sh->cfg->counting)
+		round_complete(job);
+	else
+		job->done(job, job->done_arg);
 }
 
 static void on_probe_done(struct np_probe *p, void *arg)
@@ -143,7 +204,8 @@ static void on_resolved(void *arg)
 	size_t ntp = transports(job->sh->cfg, t, tp);
 	size_t n = r->dns.naddrs * t->nports * ntp;
 
-	np_loop_release(job->sh->loop);
+	if (job->resolving_round)
+		np_loop_release(job->sh->loop);
 	if (job->sh->stopping)	/* the resolver is torn down under an abandoned job */
 		return;
 	if (n == 0 || alloc_probes(job, n) < 0 || alloc_paces(job, r->dns.naddrs) < 0) {
@@ -186,7 +248,7 @@ static void start_unix(struct np_job *job)
 }
 
 struct np_job *np_job_new(struct np_run_shared *sh, const struct np_target *t,
-			  np_job_done done, void *arg)
+			  np_job_done done, np_job_done round, void *arg)
 {
 	struct np_job *job = calloc(1, sizeof(*job));
 
@@ -196,14 +258,46 @@ struct np_job *np_job_new(struct np_run_shared *sh, const struct np_target *t,
 	job->target = *t;
 	job->result.target = &job->target;
 	job->done = done;
+	job->round = round;
 	job->done_arg = arg;
+	np_series_init(&job->series);
+	np_timer_init(&job->next_round, start_round, job);
 	return job;
 }
 
-void np_job_start(struct np_job *job)
+/* What one round allocated: its probes, their results, the pacers. */
+static void free_round(struct np_job *job)
 {
+	for (size_t a = 0; a < job->npaces; a++)
+		np_udp_pace_free(&job->paces[a]);
+	free(job->paces);
+	job->paces = NULL;
+	job->npaces = 0;
+	free(job->probes);
+	job->probes = NULL;
+	free(job->result.probes);
+	job->result.probes = NULL;
+	job->result.nprobes = job->result.nopen = 0;
+}
+
+/* One round: resolve (the first, or every one with --re-resolve), then probe;
+ * without --count the only round. */
+static void start_round(void *arg)
+{
+	struct np_job *job = arg;
+	const struct np_run_config *cfg = job->sh->cfg;
+
+	free_round(job);
+	job->t_round = np_now_ms();
+	if (job->result.seq++ == 0)
+		job->t_first = job->t_round;
+	job->resolving_round = !job->target.is_unix && (job->result.seq == 1 || cfg->re_resolve);
 	if (job->target.is_unix) {
 		start_unix(job);
+		return;
+	}
+	if (!job->resolving_round) {
+		on_resolved(job);	/* the addresses of the first round */
 		return;
 	}
 	np_loop_hold(job->sh->loop);	/* released when resolved */
@@ -215,20 +309,46 @@ void np_job_start(struct np_job *job)
 	}
 }
 
-void np_job_abandon(struct np_job *job)
+void np_job_start(struct np_job *job)
 {
-	for (size_t i = 0; i < job->result.nprobes && job->probes; i++)
+	start_round(job);
+}
+
+bool np_job_abandon(struct np_job *job)
+{
+	struct np_target_result *r = &job->result;
+
+	np_timer_cancel(job->sh->loop, &job->next_round);
+	for (size_t i = 0; i < r->nprobes && job->probes; i++)
 		np_probe_abandon(&job->probes[i].probe);
+	if (!job->sh->cfg->counting || job->series.rounds_done == 0 || job->failed_errno)
+		return false;
+	/* the round in flight is not counted: the report is the last complete one */
+	if (job->last_probes) {
+		free_round(job);
+		r->probes = job->last_probes;
+		r->nprobes = job->last_nprobes;
+		r->nopen = job->last_nopen;
+		job->last_probes = NULL;
+		if (job->last_dns)
+			r->dns = *job->last_dns;
+		np_happy_eyeballs(r);
+	}
+	r->seq = job->series.last.seq;
+	r->series = &job->series;
+	r->verdict = np_series_verdict(&job->series);
+	job->exit_code = np_verdict_exit_code(r->verdict);
+	return true;
 }
 
 void np_job_free(struct np_job *job)
 {
 	if (!job)
 		return;
-	for (size_t a = 0; a < job->npaces; a++)
-		np_udp_pace_free(&job->paces[a]);
-	free(job->paces);
-	free(job->probes);
-	free(job->result.probes);
+	np_timer_cancel(job->sh->loop, &job->next_round);
+	free_round(job);
+	free(job->last_probes);
+	free(job->last_dns);
+	np_series_free(&job->series);
 	free(job);
 }

@@ -9,6 +9,7 @@
 #include "gate.h"
 #include "probe.h"
 #include "resolve.h"
+#include "series.h"
 #include "target.h"
 
 /* What netprobe was asked (cmd_probe.c fills it in): the options every target
@@ -24,6 +25,10 @@ struct np_run_config {
 	const char *file;	/* --file; "-" is standard input; NULL: none */
 	unsigned jobs;		/* --jobs: targets in flight */
 	bool batch;		/* several targets, --file or --count: a summary */
+	bool counting;		/* --count given: rounds, statistics */
+	unsigned long count;	/* --count: rounds per target; 0 until stopped */
+	double interval_ms;	/* --interval: from one round's start to the next */
+	bool re_resolve;	/* --re-resolve: every round asks DNS again */
 };
 
 /* What every job of a run shares. */
@@ -36,6 +41,8 @@ struct np_run_shared {
 };
 
 struct np_job;
+/* The job is done (done), or one of its --count rounds is (round): either way
+ * job->result holds what to report. */
 typedef void (*np_job_done)(struct np_job *job, void *arg);
 
 struct np_job {
@@ -48,8 +55,17 @@ struct np_job {
 	size_t running;			/* probes started or waiting, not finished */
 	int failed_errno;		/* the job could not run (ENOMEM) */
 	int exit_code;			/* the verdict's, once done */
-	np_job_done done;
+	np_job_done done, round;
 	void *done_arg;
+	/* --count: the rounds so far, and the last complete one's probes (and DNS,
+	 * with --re-resolve) while the next is in flight */
+	struct np_series series;
+	struct np_timer next_round;
+	double t_first, t_round;	/* when the first round, this round began */
+	bool resolving_round;		/* this round asks DNS */
+	struct np_probe_result *last_probes;
+	size_t last_nprobes, last_nopen;
+	struct np_dns_result *last_dns;
 	struct np_job *prev, *next;	/* the batch's lists */
 };
 
@@ -59,14 +75,16 @@ struct np_job {
  * for the other targets). */
 int np_job_check(const struct np_run_config *cfg, const struct np_target *t, bool alone,
 		 char *err, size_t errlen);
-/* A job for target t (copied); NULL when out of memory. */
+/* A job for target t (copied); NULL when out of memory. round: called after
+ * each --count round (not without --count). */
 struct np_job *np_job_new(struct np_run_shared *sh, const struct np_target *t,
-			  np_job_done done, void *arg);
+			  np_job_done done, np_job_done round, void *arg);
 /* Resolve and probe; done(job, arg) runs once, possibly before this returns. */
 void np_job_start(struct np_job *job);
-/* Stop what is in flight (sockets closed, timers cancelled); the result is not
- * to be reported. */
-void np_job_abandon(struct np_job *job);
+/* Stop what is in flight (sockets closed, timers cancelled). True when there
+ * is still something to report: a --count job with complete rounds, its result
+ * put back to the last of them, its verdict and exit code from all of them. */
+bool np_job_abandon(struct np_job *job);
 void np_job_free(struct np_job *job);
 
 #endif
