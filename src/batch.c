@@ -352,6 +352,9 @@ static void abandon(struct batch *b)
 	if (!b->write_errno)
 		reap_done(b);
 	b->sh.stopping = true;
+	/* first, so no DNS answer lands in a job reported and freed below: the
+	 * lookups in flight end now (their callbacks find sh.stopping) */
+	np_resolver_free(&b->resolver);
 	for (struct np_job *j = b->running; j; j = next) {
 		next = j->next;
 		if (np_job_abandon(j) && !b->write_errno) {
@@ -367,7 +370,8 @@ static void abandon(struct batch *b)
 
 static void batch_close(struct batch *b)
 {
-	np_resolver_free(&b->resolver);	/* late DNS answers find sh.stopping */
+	b->sh.stopping = true;
+	np_resolver_free(&b->resolver);	/* again is harmless; late answers find sh.stopping */
 	while (b->running) {
 		struct np_job *j = b->running;
 

@@ -291,7 +291,9 @@ static void start_round(void *arg)
 	job->t_round = np_now_ms();
 	if (job->result.seq++ == 0)
 		job->t_first = job->t_round;
-	job->resolving_round = !job->target.is_unix && (job->result.seq == 1 || cfg->re_resolve);
+	/* a literal has nothing to resolve again */
+	job->resolving_round = !job->target.is_unix &&
+		(job->result.seq == 1 || (cfg->re_resolve && !job->target.literal_family));
 	if (job->target.is_unix) {
 		start_unix(job);
 		return;

@@ -11,6 +11,7 @@ start_listener cnt 127.0.0.1
 P=$LISTEN_PORT
 start_closed_port closed
 C=$CLOSED_PORT
+start_silent_dns silent
 K="@127.0.0.1:$KNOT_PORT"
 
 # stats_of FILE: per (address, port) "sent open loss min avg max mdev" as ping
@@ -140,4 +141,33 @@ for fmt in ndjson text; do
 			"$(tr '\n' ' ' <"$out")"
 	fi
 done
+
+# ---- SIGINT while a --re-resolve round waits for a DNS server that never
+# answers (each round's lookup takes its -T 0.3, the gap between rounds 0.05 s):
+# the target with complete rounds is reported with their statistics, and the
+# lookup in flight ends before that target is freed (ASan, valgrind: no answer
+# may land in freed memory); the literal beside it is resolved once
+out="$NP_TMP/rr.ndjson"
+"$NETPROBE" "@127.0.0.1:$SILENT_PORT" -T 0.3 -c 0 -i 0.05 --re-resolve --format ndjson \
+	"n1.silent.test:$P" "127.0.0.1:$P" >"$out" 2>"$out.err" &
+pid=$!
+np_bg_register "$pid"
+for i in $(seq 1 "$NP_POLLS"); do
+	[ "$(grep -c '"type":"round","input":"n1' "$out")" -ge 2 ] && break
+	sleep 0.05
+done
+np_kill INT "$pid"
+for i in $(seq 1 "$NP_POLLS"); do np_is_child "$pid" || break; sleep 0.05; done
+np_kill KILL "$pid"
+wait "$pid"
+rc=$?
+assert_eq "SIGINT mid-lookup: exit 2 (the name failed every round)" "2" "$rc"
+assert_eq "SIGINT mid-lookup: nothing on stderr" "" "$(cat "$out.err")"
+check_lines "SIGINT mid-lookup" "$out"
+assert_eq "SIGINT mid-lookup: both reported, nothing unfinished" "2 0 SIGINT" \
+	"$(ndpy "$out" '"%d %d %s" % (len(T), S["unfinished"], S["interrupted"])')"
+assert_eq "SIGINT mid-lookup: the name's verdict from its complete rounds" "dns_failed true" \
+	"$(ndpy "$out" '" ".join([t["verdict"] + " " + str(len(t["rounds"]) == sum(1 for o in L if o["type"] == "round" and o["input"] == t["input"])).lower() for t in T if t["host"].startswith("n1")])')"
+assert_eq "SIGINT mid-lookup: a literal is resolved once, --re-resolve or not" "1" \
+	"$(ndpy "$out" 'sum(1 for o in L if o["type"] == "round" and o["input"].startswith("127") and o["dns"] is not None)')"
 np_done
