@@ -121,11 +121,8 @@ for fmt in ndjson text; do
 		[ "$(grep -c -e 'seq=' -e '"seq":' "$out")" -ge 8 ] && break	# a few rounds are out
 		sleep 0.05
 	done
-	np_kill INT "$pid"
-	for i in $(seq 1 "$NP_POLLS"); do np_is_child "$pid" || break; sleep 0.05; done
-	np_kill KILL "$pid"
-	wait "$pid"
-	rc=$?
+	stop_with INT "$pid"
+	rc=$RC
 	assert_eq "SIGINT, $fmt: exit 1 (degraded: one port open, one closed)" "1" "$rc"
 	assert_eq "SIGINT, $fmt: nothing on stderr" "" "$(cat "$out.err")"
 	if [ "$fmt" = ndjson ]; then
@@ -156,11 +153,8 @@ for i in $(seq 1 "$NP_POLLS"); do
 	[ "$(grep -c '"type":"round","input":"n1' "$out")" -ge 2 ] && break
 	sleep 0.05
 done
-np_kill INT "$pid"
-for i in $(seq 1 "$NP_POLLS"); do np_is_child "$pid" || break; sleep 0.05; done
-np_kill KILL "$pid"
-wait "$pid"
-rc=$?
+stop_with INT "$pid"
+rc=$RC
 assert_eq "SIGINT mid-lookup: exit 2 (the name failed every round)" "2" "$rc"
 assert_eq "SIGINT mid-lookup: nothing on stderr" "" "$(cat "$out.err")"
 check_lines "SIGINT mid-lookup" "$out"

@@ -34,11 +34,7 @@ run_until() {
 		[ "$(eval "$want")" -ge 5 ] && break
 		sleep 0.05
 	done
-	np_kill "$sig" "$pid"
-	for i in $(seq 1 "$NP_POLLS"); do np_is_child "$pid" || break; sleep 0.05; done
-	np_kill KILL "$pid"
-	wait "$pid"
-	RC=$?
+	stop_with "$sig" "$pid"
 }
 
 run_until INT ndjson "$NP_TMP/int.ndjson"

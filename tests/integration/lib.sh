@@ -591,6 +591,18 @@ gen_zone() {
 	} >"$NP_TMP/zones/$zone.zone"
 }
 
+# stop_with SIG PID: send SIG to a netprobe started in the background, wait
+# (bounded) for it to end by itself, kill it only if it does not; RC is its
+# exit status.
+stop_with() {
+	local sig=$1 pid=$2 i
+	np_kill "$sig" "$pid"
+	for i in $(seq 1 "$NP_POLLS"); do np_is_child "$pid" || break; sleep 0.05; done
+	np_kill KILL "$pid"
+	wait "$pid"
+	RC=$?
+}
+
 # check_lines DESCRIPTION FILE: every line of an ndjson output is valid against
 # docs/netprobe.schema.json.
 check_lines() {
