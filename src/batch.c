@@ -18,7 +18,7 @@ struct batch {
 	FILE *out;
 	struct np_loop loop;
 	struct np_resolver resolver;
-	struct np_gate gate;
+	struct np_gate gate, dns_gate;
 	struct np_run_shared sh;
 	unsigned jobs;
 	/* where targets come from: the command line's words, then the file */
@@ -318,8 +318,9 @@ static int batch_open(struct batch *b, const struct np_run_config *cfg)
 		return -1;
 	}
 	np_gate_init(&b->gate, 0);
+	np_gate_init(&b->dns_gate, NP_DNS_INFLIGHT);
 	b->sh = (struct np_run_shared){ .cfg = cfg, .loop = &b->loop, .resolver = &b->resolver,
-					.gate = &b->gate };
+					.gate = &b->gate, .dns_gate = &b->dns_gate };
 	np_timer_init(&b->reap, refill, b);
 	b->loop.after_batch = refill;
 	b->loop.after_batch_arg = b;

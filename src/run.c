@@ -35,6 +35,7 @@ int np_job_check(const struct np_run_config *cfg, const struct np_target *t, boo
 }
 
 static void start_round(void *arg);
+static void on_dns_slot(struct np_gate_waiter *w);
 
 /* After a complete --count round: its probes (and DNS) are the last complete
  * ones, kept for the report while the next round runs. */
@@ -204,10 +205,12 @@ static void on_resolved(void *arg)
 	size_t ntp = transports(job->sh->cfg, t, tp);
 	size_t n = r->dns.naddrs * t->nports * ntp;
 
-	if (job->resolving_round)
-		np_loop_release(job->sh->loop);
 	if (job->sh->stopping)	/* the resolver is torn down under an abandoned job */
 		return;
+	if (job->resolving_round) {
+		np_loop_release(job->sh->loop);
+		np_gate_leave(job->sh->dns_gate);	/* may start another job's lookup */
+	}
 	if (n == 0 || alloc_probes(job, n) < 0 || alloc_paces(job, r->dns.naddrs) < 0) {
 		complete(job);
 		return;
@@ -262,6 +265,7 @@ struct np_job *np_job_new(struct np_run_shared *sh, const struct np_target *t,
 	job->done_arg = arg;
 	np_series_init(&job->series);
 	np_timer_init(&job->next_round, start_round, job);
+	job->dns_wait.go = on_dns_slot;
 	return job;
 }
 
@@ -303,9 +307,18 @@ static void start_round(void *arg)
 		return;
 	}
 	np_loop_hold(job->sh->loop);	/* released when resolved */
+	np_gate_enter(job->sh->dns_gate, &job->dns_wait);
+}
+
+/* Its turn to ask DNS. */
+static void on_dns_slot(struct np_gate_waiter *w)
+{
+	struct np_job *job = (struct np_job *)((char *)w - offsetof(struct np_job, dns_wait));
+
 	if (np_resolve_start(job->sh->resolver, &job->target, &job->result.dns, on_resolved,
 			     job) < 0) {
 		np_loop_release(job->sh->loop);
+		np_gate_leave(job->sh->dns_gate);
 		job->failed_errno = ENOMEM;
 		complete(job);
 	}

@@ -37,8 +37,14 @@ struct np_run_shared {
 	struct np_loop *loop;
 	struct np_resolver *resolver;
 	struct np_gate *gate;
+	struct np_gate *dns_gate;	/* lookups in flight on the one channel */
 	bool stopping;		/* the run is being abandoned: start nothing more */
 };
+
+/* Lookups in flight at once (each is an A and an AAAA query): a burst of
+ * hundreds overflows a UDP receive buffer (ours or the server's), and every
+ * answer dropped there costs a retry, or turns into a timeout. */
+#define NP_DNS_INFLIGHT 64
 
 struct np_job;
 /* The job is done (done), or one of its --count rounds is (round): either way
@@ -63,6 +69,7 @@ struct np_job {
 	struct np_timer next_round;
 	double t_first, t_round;	/* when the first round, this round began */
 	bool resolving_round;		/* this round asks DNS */
+	struct np_gate_waiter dns_wait;	/* its place in the line for a lookup */
 	struct np_probe_result *last_probes;
 	size_t last_nprobes, last_nopen;
 	struct np_dns_result *last_dns;
