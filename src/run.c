@@ -36,6 +36,7 @@ int np_job_check(const struct np_run_config *cfg, const struct np_target *t, boo
 
 static void start_round(void *arg);
 static void on_dns_slot(struct np_gate_waiter *w);
+static void resolve(struct np_job *job);
 
 /* After a complete --count round: its probes (and DNS) are the last complete
  * ones, kept for the report while the next round runs. */
@@ -207,9 +208,15 @@ static void on_resolved(void *arg)
 
 	if (job->sh->stopping)	/* the resolver is torn down under an abandoned job */
 		return;
-	if (job->resolving_round) {
+	if (job->resolving_round)
 		np_loop_release(job->sh->loop);
+	if (job->dns_slot) {
+		job->dns_slot = false;
 		np_gate_leave(job->sh->dns_gate);	/* may start another job's lookup */
+	}
+	if (job->failed_errno) {
+		complete(job);
+		return;
 	}
 	if (n == 0 || alloc_probes(job, n) < 0 || alloc_paces(job, r->dns.naddrs) < 0) {
 		complete(job);
@@ -307,7 +314,19 @@ static void start_round(void *arg)
 		return;
 	}
 	np_loop_hold(job->sh->loop);	/* released when resolved */
-	np_gate_enter(job->sh->dns_gate, &job->dns_wait);
+	if (job->target.literal_family)
+		resolve(job);		/* nothing to ask: no place in the line */
+	else
+		np_gate_enter(job->sh->dns_gate, &job->dns_wait);
+}
+
+static void resolve(struct np_job *job)
+{
+	if (np_resolve_start(job->sh->resolver, &job->target, &job->result.dns, on_resolved,
+			     job) < 0) {
+		job->failed_errno = ENOMEM;
+		on_resolved(job);
+	}
 }
 
 /* Its turn to ask DNS. */
@@ -315,13 +334,8 @@ static void on_dns_slot(struct np_gate_waiter *w)
 {
 	struct np_job *job = (struct np_job *)((char *)w - offsetof(struct np_job, dns_wait));
 
-	if (np_resolve_start(job->sh->resolver, &job->target, &job->result.dns, on_resolved,
-			     job) < 0) {
-		np_loop_release(job->sh->loop);
-		np_gate_leave(job->sh->dns_gate);
-		job->failed_errno = ENOMEM;
-		complete(job);
-	}
+	job->dns_slot = true;
+	resolve(job);
 }
 
 void np_job_start(struct np_job *job)

@@ -70,6 +70,7 @@ struct np_job {
 	double t_first, t_round;	/* when the first round, this round began */
 	bool resolving_round;		/* this round asks DNS */
 	struct np_gate_waiter dns_wait;	/* its place in the line for a lookup */
+	bool dns_slot;			/* holds a lookup slot */
 	struct np_probe_result *last_probes;
 	size_t last_nprobes, last_nopen;
 	struct np_dns_result *last_dns;
