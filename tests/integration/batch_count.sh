@@ -104,6 +104,12 @@ np_run "$K" -c 3 -i 0.05 nxdomain.example.test "$P"
 assert_rc 2 "a name that does not resolve: dns_failed (2)"
 assert_match "... and one round is enough without --re-resolve" "statistics: 1 round ---" "$(np_stdout)"
 
+# ---- --count 0 ends when its reader does (| head -2)
+timeout -k 2 "$NP_TIMEOUT_WALL" "$NETPROBE" -c 0 -i 0.01 127.0.0.1 "$C" 2>"$NP_TMP/head.err" | head -n 2 >/dev/null
+rcs=("${PIPESTATUS[@]}")
+assert_eq "--count 0 | head -2: netprobe ends by itself, exit 3, silent" "3 " \
+	"${rcs[0]} $(cat "$NP_TMP/head.err")"
+
 # ---- options
 np_run -i 0.5 127.0.0.1 "$P"
 assert_rc 3 "--interval without --count: usage error"

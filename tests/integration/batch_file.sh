@@ -151,4 +151,13 @@ rcs=("${PIPESTATUS[@]}")
 assert_eq "| head -1: netprobe ends by itself with 3 (its output is gone)" "3" "${rcs[0]}"
 assert_eq "| head -1: nothing on stderr but bad lines (no word on EPIPE)" "" \
 	"$(grep -av "^netprobe: $F:[0-9]*: " "$NP_TMP/head.err")"
+
+# ---- an output that fails for another reason: one line says so, exit 3
+if [ -w /dev/full ]; then
+	timeout -k 2 "$NP_TIMEOUT_WALL" "$NETPROBE" "$K" -T 10 --file "$F" >/dev/full 2>"$NP_TMP/full.err"
+	assert_eq "/dev/full: exit 3" "3" "$?"
+	assert_eq "/dev/full: the one line about it" \
+		"netprobe: cannot write the report to standard output: No space left on device" \
+		"$(grep -av "^netprobe: $F:[0-9]*: " "$NP_TMP/full.err")"
+fi
 np_done
