@@ -135,6 +135,17 @@ np_run "127.0.0.1:$P" 127.0.0.1
 assert_rc 3 "several targets: a word that is not one is a usage error"
 assert_match "several targets: it says which" "'127.0.0.1' is not a target" "$(cat "$NP_ERR")"
 
+# ---- files that are not lists: one line, exit 3, nothing run
+np_run --file "$NP_TMP/no-such-file"
+assert_rc 3 "a missing file: exit 3"
+assert_eq "a missing file: one line" "netprobe: cannot read $NP_TMP/no-such-file: No such file or directory" "$(cat "$NP_ERR")"
+np_run --file "$NP_TMP"
+assert_rc 3 "a directory: exit 3"
+assert_match "a directory: says so" "cannot read .*: Is a directory" "$(cat "$NP_ERR")"
+np_run --file -		# standard input is /dev/null here: an empty list
+assert_rc 0 "an empty list: nothing to do, exit 0"
+assert_match "an empty list: the summary says 0 targets" "^--- 0 targets, 0 probes; 0 DNS failures; 0 bad lines" "$(np_stdout)"
+
 # ---- standard input from a slow pipe: read as it comes
 NP_OUT="$NP_TMP/pipe.out"
 for i in $(seq 1 20); do printf 'n%d.batch.test %s\n' "$i" "$P"; sleep 0.02; done |
