@@ -116,6 +116,42 @@ static const enum np_format formats[] = { NP_FORMAT_TEXT, NP_FORMAT_NDJSON, NP_F
 
 #define FAIL NP_FAIL
 
+/* Where the targets come from, how many at once, how many rounds. */
+static int batch_option(int c, struct np_run_config *cfg, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	switch (c) {
+	case 'F':
+		if (!*optarg)
+			FAIL("empty --file: give a file of targets, or - for standard input");
+		cfg->file = optarg;
+		return 0;
+	case OPT_JOBS:
+		if (np_cli_count("jobs", optarg, 1, 65536, &v, err, errlen) < 0)
+			return -1;
+		cfg->jobs = (unsigned)v;
+		return 0;
+	case 'c':
+		if (np_cli_count("count", optarg, 0, 1000000000, &v, err, errlen) < 0)
+			return -1;
+		cfg->counting = true;
+		cfg->count = v;
+		return 0;
+	case 'i':
+		if (np_cli_seconds("--interval", optarg, &cfg->interval_ms, err, errlen) < 0)
+			return -1;
+		if (cfg->interval_ms < 10)
+			FAIL("bad --interval '%s': at least 0.01 seconds", optarg);
+		return 0;
+	case OPT_RE_RESOLVE:
+		cfg->re_resolve = true;
+		return 0;
+	default:
+		FAIL("unhandled option: see netprobe --help");
+	}
+}
+
 static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 {
 	struct np_run_config *cfg = cli->config;
@@ -159,36 +195,11 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 			return -1;
 		cfg->probe.retries = (unsigned)v;
 		return 0;
-	case 'F':
-		if (!*optarg)
-			FAIL("empty --file: give a file of targets, or - for standard input");
-		cfg->file = optarg;
-		return 0;
-	case OPT_JOBS:
-		if (np_cli_count("jobs", optarg, 1, 65536, &v, err, errlen) < 0)
-			return -1;
-		cfg->jobs = (unsigned)v;
-		return 0;
-	case 'c':
-		if (np_cli_count("count", optarg, 0, 1000000000, &v, err, errlen) < 0)
-			return -1;
-		cfg->counting = true;
-		cfg->count = v;
-		return 0;
-	case 'i':
-		if (np_cli_seconds("--interval", optarg, &cfg->interval_ms, err, errlen) < 0)
-			return -1;
-		if (cfg->interval_ms < 10)
-			FAIL("bad --interval '%s': at least 0.01 seconds", optarg);
-		return 0;
-	case OPT_RE_RESOLVE:
-		cfg->re_resolve = true;
-		return 0;
 	case 'V':
 		cli->action = NP_CLI_VERSION;
 		return 0;
 	default:
-		FAIL("unhandled option: see netprobe --help");
+		return batch_option(c, cfg, err, errlen);
 	}
 }
 
