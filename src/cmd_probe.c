@@ -11,7 +11,7 @@
 #include "target.h"
 
 enum {
-	OPT_NO_HOSTS = 256, OPT_SEND, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS,
+	OPT_NO_HOSTS = 256, OPT_SEND, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS, OPT_COUNT,
 	OPT_RE_RESOLVE,
 };
 
@@ -31,7 +31,7 @@ static const struct option options[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "file", required_argument, NULL, 'F' },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "count", required_argument, NULL, 'c' },
+	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "re-resolve", no_argument, NULL, OPT_RE_RESOLVE },
 	{ "version", no_argument, NULL, 'V' },
@@ -75,7 +75,7 @@ static const char usage[] =
 	"                           command line's; read as it goes, never whole\n"
 	"      --jobs=N             targets in flight at once (1-65536; default\n"
 	"                           min(256, (ulimit -n - 32) / 4))\n"
-	"  -c, --count=N            probe N rounds, as ping does (0: until SIGINT),\n"
+	"      --count=N            probe N rounds, as ping does (0: until SIGINT),\n"
 	"                           a line per probe and round, then per address and\n"
 	"                           port: sent, open, loss, min/avg/max/mdev time\n"
 	"  -i, --interval=SECONDS   between the starts of rounds (default 1; at least\n"
@@ -132,7 +132,7 @@ static int batch_option(int c, struct np_run_config *cfg, char *err, size_t errl
 			return -1;
 		cfg->jobs = (unsigned)v;
 		return 0;
-	case 'c':
+	case OPT_COUNT:
 		if (np_cli_count("count", optarg, 0, 1000000000, &v, err, errlen) < 0)
 			return -1;
 		cfg->counting = true;

@@ -11,6 +11,7 @@
 #include "hexdump.h"
 #include "report_json.h"
 #include "report_lookup.h"
+#include "signals.h"
 
 static const char *const section_names[] = { "QUESTION", "ANSWER", "AUTHORITY", "ADDITIONAL" };
 
@@ -441,11 +442,6 @@ struct np_lookup_stream {
 	size_t linecap;
 };
 
-static const char *signal_name(int sig)
-{
-	return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
-}
-
 static json_t *source_json(const char *file, unsigned long line)
 {
 	return file ? json_pack("{s:o, s:I}", "file", np_json_text(file), "line", (json_int_t)line)
@@ -471,7 +467,7 @@ static json_t *summary_json(const struct np_lookup_summary *sum)
 		"statuses", st, "wall_ms", np_json_ms(sum->wall_ms),
 		"queries_per_second", np_json_checked(json_real((double)(unsigned long)
 								       queries_per_second(sum))),
-		"interrupted", sum->signal ? json_string(signal_name(sum->signal)) : json_null(),
+		"interrupted", sum->signal ? json_string(np_signal_name(sum->signal)) : json_null(),
 		"unfinished", (json_int_t)sum->unfinished, "exit_code", sum->exit_code));
 }
 
@@ -490,7 +486,7 @@ static void text_end(struct np_lookup_stream *s, const struct np_lookup_summary 
 	}
 	fprintf(s->out, "; %lu bad lines", sum->bad_lines);
 	if (sum->signal)
-		fprintf(s->out, " (interrupted by %s: %lu unfinished)", signal_name(sum->signal),
+		fprintf(s->out, " (interrupted by %s: %lu unfinished)", np_signal_name(sum->signal),
 			sum->unfinished);
 	fputc('\n', s->out);
 }
