@@ -6,6 +6,7 @@
 # that are not UTF-8). And promtool is shown able to fail: broken variants of
 # the same exposition (a bad escape, a raw non-UTF-8 byte, a second TYPE line, a
 # gauge named like a counter) must each be refused. No network, no server.
+# shellcheck disable=SC2034  # read by lib.sh: no netprobe run here
 NP_NEED_BINARY=0
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 command -v promtool >/dev/null 2>&1 ||
@@ -36,8 +37,11 @@ check_refused() {
 }
 
 "$SAMPLE" probe >"$NP_TMP/probe.prom" || fatal "promtext_sample probe failed"
+"$SAMPLE" lookup >"$NP_TMP/lookup.prom" || fatal "promtext_sample lookup failed"
 "$SAMPLE" exporter >"$NP_TMP/exporter.prom" || fatal "promtext_sample exporter failed"
 check_ok "per-probe families (--format prometheus, /probe)" "$NP_TMP/probe.prom"
+check_ok "lookup families (lookup --format prometheus, /probe?module=lookup)" \
+	"$NP_TMP/lookup.prom"
 check_ok "the exporter's own families (/metrics)" "$NP_TMP/exporter.prom"
 
 # the hostile Unix path reached promtool escaped, on one line
@@ -51,7 +55,8 @@ fi
 
 # every family's HELP and TYPE exactly once (promtool 2.42 does not check that
 # a family comes back after another: the writer refuses to; see test_promtext)
-dups=$(grep -E '^# (HELP|TYPE) ' "$NP_TMP/probe.prom" "$NP_TMP/exporter.prom" |
+dups=$(grep -E '^# (HELP|TYPE) ' "$NP_TMP/probe.prom" "$NP_TMP/lookup.prom" \
+	"$NP_TMP/exporter.prom" |
 	awk '{print $1, $3, $4}' | sort | uniq -d)
 if [ -z "$dups" ]; then
 	ok "each family's HELP and TYPE once"

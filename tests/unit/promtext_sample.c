@@ -3,8 +3,9 @@
  * lists, with the names, types and HELP it gives, and label values that try
  * to break the format (a Unix socket path with quotes, a backslash, a newline,
  * bytes that are not UTF-8). `promtext_sample probe` (the default) writes what
- * --format prometheus and /probe answer, `promtext_sample exporter` what
- * /metrics answers. Exit 1 with the writer's refusal on stderr. */
+ * --format prometheus and /probe answer, `promtext_sample lookup` what
+ * `lookup --format prometheus` and /probe?module=lookup answer,
+ * `promtext_sample exporter` what /metrics answers. Exit 1 with the writer's refusal on stderr. */
 #include <config.h>
 
 #include <math.h>
@@ -118,6 +119,32 @@ static void own(struct np_prom *p)
 		np_prom_sample(p, (struct np_prom_label[]){ { "stat", stats[i] } }, 1, rtt[i]);
 }
 
+/* netprobe lookup, /probe?module=lookup: blackbox's dns prober's families */
+static void lookup(struct np_prom *p)
+{
+	static const char *const phases[] = { "resolve", "connect", "request" };
+	static const double took[] = { 0, 0, 0.000412 };
+
+	gauge(p, "probe_success", "Displays whether or not the probe was a success", 0);
+	gauge(p, "probe_duration_seconds",
+	      "Returns how long the probe took to complete in seconds", 0.000733);
+	gauge(p, "probe_timeout_seconds", "Returns how long the probe timeout is in seconds", 5);
+	np_prom_family(p, "probe_dns_duration_seconds", NP_PROM_GAUGE,
+		       "Duration of DNS request by phase");
+	for (size_t i = 0; i < N(phases); i++)
+		np_prom_sample(p, (struct np_prom_label[]){ { "phase", phases[i] } }, 1, took[i]);
+	gauge(p, "probe_dns_query_succeeded",
+	      "Displays whether or not the query was executed successfully", 1);
+	gauge(p, "probe_dns_answer_rrs",
+	      "Returns number of entries in the answer resource record list", 0);
+	gauge(p, "probe_dns_authority_rrs",
+	      "Returns number of entries in the authority resource record list", 1);
+	gauge(p, "probe_dns_additional_rrs",
+	      "Returns number of entries in the additional resource record list", 0);
+	gauge(p, "netprobe_dns_rcode",
+	      "DNS response code of the reply that decided the lookup; -1 when none came", 3);
+}
+
 static void exporter(struct np_prom *p)
 {
 	static const char *const paths[] = { "/", "/probe", "/metrics", "other" };
@@ -161,12 +188,14 @@ int main(int argc, char **argv)
 {
 	struct np_strbuf out = NP_STRBUF_INIT;
 	struct np_prom p;
-	bool for_exporter = argc > 1 && strcmp(argv[1], "exporter") == 0;
+	const char *what = argc > 1 ? argv[1] : "probe";
 	int rc;
 
 	np_prom_init(&p, &out);
-	if (for_exporter)
+	if (strcmp(what, "exporter") == 0)
 		exporter(&p);
+	else if (strcmp(what, "lookup") == 0)
+		lookup(&p);
 	else
 		blackbox(&p), own(&p);
 	rc = np_prom_finish(&p);
