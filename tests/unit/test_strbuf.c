@@ -7,6 +7,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "strbuf.h"
@@ -129,20 +130,44 @@ static void test_float(void **state)
 	np_strbuf_free(&b);
 }
 
-/* A locale with a decimal comma, when this host has one: the numbers keep '.' */
+/* A locale with a decimal comma: an installed one, else de_DE compiled here
+ * with localedef into a temp folder (LOCPATH), else the test is skipped. */
+static const char *comma_locale(char *dir, size_t dirlen)
+{
+	static const char *const commas[] = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", NULL };
+	char cmd[256];
+
+	for (int i = 0; commas[i]; i++)
+		if (setlocale(LC_NUMERIC, commas[i]))
+			return commas[i];
+	snprintf(dir, dirlen, "%s/np-locale.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(dir))
+		return NULL;
+	snprintf(cmd, sizeof(cmd), "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1",
+		 dir);
+	if (system(cmd) != 0)
+		return NULL;
+	setenv("LOCPATH", dir, 1);
+	return setlocale(LC_NUMERIC, "de_DE.UTF-8");
+}
+
 static void test_locale(void **state)
 {
-	static const char *const commas[] = { "de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8",
-					       "ru_RU.UTF-8", NULL };
-	const char *got = NULL;
+	char dir[200] = "", cmd[256];
+	const char *got = comma_locale(dir, sizeof(dir));
 
 	(void)state;
-	for (int i = 0; commas[i] && !got; i++)
-		got = setlocale(LC_NUMERIC, commas[i]);
+	if (dir[0]) {	/* the locale is loaded: its folder can go */
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+	}
 	if (!got)
-		skip();	/* no such locale installed: nothing to prove here */
+		skip();	/* no locale with a decimal comma, and no localedef */
+	assert_string_equal(localeconv()->decimal_point, ",");
 	decimal_is(1.5, 6, "1.5");
+	decimal_is(-0.000125, 6, "-0.000125");
 	float_is(0.25, "0.25");
+	float_is(1.0 / 3.0, "0.3333333333333333");
 	setlocale(LC_NUMERIC, "C");
 }
 
