@@ -45,7 +45,8 @@ int np_range_parse(const char *s, struct np_range *r, char *err, size_t errlen);
  * alerts for an outside range and not for an inside one: it is in no range. */
 bool np_range_alerts(const struct np_range *r, double v);
 /* Write the range back in the guidelines' syntax (nothing for an unset one),
- * numbers as np_strbuf_decimal writes them; parses back to the same range. */
+ * numbers as np_strbuf_decimal writes them (15 significant digits, at most 9
+ * decimals): what a user typed with no more than those parses back the same. */
 bool np_range_format(const struct np_range *r, struct np_strbuf *b);
 
 int np_thresholds_parse(const char *s, struct np_thresholds *t, char *err, size_t errlen);
