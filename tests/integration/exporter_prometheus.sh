@@ -1,0 +1,301 @@
+#!/bin/bash
+# netprobe exporter end to end, as a user runs it: a real Prometheus server
+# (Debian prometheus) scrapes `netprobe exporter` through the multi-target
+# relabelling (__address__ -> __param_target -> instance, __address__ = the
+# exporter), and a real blackbox_exporter (Debian prometheus-blackbox-exporter)
+# beside it, through the same relabelling, on the same targets: an open port
+# (IPv4 and IPv6 literals, and a name with A and AAAA), a closed port (literal
+# and name), a name knotd says NXDOMAIN for, a name with no address (NODATA);
+# and DNS lookups (netprobe's module=lookup, blackbox's dns prober) of a name
+# that exists, an empty answer and NXDOMAIN.  The test reads probe_success back
+# through Prometheus' HTTP query API (/api/v1/query) and checks the two
+# exporters agree target by target, and each equals what the target is.  Also:
+# promtool check metrics on netprobe's /probe and /metrics, `up` is 1 for every
+# scrape, Prometheus sees the exporter's own counters grow, and promtool
+# accepts the scrape job, the alert rules and the textfile cron line's
+# companion config of docs/PROMETHEUS.md and finds the alerts fire.
+#
+# blackbox_exporter resolves names with the SYSTEM resolver, which a test must
+# never ask: so the whole test runs in namespaces of its own (np_in_private_ns:
+# mount, network, UTS, PID, and user when not root) where /etc/resolv.conf,
+# /etc/hosts and /etc/nsswitch.conf are the test's (np_private_etc) and name a
+# knotd on that namespace's own 127.0.0.1:53; its network has nothing but lo.
+# netprobe names its server (@127.0.0.1:53) as always.  Prometheus' storage is
+# in the test's temp folder; everything it started ends with it (the test is
+# PID 1 of its PID namespace); every wait is bounded.  SKIP (77) when
+# namespaces cannot be made or a program is missing.
+. "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
+
+BLACKBOX=$(command -v prometheus-blackbox-exporter || command -v blackbox_exporter) ||
+	skip "blackbox_exporter not installed (Debian package prometheus-blackbox-exporter)"
+command -v prometheus >/dev/null 2>&1 || skip "prometheus not installed (Debian package prometheus)"
+command -v promtool >/dev/null 2>&1 || skip "promtool not installed (Debian package prometheus)"
+command -v curl >/dev/null 2>&1 || skip "curl not installed (Debian package curl)"
+np_in_private_ns "$@"
+# DEVELOPMENT ONLY (removed when the exporter lands on main): the netprobe half
+"$NETPROBE" exporter --help >/dev/null 2>&1 ||
+	skip "netprobe exporter is not built yet: the blackbox half alone is ready"
+
+# ---------------------------------------------------------------- inside the namespaces
+np_init
+hostname np-exporter || fatal "cannot set the host name in the test's UTS namespace"
+np_private_etc
+printf '127.0.0.1 localhost\n::1 localhost\n' >"$ETC/hosts"
+printf 'hosts: files dns\n' >"$ETC/nsswitch.conf"
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$ETC/resolv.conf"
+assert_eq "hermetic: /etc/resolv.conf is the test's" "$(cat "$ETC/resolv.conf")" "$(cat /etc/resolv.conf)"
+assert_eq "hermetic: the network namespace has lo alone" lo \
+	"$(ip -o link show | awk -F': ' '{ print $2 }' | tr '\n' ' ' | sed 's/ $//')"
+
+KNOT_FIXED_PORT=53 start_knot example.test
+start_listener open 127.0.0.1 ::1
+OPEN=$LISTEN_PORT
+start_closed_port closed
+CLOSED=$CLOSED_PORT
+
+# the oracles for the targets: knotd's answers, and the system resolver in
+# here is that knotd (python's getaddrinfo asks it as blackbox's Go does)
+assert_eq "kdig: nxdomain.example.test is NXDOMAIN" NXDOMAIN "$(kdig_rcode nxdomain.example.test A)"
+assert_eq "kdig: nodata.example.test is NOERROR" NOERROR "$(kdig_rcode nodata.example.test A)"
+assert_eq "the namespace's system resolver is our knotd: dual.example.test" "127.0.0.1 ::1" \
+	"$("$PY" -c 'import socket; print(" ".join(sorted({a[4][0] for a in socket.getaddrinfo("dual.example.test", 80, proto=socket.IPPROTO_TCP)})))')"
+
+# ---------------------------------------------------------------- HTTP
+
+# fetch URL [CURL ARGS...]: GET URL into $NP_TMP/body; the status in HTTP_CODE
+# (000 when no answer came)
+fetch() {
+	local url=$1; shift
+	HTTP_CODE=$(curl -s -o "$NP_TMP/body" -w '%{http_code}' --max-time 30 "$@" "$url") || true
+}
+
+# promtool_ok DESCRIPTION: promtool check metrics accepts the last body
+promtool_ok() {
+	if promtool check metrics <"$NP_TMP/body" >"$NP_TMP/promtool.out" 2>&1; then
+		ok "$1: promtool check metrics accepts it"
+	else
+		not_ok "$1: promtool check metrics refuses it"
+		sed 's/^/#   /' "$NP_TMP/promtool.out" | head -n 20
+		sed 's/^/#   body: /' "$NP_TMP/body" | head -n 40
+	fi
+}
+
+# start_server NAME PORTVAR PATH CMD...: start a server whose command line
+# holds the word PORT (replaced by a free port), wait (bounded) until it
+# answers PATH with 200; up to 3 tries (a free port may be taken between the
+# look and the bind).  Sets the variable PORTVAR, and SERVER_PID.
+start_server() {
+	local name=$1 var=$2 path=$3 try port i args; shift 3
+	for try in 1 2 3; do
+		port=$(free_port) || fatal "no free port for $name"
+		args=("${@//PORT/$port}")
+		"${args[@]}" >"$NP_TMP/$name.log" 2>&1 &
+		SERVER_PID=$!
+		np_bg_register "$SERVER_PID"
+		for i in $(seq 1 "$NP_POLLS"); do
+			np_is_child "$SERVER_PID" || break
+			fetch "http://127.0.0.1:$port$path"
+			[ "$HTTP_CODE" = 200 ] && break
+			sleep 0.1
+		done
+		if [ "$HTTP_CODE" = 200 ]; then
+			printf -v "$var" %s "$port"
+			echo "# $name pid $SERVER_PID on 127.0.0.1:$port"
+			return 0
+		fi
+		echo "# $name attempt $try on port $port failed:"
+		tail -n 20 "$NP_TMP/$name.log" | sed 's/^/#   /'
+		np_kill KILL "$SERVER_PID"
+		wait "$SERVER_PID" 2>/dev/null
+	done
+	fatal "$name did not come up after 3 attempts"
+}
+
+# ---------------------------------------------------------------- the exporters
+
+# blackbox's modules: netprobe's `tcp` is a TCP connect; its `lookup` asks the
+# exporter's server (@127.0.0.1:53) for the target name, where blackbox's dns
+# prober asks the target server for the module's query_name
+mkdir -p "$NP_TMP/bb"
+{
+	cat <<EOF
+modules:
+  tcp_connect:
+    prober: tcp
+    timeout: 5s
+    tcp:
+      preferred_ip_protocol: ip4
+EOF
+	for n in dual nodata nxdomain; do
+		cat <<EOF
+  dns_$n:
+    prober: dns
+    timeout: 5s
+    dns:
+      query_name: $n.example.test
+      query_type: A
+      transport_protocol: udp
+      preferred_ip_protocol: ip4
+EOF
+	done
+} >"$NP_TMP/bb/blackbox.yml"
+start_server blackbox BB_PORT / "$BLACKBOX" --config.file="$NP_TMP/bb/blackbox.yml" \
+	--web.listen-address=127.0.0.1:PORT
+start_server netprobe NP_PORT / "$NETPROBE" exporter --listen 127.0.0.1:PORT @127.0.0.1:53
+
+# ---------------------------------------------------------------- the targets
+# CASE TARGET NETPROBE-MODULE BLACKBOX-MODULE BLACKBOX-TARGET EXPECTED
+CASES=(
+	"open        127.0.0.1:$OPEN              tcp    tcp_connect  -              1"
+	"open6       [::1]:$OPEN                  tcp    tcp_connect  -              1"
+	"name_open   dual.example.test:$OPEN      tcp    tcp_connect  -              1"
+	"closed      127.0.0.1:$CLOSED            tcp    tcp_connect  -              0"
+	"name_closed dual.example.test:$CLOSED    tcp    tcp_connect  -              0"
+	"nxdomain    nxdomain.example.test:$OPEN  tcp    tcp_connect  -              0"
+	"nodata      nodata.example.test:$OPEN    tcp    tcp_connect  -              0"
+	"dns_dual    dual.example.test            lookup dns_dual     127.0.0.1:53   1"
+	"dns_nodata  nodata.example.test          lookup dns_nodata   127.0.0.1:53   1"
+	"dns_nx      nxdomain.example.test        lookup dns_nxdomain 127.0.0.1:53   0"
+)
+
+# the probes by hand first: netprobe's /probe answers pass promtool and say
+# what the targets are (a mistake here is easier to read than in Prometheus)
+for c in "${CASES[@]}"; do
+	read -r name target npmod _ _ want <<<"$c"
+	fetch "http://127.0.0.1:$NP_PORT/probe?module=$npmod&target=$target"
+	assert_eq "$name: netprobe /probe?module=$npmod&target=$target: 200" 200 "$HTTP_CODE"
+	promtool_ok "$name: netprobe /probe"
+	assert_eq "$name: netprobe /probe: probe_success $want" "$want" \
+		"$(awk '$1 == "probe_success" { print $2 }' "$NP_TMP/body")"
+done
+
+# ---------------------------------------------------------------- Prometheus
+
+# scrape_job JOB EXPORTER-PORT WHICH: a multi-target job as docs/PROMETHEUS.md
+# shows it, one static group per case carrying its module and a `case` label
+# (WHICH: np or bb, the module and target columns to use)
+scrape_job() {
+	local job=$1 port=$2 which=$3 c name target npmod bbmod bbtarget want
+	cat <<EOF
+  - job_name: $job
+    metrics_path: /probe
+    static_configs:
+EOF
+	for c in "${CASES[@]}"; do
+		read -r name target npmod bbmod bbtarget want <<<"$c"
+		if [ "$which" = bb ]; then
+			npmod=$bbmod
+			[ "$bbtarget" = - ] || target=$bbtarget
+		fi
+		printf "      - targets: ['%s']\n        labels: {case: %s, __param_module: %s}\n" \
+			"$target" "$name" "$npmod"
+	done
+	cat <<EOF
+    relabel_configs:
+      - source_labels: [__address__]
+        target_label: __param_target
+      - source_labels: [__param_target]
+        target_label: instance
+      - target_label: __address__
+        replacement: 127.0.0.1:$port
+EOF
+}
+
+mkdir -p "$NP_TMP/prom/data"
+{
+	# 2 s: Prometheus' X-Prometheus-Scrape-Timeout-Seconds is then 2 and each
+	# exporter gives its probe 1.5 s (blackbox's 0.5 s offset)
+	cat <<EOF
+global:
+  scrape_interval: 2s
+  scrape_timeout: 2s
+  evaluation_interval: 2s
+scrape_configs:
+EOF
+	scrape_job netprobe "$NP_PORT" np
+	scrape_job blackbox "$BB_PORT" bb
+	cat <<EOF
+  - job_name: netprobe_exporter
+    static_configs:
+      - targets: ['127.0.0.1:$NP_PORT']
+EOF
+} >"$NP_TMP/prom/prometheus.yml"
+if promtool check config "$NP_TMP/prom/prometheus.yml" >"$NP_TMP/promtool.out" 2>&1; then
+	ok "promtool check config accepts the generated prometheus.yml"
+else
+	not_ok "promtool check config refuses the generated prometheus.yml"
+	sed 's/^/#   /' "$NP_TMP/promtool.out" "$NP_TMP/prom/prometheus.yml"
+fi
+start_server prometheus PROM_PORT /-/ready prometheus --config.file="$NP_TMP/prom/prometheus.yml" \
+	--storage.tsdb.path="$NP_TMP/prom/data" --web.listen-address=127.0.0.1:PORT
+PROM="http://127.0.0.1:$PROM_PORT"
+
+# pq QUERY LABEL...: prom_query.py against our Prometheus
+pq() { "$PY" "$HELPERS/prom_query.py" "$PROM" "$@"; }
+
+# Wait (bounded) until Prometheus holds probe_success for every case of both
+# jobs: a series exists only once a scrape of it succeeded.
+n=${#CASES[@]}
+for i in $(seq 1 "$NP_POLLS"); do
+	pq 'probe_success' job case >"$NP_TMP/success.txt" 2>"$NP_TMP/pq.err"
+	[ "$(grep -c '^netprobe ' "$NP_TMP/success.txt")" -eq "$n" ] &&
+		[ "$(grep -c '^blackbox ' "$NP_TMP/success.txt")" -eq "$n" ] && break
+	sleep 0.1
+done
+echo "# probe_success in Prometheus (job case value):"
+sed 's/^/#   /' "$NP_TMP/success.txt"
+assert_eq "Prometheus scraped every netprobe target (probe_success series)" "$n" \
+	"$(grep -c '^netprobe ' "$NP_TMP/success.txt")"
+assert_eq "Prometheus scraped every blackbox target (probe_success series)" "$n" \
+	"$(grep -c '^blackbox ' "$NP_TMP/success.txt")"
+
+# value JOB CASE: probe_success of that series as Prometheus has it
+value() { awk -v j="$1" -v c="$2" '$1 == j && $2 == c { print $3 }' "$NP_TMP/success.txt"; }
+for c in "${CASES[@]}"; do
+	read -r name target npmod bbmod _ want <<<"$c"
+	np=$(value netprobe "$name")
+	bb=$(value blackbox "$name")
+	assert_eq "$name ($target): netprobe ($npmod) and blackbox ($bbmod) agree" "$bb" "$np"
+	assert_eq "$name ($target): probe_success $want" "$want" "$np"
+done
+
+# agree FAMILY CASE...: netprobe's and blackbox's FAMILY are equal, case by
+# case, as Prometheus stored them (blackbox's the oracle of the meaning)
+agree() {
+	local fam=$1 c bb; shift
+	pq "$fam" job case >"$NP_TMP/family.txt" 2>"$NP_TMP/pq.err"
+	for c in "$@"; do
+		bb=$(awk -v c="$c" '$1 == "blackbox" && $2 == c { print $3 }' "$NP_TMP/family.txt")
+		[ -n "$bb" ] || { not_ok "$c: $fam: blackbox has none (the oracle failed)"; continue; }
+		assert_eq "$c: $fam = blackbox's $bb" "$bb" \
+			"$(awk -v c="$c" '$1 == "netprobe" && $2 == c { print $3 }' "$NP_TMP/family.txt")"
+	done
+}
+# an address literal: the same address, so the same protocol and hash
+agree probe_ip_protocol open open6 closed
+agree probe_ip_addr_hash open open6 closed
+# a lookup: the same reply from the same knotd, counted the same
+for fam in probe_dns_answer_rrs probe_dns_authority_rrs probe_dns_additional_rrs; do
+	agree "$fam" dns_dual dns_nodata dns_nx
+done
+
+# the relabelling: instance is the target, every scrape up
+assert_eq "netprobe job: instance = the target, for every case" \
+	"$(for c in "${CASES[@]}"; do read -r name target _ <<<"$c"; echo "$name $target 1"; done | sort)" \
+	"$(pq 'probe_success{job="netprobe"} * 0 + 1' case instance)"
+assert_eq "every scrape of both jobs and of /metrics is up" "" \
+	"$(pq 'up{job=~"netprobe|blackbox|netprobe_exporter"} != 1' job instance)"
+assert_eq "Prometheus kept the probe families netprobe shares with blackbox" "$n $n" \
+	"$(pq 'count(probe_duration_seconds{job="netprobe"})' | tr -d '\n') $(pq 'count(probe_duration_seconds{job="blackbox"})' | tr -d '\n')"
+
+# the exporter's own /metrics, directly and through Prometheus
+fetch "http://127.0.0.1:$NP_PORT/metrics"
+assert_eq "netprobe /metrics: 200" 200 "$HTTP_CODE"
+promtool_ok "netprobe /metrics"
+served=$(pq 'sum(netprobe_exporter_requests_total{path="/probe",code="200"})')
+assert_match "Prometheus reads the exporter's count of /probe answers: at least the $n by hand" \
+	'^[0-9]+$' "$served"
+[ "${served:-0}" -ge "$n" ] 2>/dev/null && ok "it counts $served answers" ||
+	not_ok "it counts ${served:-nothing} /probe answers, fewer than the $n by hand"
+
+np_done
