@@ -164,16 +164,7 @@ bg listener "$PY" "$TOP/tests/helpers/listener.py" --addr 127.0.0.1 --lifetime 3
 OPEN=$(first_line listener "$BG_PID")
 bg closed "$PY" "$TOP/tests/helpers/ports.py" closed --lifetime 3600
 CLOSED=$(first_line closed "$BG_PID")
-mkdir -p "$TMP/bb"
-cat >"$TMP/bb/blackbox.yml" <<'EOF'
-modules:
-  tcp_connect:
-    prober: tcp
-    timeout: 5s
-    tcp:
-      preferred_ip_protocol: ip4
-EOF
-serve bb "$BLACKBOX" --config.file="$TMP/bb/blackbox.yml" --web.listen-address=127.0.0.1:PORT
+serve bb "$BLACKBOX" --config.file="$TOP/tests/helpers/blackbox.yml" --web.listen-address=127.0.0.1:PORT
 serve np "$NETPROBE" exporter --listen 127.0.0.1:PORT -T 5 "@127.0.0.1:$CLOSED"
 echo "targets:   open 127.0.0.1:$OPEN (listener.py), closed 127.0.0.1:$CLOSED (ports.py closed)"
 echo "exporters: netprobe pid $np_PID on :$np_PORT, blackbox pid $bb_PID on :$bb_PORT"

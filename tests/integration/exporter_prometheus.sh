@@ -113,33 +113,8 @@ start_server() {
 
 # ---------------------------------------------------------------- the exporters
 
-# blackbox's modules: netprobe's `tcp` is a TCP connect; its `lookup` asks the
-# exporter's server (@127.0.0.1:53) for the target name, where blackbox's dns
-# prober asks the target server for the module's query_name
-mkdir -p "$NP_TMP/bb"
-{
-	cat <<EOF
-modules:
-  tcp_connect:
-    prober: tcp
-    timeout: 5s
-    tcp:
-      preferred_ip_protocol: ip4
-EOF
-	for n in dual nodata nxdomain; do
-		cat <<EOF
-  dns_$n:
-    prober: dns
-    timeout: 5s
-    dns:
-      query_name: $n.example.test
-      query_type: A
-      transport_protocol: udp
-      preferred_ip_protocol: ip4
-EOF
-	done
-} >"$NP_TMP/bb/blackbox.yml"
-start_server blackbox BB_PORT / "$BLACKBOX" --config.file="$NP_TMP/bb/blackbox.yml" \
+# blackbox's modules: tests/helpers/blackbox.yml says what each is
+start_server blackbox BB_PORT / "$BLACKBOX" --config.file="$HELPERS/blackbox.yml" \
 	--web.listen-address=127.0.0.1:PORT
 start_server netprobe NP_PORT / "$NETPROBE" exporter --listen 127.0.0.1:PORT @127.0.0.1:53
 
