@@ -273,4 +273,78 @@ assert_match "Prometheus reads the exporter's count of /probe answers: at least 
 [ "${served:-0}" -ge "$n" ] 2>/dev/null && ok "it counts $served answers" ||
 	not_ok "it counts ${served:-nothing} /probe answers, fewer than the $n by hand"
 
+# ---------------------------------------------------------------- docs/PROMETHEUS.md
+# its "# file:" blocks, as a user copies them, judged by promtool: the config
+# (with the rule file it names), the rules, and the rules' unit tests: each
+# alert fires on the series made for it, with the annotations it renders, and
+# not before its `for:`, not on a flapping target, not on blackbox's job
+DOC="$NP_TMP/doc"
+mkdir -p "$DOC"
+"$PY" - "$top_srcdir/docs/PROMETHEUS.md" "$DOC" <<'PYEOF'
+import os, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+for m in re.finditer(r"^```[a-z]*\n(# file: (\S+)\n.*?)^```", text, re.M | re.S):
+    open(os.path.join(sys.argv[2], os.path.basename(m.group(2))), "w").write(m.group(1))
+PYEOF
+for f in prometheus.yml netprobe-rules.yml; do
+	[ -s "$DOC/$f" ] || not_ok "docs/PROMETHEUS.md has no '# file: $f' block"
+done
+
+# promtool_in_doc DESCRIPTION ARGS...: promtool ARGS, run in $DOC, succeeds
+promtool_in_doc() {
+	local d=$1; shift
+	if (cd "$DOC" && promtool "$@") >"$NP_TMP/promtool.out" 2>&1; then
+		ok "$d"
+	else
+		not_ok "$d"
+		sed 's/^/#   /' "$NP_TMP/promtool.out" | head -n 40
+	fi
+}
+promtool_in_doc "docs/PROMETHEUS.md prometheus.yml: promtool check config (and its rule file)" \
+	check config prometheus.yml
+promtool_in_doc "docs/PROMETHEUS.md netprobe-rules.yml: promtool check rules" \
+	check rules netprobe-rules.yml
+cat >"$DOC/rules_test.yml" <<'YAML'
+rule_files: [netprobe-rules.yml]
+evaluation_interval: 30s
+tests:
+  - interval: 30s
+    input_series:
+      - series: 'probe_success{job="netprobe_tcp",instance="down.example:443"}'
+        values: '0x20'
+      - series: 'probe_success{job="netprobe_tcp",instance="flap.example:443"}'
+        values: '0 0 0 1 0 0 0 1 0 0 0 1 0 0 0 1 0 0 0 1 0'
+      - series: 'probe_success{job="netprobe_tcp",instance="up.example:443"}'
+        values: '1x20'
+      - series: 'probe_success{job="blackbox",instance="down.example:443"}'
+        values: '0x20'
+      - series: 'netprobe_happy_eyeballs_fault{job="netprobe_tcp",instance="he.example:443",fault="ipv6_fails"}'
+        values: '1x30'
+      - series: 'netprobe_happy_eyeballs_fault{job="netprobe_tcp",instance="he.example:443",fault="ipv4_fails"}'
+        values: '0x30'
+    alert_rule_test:
+      - eval_time: 1m
+        alertname: ProbeFailing
+        exp_alerts: []
+      - eval_time: 3m
+        alertname: ProbeFailing
+        exp_alerts:
+          - exp_labels: {severity: critical, job: netprobe_tcp, instance: "down.example:443"}
+            exp_annotations:
+              summary: "down.example:443: probe failing"
+              description: "netprobe has found down.example:443 (netprobe_tcp) failing for 2 minutes. netprobe_verdict and netprobe_probe_state say how: DNS, or which address and in which state."
+      - eval_time: 5m
+        alertname: HappyEyeballsFault
+        exp_alerts: []
+      - eval_time: 11m
+        alertname: HappyEyeballsFault
+        exp_alerts:
+          - exp_labels: {severity: warning, job: netprobe_tcp, instance: "he.example:443", fault: ipv6_fails}
+            exp_annotations:
+              summary: "he.example:443: ipv6_fails"
+              description: "Every IPv6 address of he.example:443 fails while the other family works, for 10 minutes: the service answers, slowly, to clients that try the failing family first."
+YAML
+promtool_in_doc "docs/PROMETHEUS.md alert rules: promtool test rules (they fire after their for:, not on a flapping or a healthy target, not on blackbox's job)" \
+	test rules rules_test.yml
+
 np_done
