@@ -289,4 +289,8 @@ for v in verdicts:
     print(v)
 print("overall: probes per CPU-second %s; p99 %s" % ("met" if met_cpu else "NOT met",
       "met" if met_p99 else "NOT met"))
+for e in ("netprobe", "blackbox"):
+    rs = [r for r in rows if r["exporter"] == e]
+    print("keep-alive: %s kept the connection for %d of %d requests" % (e,
+          sum(int(r["keepalive"]) for r in rs), sum(int(r["requests"]) for r in rs)))
 PYEOF
