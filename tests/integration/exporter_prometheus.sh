@@ -10,10 +10,14 @@
 # that exists, an empty answer and NXDOMAIN.  The test reads probe_success back
 # through Prometheus' HTTP query API (/api/v1/query) and checks the two
 # exporters agree target by target, and each equals what the target is.  Also:
+# probe_ip_protocol, probe_ip_addr_hash and the DNS section counts agree too;
 # promtool check metrics on netprobe's /probe and /metrics, `up` is 1 for every
-# scrape, Prometheus sees the exporter's own counters grow, and promtool
-# accepts the scrape job, the alert rules and the textfile cron line's
-# companion config of docs/PROMETHEUS.md and finds the alerts fire.
+# scrape, `instance` is the target, Prometheus reads the exporter's own
+# counters, every probe's timeout is the scrape timeout less 0.5 s; SIGTERM
+# stops the exporter (exit 0) and Prometheus sees its targets go down while
+# blackbox's stay up.  And docs/PROMETHEUS.md's config and alert rules pass
+# promtool check config / check rules, and promtool test rules shows the
+# alerts firing when they should and not otherwise.
 #
 # blackbox_exporter resolves names with the SYSTEM resolver, which a test must
 # never ask: so the whole test runs in namespaces of its own (np_in_private_ns:
@@ -117,6 +121,7 @@ start_server() {
 start_server blackbox BB_PORT / "$BLACKBOX" --config.file="$HELPERS/blackbox.yml" \
 	--web.listen-address=127.0.0.1:PORT
 start_server netprobe NP_PORT / "$NETPROBE" exporter --listen 127.0.0.1:PORT @127.0.0.1:53
+NP_SRV_PID=$SERVER_PID
 
 # ---------------------------------------------------------------- the targets
 # CASE TARGET NETPROBE-MODULE BLACKBOX-MODULE BLACKBOX-TARGET EXPECTED
@@ -272,6 +277,23 @@ assert_match "Prometheus reads the exporter's count of /probe answers: at least 
 	'^[0-9]+$' "$served"
 [ "${served:-0}" -ge "$n" ] 2>/dev/null && ok "it counts $served answers" ||
 	not_ok "it counts ${served:-nothing} /probe answers, fewer than the $n by hand"
+
+# Prometheus' scrape timeout (2 s, in its X-Prometheus-Scrape-Timeout-Seconds
+# header) less blackbox's 0.5 s is every probe's timeout (-T is 3 s)
+assert_eq "every netprobe probe's timeout is the scrape timeout less 0.5 s" "$n 1.5" \
+	"$(pq 'count(probe_timeout_seconds{job="netprobe"})' | tr -d '\n') $(pq 'max(probe_timeout_seconds{job="netprobe"})' | tr -d '\n')"
+
+# the exporter stopped (SIGTERM: exit 0) is what Prometheus users alert on:
+# its scrapes go down while blackbox's stay up
+stop_with TERM "$NP_SRV_PID"
+assert_eq "netprobe exporter: SIGTERM while Prometheus scrapes it: exit 0" 0 "$RC"
+for i in $(seq 1 "$NP_POLLS"); do
+	[ -z "$(pq 'up{job="netprobe"} == 1' case)" ] && break
+	sleep 0.1
+done
+assert_eq "Prometheus sees every netprobe target down (up 0) once the exporter stopped" \
+	"$n 0" "$(pq 'count(up{job="netprobe"} == 0)' | tr -d '\n') $(pq 'count(up{job="netprobe"} == 1) or vector(0)' | tr -d '\n')"
+assert_eq "and blackbox's still up" "$n" "$(pq 'count(up{job="blackbox"} == 1)')"
 
 # ---------------------------------------------------------------- docs/PROMETHEUS.md
 # its "# file:" blocks, as a user copies them, judged by promtool: the config
