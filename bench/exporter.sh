@@ -53,9 +53,9 @@ die() { echo "exporter.sh: $*" >&2; exit 2; }
 missing() { echo "exporter.sh: $1 not found: apt-get install $2" >&2; exit 1; }
 command -v ab >/dev/null 2>&1 || missing ab apache2-utils
 command -v curl >/dev/null 2>&1 || missing curl curl
-[ -n "$BLACKBOX" ] && [ -x "$BLACKBOX" ] || missing blackbox_exporter prometheus-blackbox-exporter
+[ -x "${BLACKBOX:-/nonexistent}" ] || missing blackbox_exporter prometheus-blackbox-exporter
 [ -x "$PY" ] || missing /usr/bin/python3 python3
-[ -n "${NETPROBE:-}" ] && [ -x "$NETPROBE" ] || { echo "exporter.sh: no netprobe binary (build it, or set NETPROBE)" >&2; exit 1; }
+[ -x "${NETPROBE:-/nonexistent}" ] || { echo "exporter.sh: no netprobe binary (build it, or set NETPROBE)" >&2; exit 1; }
 "$NETPROBE" exporter --help >/dev/null 2>&1 || { echo "exporter.sh: $NETPROBE has no exporter command" >&2; exit 1; }
 
 # ---------------------------------------------------------------- the copy of the output
@@ -77,11 +77,11 @@ fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/netprobe-bench-exporter.XXXXXX") || die "mktemp failed"
 PIDS=()
 cleanup() {
-	local rc=$? pid i
+	local rc=$? pid
 	trap - EXIT INT TERM
 	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do kill -TERM "$pid" 2>/dev/null; done
 	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-		for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid" 2>/dev/null
 	done
@@ -110,8 +110,8 @@ bg() {
 
 # first_line NAME PID: wait (bounded: 200 x 0.05 s) for a helper's first line
 first_line() {
-	local i l
-	for i in $(seq 1 200); do
+	local l
+	for _ in $(seq 1 200); do
 		l=$(head -n 1 "$TMP/$1.out" 2>/dev/null)
 		[ -n "$l" ] && { echo "$l"; return 0; }
 		kill -0 "$2" 2>/dev/null || break
@@ -121,19 +121,18 @@ first_line() {
 }
 
 # serve NAME CMD...: start an exporter whose command line holds the word PORT
-# (a free port), wait (bounded) until it answers /; sets NAME_PORT and NAME_PID
+# (a free port), wait (bounded) until it answers /; sets SERVE_PORT, BG_PID
 serve() {
-	local name=$1 port i; shift
+	local name=$1 port; shift
 	port=$("$PY" "$TOP/tests/helpers/ports.py" free) || die "no free port"
 	bg "$name" "${@//PORT/$port}"
-	for i in $(seq 1 200); do
+	for _ in $(seq 1 200); do
 		curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" && break
 		kill -0 "$BG_PID" 2>/dev/null || die "$name exited: $(cat "$TMP/$name.err")"
 		sleep 0.05
 	done
 	curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/" || die "$name does not answer on $port"
-	printf -v "${name}_PORT" %s "$port"
-	printf -v "${name}_PID" %s "$BG_PID"
+	SERVE_PORT=$port
 }
 
 # cpu_ticks PID: utime + stime of a process, in clock ticks (dead threads included)
@@ -165,7 +164,9 @@ OPEN=$(first_line listener "$BG_PID")
 bg closed "$PY" "$TOP/tests/helpers/ports.py" closed --lifetime 3600
 CLOSED=$(first_line closed "$BG_PID")
 serve bb "$BLACKBOX" --config.file="$TOP/tests/helpers/blackbox.yml" --web.listen-address=127.0.0.1:PORT
+bb_PORT=$SERVE_PORT bb_PID=$BG_PID
 serve np "$NETPROBE" exporter --listen 127.0.0.1:PORT -T 5 "@127.0.0.1:$CLOSED"
+np_PORT=$SERVE_PORT np_PID=$BG_PID
 echo "targets:   open 127.0.0.1:$OPEN (listener.py), closed 127.0.0.1:$CLOSED (ports.py closed)"
 echo "exporters: netprobe pid $np_PID on :$np_PORT, blackbox pid $bb_PID on :$bb_PORT"
 

@@ -89,14 +89,14 @@ promtool_ok() {
 # answers PATH with 200; up to 3 tries (a free port may be taken between the
 # look and the bind).  Sets the variable PORTVAR, and SERVER_PID.
 start_server() {
-	local name=$1 var=$2 path=$3 try port i args; shift 3
+	local name=$1 var=$2 path=$3 try port args; shift 3
 	for try in 1 2 3; do
 		port=$(free_port) || fatal "no free port for $name"
 		args=("${@//PORT/$port}")
 		"${args[@]}" >"$NP_TMP/$name.log" 2>&1 &
 		SERVER_PID=$!
 		np_bg_register "$SERVER_PID"
-		for i in $(seq 1 "$NP_POLLS"); do
+		for _ in $(seq 1 "$NP_POLLS"); do
 			np_is_child "$SERVER_PID" || break
 			fetch "http://127.0.0.1:$port$path"
 			[ "$HTTP_CODE" = 200 ] && break
@@ -216,7 +216,7 @@ pq() { "$PY" "$HELPERS/prom_query.py" "$PROM" "$@"; }
 # Wait (bounded) until Prometheus holds probe_success for every case of both
 # jobs: a series exists only once a scrape of it succeeded.
 n=${#CASES[@]}
-for i in $(seq 1 "$NP_POLLS"); do
+for _ in $(seq 1 "$NP_POLLS"); do
 	pq 'probe_success' job case >"$NP_TMP/success.txt" 2>"$NP_TMP/pq.err"
 	[ "$(grep -c '^netprobe ' "$NP_TMP/success.txt")" -eq "$n" ] &&
 		[ "$(grep -c '^blackbox ' "$NP_TMP/success.txt")" -eq "$n" ] && break
@@ -275,8 +275,11 @@ promtool_ok "netprobe /metrics"
 served=$(pq 'sum(netprobe_exporter_requests_total{path="/probe",code="200"})')
 assert_match "Prometheus reads the exporter's count of /probe answers: at least the $n by hand" \
 	'^[0-9]+$' "$served"
-[ "${served:-0}" -ge "$n" ] 2>/dev/null && ok "it counts $served answers" ||
+if [ "${served:-0}" -ge "$n" ] 2>/dev/null; then
+	ok "it counts $served answers"
+else
 	not_ok "it counts ${served:-nothing} /probe answers, fewer than the $n by hand"
+fi
 
 # Prometheus' scrape timeout (2 s, in its X-Prometheus-Scrape-Timeout-Seconds
 # header) less blackbox's 0.5 s is every probe's timeout (-T is 3 s)
@@ -287,7 +290,7 @@ assert_eq "every netprobe probe's timeout is the scrape timeout less 0.5 s" "$n 
 # its scrapes go down while blackbox's stay up
 stop_with TERM "$NP_SRV_PID"
 assert_eq "netprobe exporter: SIGTERM while Prometheus scrapes it: exit 0" 0 "$RC"
-for i in $(seq 1 "$NP_POLLS"); do
+for _ in $(seq 1 "$NP_POLLS"); do
 	[ -z "$(pq 'up{job="netprobe"} == 1' case)" ] && break
 	sleep 0.1
 done
