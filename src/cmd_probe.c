@@ -6,6 +6,7 @@
 #include <ares.h>
 #include "cli.h"
 #include "batch.h"
+#include "outfile.h"
 #include "report.h"
 #include "run.h"
 #include "target.h"
@@ -14,6 +15,9 @@ enum {
 	OPT_NO_HOSTS = 256, OPT_SEND, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS, OPT_COUNT,
 	OPT_RE_RESOLVE,
 };
+
+/* Why a threshold judges nothing, or cannot: checked once every option is in. */
+static int check_thresholds(const struct np_cli *cli, char *err, size_t errlen);
 
 /* Its own; --format, --json and --help are added by np_cli_options. */
 static const struct option options[] = {
@@ -34,6 +38,9 @@ static const struct option options[] = {
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "re-resolve", no_argument, NULL, OPT_RE_RESOLVE },
+	{ "warning", required_argument, NULL, 'w' },
+	{ "critical", required_argument, NULL, 'c' },
+	{ "output", required_argument, NULL, 'o' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -112,9 +119,28 @@ static const char usage[] =
 	"With several targets, the worst of them.\n";
 
 static const enum np_format formats[] = { NP_FORMAT_TEXT, NP_FORMAT_NDJSON, NP_FORMAT_JSON,
-					   NP_FORMAT_END };
+					   NP_FORMAT_PROMETHEUS, NP_FORMAT_END };
 
 #define FAIL NP_FAIL
+
+/* -w, -c and --output: how the report is judged and where it goes. */
+static int report_option(int c, struct np_run_config *cfg, char *err, size_t errlen)
+{
+	char why[256];
+
+	switch (c) {
+	case 'w':
+	case 'c':
+		if (np_thresholds_parse(optarg, c == 'w' ? &cfg->warn : &cfg->crit, why,
+					sizeof(why)) < 0)
+			FAIL("%s: %s", c == 'w' ? "-w/--warning" : "-c/--critical", why);
+		return 0;
+	case 'o':
+		return np_outfile_option(optarg, &cfg->output, err, errlen);
+	default:
+		FAIL("unhandled option: see netprobe --help");
+	}
+}
 
 /* Where the targets come from, how many at once, how many rounds. */
 static int batch_option(int c, struct np_run_config *cfg, char *err, size_t errlen)
@@ -148,7 +174,7 @@ static int batch_option(int c, struct np_run_config *cfg, char *err, size_t errl
 		cfg->re_resolve = true;
 		return 0;
 	default:
-		FAIL("unhandled option: see netprobe --help");
+		return report_option(c, cfg, err, errlen);
 	}
 }
 
@@ -259,20 +285,55 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 	if (!cfg->interval_ms)
 		cfg->interval_ms = 1000.0;
 	cfg->batch = cfg->file || cfg->counting || (!cfg->one_target && npos > 1);
+	return check_thresholds(cli, err, errlen);
+}
+
+static int check_thresholds(const struct np_cli *cli, char *err, size_t errlen)
+{
+	const struct np_run_config *cfg = cli->config;
+	bool time = cfg->warn.time.set || cfg->crit.time.set;
+	bool loss = cfg->warn.loss.set || cfg->crit.loss.set;
+	const char *opt = cfg->warn.time.set || cfg->warn.loss.set ? "-w/--warning" : "-c/--critical";
+
+	if ((time || loss) && cli->format != NP_FORMAT_NAGIOS)
+		FAIL("%s: thresholds set the status of --format nagios: give it too", opt);
+	if (loss && !cfg->counting)
+		FAIL("%s: a loss range (,LOSS%%) needs --count: one round has no loss to judge",
+		     cfg->warn.loss.set ? "-w/--warning" : "-c/--critical");
 	return 0;
 }
 
-/* The exit code is the worst verdict's (batch.c). */
+/* The exit code is the worst verdict's (batch.c), or with --format nagios the
+ * Nagios status. --output: the report goes to FILE once whole (outfile.h). */
 static int run(const struct np_cli *cli)
 {
+	const struct np_run_config *cfg = cli->config;
+	struct np_outfile of = { 0 };
+	char err[600];
 	int code;
 
-	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
-		np_report_fatal("cannot initialise c-ares");
+	if (cfg->output && np_outfile_open(&of, cfg->output, err, sizeof(err)) < 0) {
+		np_report_fatal(err);
 		return 3;
 	}
-	code = np_batch_run(cli->config, cli->dump, np_reporters[cli->format], stdout);
+	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
+		np_report_fatal("cannot initialise c-ares");
+		if (cfg->output)
+			np_outfile_abort(&of);
+		return 3;
+	}
+	code = np_batch_run(cfg, cli->dump, np_reporters[cli->format], cfg->output ? of.f : stdout);
 	ares_library_cleanup();
+	if (!cfg->output)
+		return code;
+	if (ferror(of.f)) {	/* the batch said so */
+		np_outfile_abort(&of);
+		return 3;
+	}
+	if (np_outfile_commit(&of, err, sizeof(err)) < 0) {
+		np_report_fatal(err);
+		return 3;
+	}
 	return code;
 }
 
