@@ -89,9 +89,19 @@ static const char usage[] =
 	"                           0.01, fractions allowed)\n"
 	"      --re-resolve         resolve the name again before every round (default:\n"
 	"                           once, before the first)\n"
-	"  -f, --format=FORMAT      text (default), json or ndjson (an object a line:\n"
-	"                           each target as it completes, then the summary)\n"
+	"  -f, --format=FORMAT      text (default), json, ndjson (an object a line:\n"
+	"                           each target as it completes, then the summary),\n"
+	"                           nagios (a plugin's status line, perfdata and long\n"
+	"                           output; the exit code is the status) or prometheus\n"
+	"                           (the text exposition format: man netprobe, OUTPUT)\n"
 	"  -j, --json               the same as --format json\n"
+	"  -w, --warning=RANGES     --format nagios: WARNING when the response time\n"
+	"                           (seconds) or, with --count, the loss percent is\n"
+	"                           outside its range; RANGES is TIME[,LOSS%], each\n"
+	"                           Nagios' [@][START:]END (0.5, 0.5,20%, ,20%, @0:0.1)\n"
+	"  -c, --critical=RANGES    the same for CRITICAL\n"
+	"  -o, --output=FILE        write the report to FILE whole, then rename it into\n"
+	"                           place (a node_exporter textfile: FILE.prom)\n"
 	"  -d, --dump               show each socket address byte by byte as it sits\n"
 	"                           in memory, field by field, with its byte order\n"
 	"      --no-hosts           skip the hosts file, ask DNS only\n"
@@ -110,7 +120,7 @@ static const char usage[] =
 	"peer_closed reset (after connecting), error.\n"
 	"CARES_HOSTS=FILE reads FILE instead of /etc/hosts.\n"
 	"\n"
-	"Exit status (Nagios plugin convention):\n"
+	"Exit status (Nagios plugin convention; --format nagios: its status, -w/-c in):\n"
 	"  0  OK: every probe connected\n"
 	"  1  WARNING: degraded, some addresses connected and some did not\n"
 	"  2  CRITICAL: nothing connected, or the name did not resolve (nxdomain,\n"
@@ -119,7 +129,7 @@ static const char usage[] =
 	"With several targets, the worst of them.\n";
 
 static const enum np_format formats[] = { NP_FORMAT_TEXT, NP_FORMAT_NDJSON, NP_FORMAT_JSON,
-					   NP_FORMAT_PROMETHEUS, NP_FORMAT_END };
+					   NP_FORMAT_NAGIOS, NP_FORMAT_PROMETHEUS, NP_FORMAT_END };
 
 #define FAIL NP_FAIL
 

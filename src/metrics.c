@@ -12,6 +12,11 @@
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+double np_metrics_seconds(double ms)
+{
+	return round(ms * 1e6) / 1e9;
+}
+
 static const char help_success[] = "Displays whether or not the probe was a success";
 static const char help_duration[] = "Returns how long the probe took to complete in seconds";
 static const char help_timeout[] = "Returns how long the probe timeout is in seconds";
@@ -82,6 +87,12 @@ int np_metrics_client_probe(const struct np_target_result *r)
 	return r->nprobes ? 0 : -1;
 }
 
+/* The resolution's time in ms; 0 when no DNS was asked. */
+static double dns_ms(const struct np_target_result *r)
+{
+	return r->target->is_unix || r->dns.source != NP_SOURCE_DNS ? 0 : r->dns.time_ms;
+}
+
 double np_metrics_duration(const struct np_target_result *r)
 {
 	double slowest = 0;
@@ -93,14 +104,12 @@ double np_metrics_duration(const struct np_target_result *r)
 		if (t > slowest)
 			slowest = t;
 	}
-	return (r->dns.source == NP_SOURCE_DNS ? r->dns.time_ms : 0) / 1e3 + slowest / 1e3;
+	return np_metrics_seconds(dns_ms(r) + slowest);
 }
 
-static double dns_time_s(const struct np_target_result *r)
+double np_metrics_dns_time(const struct np_target_result *r)
 {
-	if (r->target->is_unix || r->dns.source != NP_SOURCE_DNS)
-		return 0;
-	return r->dns.time_ms / 1e3;
+	return np_metrics_seconds(dns_ms(r));
 }
 
 double np_metrics_response_time(const struct np_target_result *r, double duration_s)
@@ -108,7 +117,7 @@ double np_metrics_response_time(const struct np_target_result *r, double duratio
 	int i = np_metrics_client_probe(r);
 
 	if (i >= 0 && np_probe_succeeded(&r->probes[i]))
-		return dns_time_s(r) + r->probes[i].time_ms / 1e3;
+		return np_metrics_seconds(dns_ms(r) + r->probes[i].time_ms);
 	return duration_s;
 }
 
@@ -145,7 +154,7 @@ static void blackbox(struct np_prom *p, const struct np_target_result *r,
 	gauge(p, ctx, "probe_duration_seconds", help_duration, ctx->duration_s);
 	gauge(p, ctx, "probe_timeout_seconds", help_timeout, ctx->timeout_s);
 	gauge(p, ctx, "probe_dns_lookup_time_seconds",
-	      "Returns the time taken for probe dns lookup in seconds", dns_time_s(r));
+	      "Returns the time taken for probe dns lookup in seconds", np_metrics_dns_time(r));
 	gauge_int(p, ctx, "probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6",
 		  !ip ? 0 : sa->sa_family == AF_INET ? 4 : 6);
 	if (ip)
@@ -233,7 +242,7 @@ static void per_probe(struct np_prom *p, const struct np_target_result *r,
 			np_prom_sample_int(p, ls.l, ls.n, 1);
 			break;
 		case PV_TIME:
-			np_prom_sample(p, ls.l, ls.n, pr->time_ms / 1e3);
+			np_prom_sample(p, ls.l, ls.n, np_metrics_seconds(pr->time_ms));
 			break;
 		case PV_ICMP_TYPE:
 			np_prom_sample_int(p, ls.l, ls.n, pr->icmp.type);
@@ -319,7 +328,7 @@ static void series(struct np_prom *p, const struct np_target_result *r,
 		       "Connect time over the probes that found the port open, in seconds");
 	for (size_t i = 0; i < N(stats); i++) {
 		label(labels_start(&ls, ctx), "stat", stats[i]);
-		np_prom_sample(p, ls.l, ls.n, v[i] / 1e3);
+		np_prom_sample(p, ls.l, ls.n, np_metrics_seconds(v[i]));
 	}
 }
 
@@ -368,7 +377,7 @@ int np_metrics_lookup(struct np_prom *p, const struct np_lookup_result *r,
 		label(labels_start(&ls, ctx), "phase", phases[i]);
 		/* the server is an address (no resolve); c-ares' connect over TCP
 		 * is inside its request time, not apart */
-		np_prom_sample(p, ls.l, ls.n, i == 2 && rep ? rep->time_ms / 1e3 : 0);
+		np_prom_sample(p, ls.l, ls.n, i == 2 && rep ? np_metrics_seconds(rep->time_ms) : 0);
 	}
 	gauge_int(p, ctx, "probe_dns_query_succeeded",
 		  "Displays whether or not the query was executed successfully", replied);

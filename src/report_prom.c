@@ -263,7 +263,7 @@ int np_report_lookup_prom(FILE *out, const struct np_lookup_result *r)
 {
 	const struct np_lookup_reply *rep = r->nreplies ? &r->replies[0] : NULL;
 	struct np_metrics_ctx ctx = {
-		.duration_s = rep ? rep->time_ms / 1e3 : 0,
+		.duration_s = rep ? np_metrics_seconds(rep->time_ms) : 0,
 		.timeout_s = r->opts->resolve.timeout_ms / 1e3,
 	};
 	struct np_strbuf text = NP_STRBUF_INIT;
