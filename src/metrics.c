@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include "dnsmsg.h"
 #include "metrics.h"
 
@@ -163,8 +165,11 @@ static void blackbox(struct np_prom *p, const struct np_target_result *r,
 			  "address changes.", ip_hash(sa));
 	if (!ctx->expect)
 		return;
+	/* connected, and the text never came: it did not match (mismatch), or
+	 * the peer closed first (blackbox: EOF before the regexp matched) */
 	for (size_t i = 0; i < r->nprobes; i++)
-		mismatch |= r->probes[i].state == NP_STATE_MISMATCH;
+		mismatch |= r->probes[i].state == NP_STATE_MISMATCH ||
+			    r->probes[i].state == NP_STATE_PEER_CLOSED;
 	gauge_int(p, ctx, "probe_failed_due_to_regex", "Indicates if probe failed due to regex",
 		  mismatch);
 }
@@ -198,12 +203,30 @@ struct probe_id {
 	char port[8];
 };
 
+/* The address label: a Unix socket path as its bytes (the writer escapes
+ * them, once), else the address as netprobe prints it; an abstract name, which
+ * may hold NUL bytes, as printed too ("@name", \xHH escapes). */
+static void unix_or_ip_address(const struct np_probe_result *pr, char *buf, size_t len)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)&pr->sa;
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	size_t plen = pr->salen > off ? pr->salen - off : 0;
+
+	if (sun->sun_family == AF_UNIX && plen > 0 && sun->sun_path[0] != '\0') {
+		plen = strnlen(sun->sun_path, plen);
+		snprintf(buf, len, "%.*s", (int)plen, sun->sun_path);
+		return;
+	}
+	np_sockaddr_show((const struct sockaddr *)&pr->sa, pr->salen, NP_SHOW_ADDRESS, NULL, buf,
+			 len);
+}
+
 static struct labels *probe_labels(struct labels *ls, const struct np_metrics_ctx *ctx,
 				   const struct np_probe_result *pr, struct probe_id *id)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&pr->sa;
 
-	np_sockaddr_show(sa, pr->salen, NP_SHOW_ADDRESS, NULL, id->address, sizeof(id->address));
+	unix_or_ip_address(pr, id->address, sizeof(id->address));
 	if (sa->sa_family == AF_UNIX)
 		id->port[0] = '\0';
 	else

@@ -293,9 +293,10 @@ static void nagios_end(void *state, const struct np_run_summary *s)
 	struct nagios_state *st = state;
 	enum np_status status = st->ntargets ? st->worst : NP_STATUS_UNKNOWN;
 
-	/* a bad line, a target that could not run, input that could not be read:
-	 * the run did not see everything */
-	if (s->exit_code == 3 || s->interrupted)
+	/* a bad line, a target that could not run, input that could not be read,
+	 * targets a signal left unfinished: the run did not see everything (a
+	 * --count 0 ended by SIGINT has seen what it reports) */
+	if (s->exit_code == 3 || s->unfinished)
 		status = np_status_worse(status, NP_STATUS_UNKNOWN);
 	if (st->info.several || !st->ntargets) {
 		np_strbuf_reset(&st->words);

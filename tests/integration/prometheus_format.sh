@@ -31,9 +31,11 @@ promtool_ok() {
 }
 
 # prom FILE SERIES: the value of the sample SERIES ("name{a=\"b\"}" exactly as
-# written, labels in netprobe's order), "<none>" when absent
+# written, labels in netprobe's order), "<none>" when absent (SERIES through
+# the environment: awk -v would undo its backslashes)
 prom() {
-	awk -v s="$2" '!/^#/ { v = $NF; $NF = ""; sub(/ $/, ""); if ($0 == s) { print v; f = 1 } }
+	S="$2" awk 'BEGIN { s = ENVIRON["S"] }
+		!/^#/ { v = $NF; $NF = ""; sub(/ $/, ""); if ($0 == s) { print v; f = 1 } }
 		END { if (!f) print "<none>" }' "$1"
 }
 
@@ -136,7 +138,23 @@ assert_eq "unix: no dns source family" "" "$(grep '^netprobe_dns_source' "$F")"
 np_run --format prometheus -T 0.5 --expect NOPE 127.0.0.1 "$P"
 F=$NP_OUT
 promtool_ok "--expect" "$F"
-assert_eq "--expect: the family is there" 1 "$(grep -c '^probe_failed_due_to_regex ' "$F")"
+assert_eq "--expect: the listener closes at once: peer_closed, failed due to regex, no success" \
+	"1 1 0" "$(prom "$F" "netprobe_probe_state{address=\"127.0.0.1\",port=\"$P\",proto=\"tcp\",state=\"peer_closed\"}") $(prom "$F" probe_failed_due_to_regex) $(prom "$F" probe_success)"
+
+# ---- UDP to a closed port: ICMP port unreachable (type 3, code 3)
+np_run --format prometheus -u -T 1 127.0.0.1 "$C"
+F=$NP_OUT
+promtool_ok "udp closed" "$F"
+assert_eq "udp closed: ICMP type 3 code 3 at 127.0.0.1" "3 3" \
+	"$(prom "$F" "netprobe_icmp_type{address=\"127.0.0.1\",port=\"$C\",proto=\"udp\"}") $(prom "$F" "netprobe_icmp_code{address=\"127.0.0.1\",port=\"$C\",proto=\"udp\"}")"
+
+# ---- a hostile Unix path (quote, double quote, backslash, newline): the
+# label value is the path's bytes, escaped once by the writer
+np_run --format prometheus "unix:$NP_TMP/it's \"odd\""$'\n'"\\x.sock"
+F=$NP_OUT
+promtool_ok "hostile unix path" "$F"
+assert_eq "hostile unix path: escaped once" 1 \
+	"$(prom "$F" "netprobe_probe_state{address=\"$NP_TMP/it's \\\"odd\\\"\\n\\\\x.sock\",port=\"\",proto=\"unix\",state=\"missing\"}")"
 
 # ---- --count: the series families
 np_run --format prometheus --count 3 -i 0.01 127.0.0.1 "$P"
