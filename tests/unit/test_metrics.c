@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dual_target.h"
 #include "metrics.h"
 
 static struct np_target target;
@@ -23,41 +24,9 @@ static struct np_probe_result probes[2];
  * DNS 0.4124 ms */
 static int setup(void **state)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)&probes[0].sa;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&probes[1].sa;
-	struct np_dns_result *d = &result.dns;
-
 	(void)state;
-	memset(&target, 0, sizeof(target));
-	memset(&result, 0, sizeof(result));
-	memset(probes, 0, sizeof(probes));
-	snprintf(target.input, sizeof(target.input), "dual.example.test:8080");
-	d->status = NP_DNS_STATUS_OK;
-	d->source = NP_SOURCE_DNS;
-	d->rcode = 0;
-	d->time_ms = 0.4124;
-	d->naddrs = 2;
-	d->addrs[0].sa.ss_family = AF_INET;
-	d->addrs[1].sa.ss_family = AF_INET6;
-	for (int i = 0; i < 2; i++) {
-		probes[i].proto = "tcp";
-		probes[i].socktype = SOCK_STREAM;
-	}
-	sin->sin_family = AF_INET;
-	sin->sin_port = htons(8080);
-	sin->sin_addr.s_addr = htonl(0x7f000001);
-	probes[0].salen = sizeof(*sin);
-	probes[0].state = NP_STATE_OPEN;
-	probes[0].time_ms = 1.0;
-	sin6->sin6_family = AF_INET6;
-	sin6->sin6_port = htons(8080);
-	sin6->sin6_addr = in6addr_loopback;
-	probes[1].salen = sizeof(*sin6);
-	probes[1].state = NP_STATE_CLOSED;
-	probes[1].time_ms = 0.052;
-	result.target = &target;
-	result.probes = probes;
-	result.nprobes = 2;
+	np_test_dual_target(&target, &result, probes);
+	result.dns.rcode = 0;
 	result.nopen = 1;
 	result.verdict = NP_VERDICT_DEGRADED;
 	result.he_first = 1;
