@@ -383,14 +383,9 @@ static int run(const struct np_cli *cli)
 	}
 	if (!cfg->output)
 		return code;
-	if (code == 3 && ferror(of.f)) {	/* said already */
-		np_outfile_abort(&of);
-		return 3;
-	}
-	if (np_outfile_commit(&of, err, sizeof(err)) < 0) {
+	code = np_outfile_end(&of, code, err, sizeof(err));
+	if (*err)
 		np_report_fatal(err);
-		return 3;
-	}
 	return code;
 }
 

@@ -16,9 +16,6 @@ enum {
 	OPT_RE_RESOLVE,
 };
 
-/* Why a threshold judges nothing, or cannot: checked once every option is in. */
-static int check_thresholds(const struct np_cli *cli, char *err, size_t errlen);
-
 /* Its own; --format, --json and --help are added by np_cli_options. */
 static const struct option options[] = {
 	{ "ipv4", no_argument, NULL, '4' },
@@ -266,6 +263,22 @@ static int parse_targets(struct np_run_config *cfg, char **pos, int npos, char *
 	return 0;
 }
 
+/* Why a threshold judges nothing, or cannot: checked once every option is in. */
+static int check_thresholds(const struct np_cli *cli, char *err, size_t errlen)
+{
+	const struct np_run_config *cfg = cli->config;
+	bool warn = cfg->warn.time.set || cfg->warn.loss.set;
+	bool any = warn || cfg->crit.time.set || cfg->crit.loss.set;
+
+	if (any && cli->format != NP_FORMAT_NAGIOS)
+		FAIL("%s: thresholds set the status of --format nagios: give it too",
+		     warn ? "-w/--warning" : "-c/--critical");
+	if ((cfg->warn.loss.set || cfg->crit.loss.set) && !cfg->counting)
+		FAIL("%s: a loss range (,LOSS%%) needs --count: one round has no loss to judge",
+		     cfg->warn.loss.set ? "-w/--warning" : "-c/--critical");
+	return 0;
+}
+
 static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t errlen)
 {
 	struct np_run_config *cfg = cli->config;
@@ -298,21 +311,6 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 	return check_thresholds(cli, err, errlen);
 }
 
-static int check_thresholds(const struct np_cli *cli, char *err, size_t errlen)
-{
-	const struct np_run_config *cfg = cli->config;
-	bool time = cfg->warn.time.set || cfg->crit.time.set;
-	bool loss = cfg->warn.loss.set || cfg->crit.loss.set;
-	const char *opt = cfg->warn.time.set || cfg->warn.loss.set ? "-w/--warning" : "-c/--critical";
-
-	if ((time || loss) && cli->format != NP_FORMAT_NAGIOS)
-		FAIL("%s: thresholds set the status of --format nagios: give it too", opt);
-	if (loss && !cfg->counting)
-		FAIL("%s: a loss range (,LOSS%%) needs --count: one round has no loss to judge",
-		     cfg->warn.loss.set ? "-w/--warning" : "-c/--critical");
-	return 0;
-}
-
 /* The exit code is the worst verdict's (batch.c), or with --format nagios the
  * Nagios status. --output: the report goes to FILE once whole (outfile.h). */
 static int run(const struct np_cli *cli)
@@ -328,22 +326,17 @@ static int run(const struct np_cli *cli)
 	}
 	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
 		np_report_fatal("cannot initialise c-ares");
-		if (cfg->output)
-			np_outfile_abort(&of);
-		return 3;
+		code = 3;
+	} else {
+		code = np_batch_run(cfg, cli->dump, np_reporters[cli->format],
+				    cfg->output ? of.f : stdout);
+		ares_library_cleanup();
 	}
-	code = np_batch_run(cfg, cli->dump, np_reporters[cli->format], cfg->output ? of.f : stdout);
-	ares_library_cleanup();
 	if (!cfg->output)
 		return code;
-	if (ferror(of.f)) {	/* the batch said so */
-		np_outfile_abort(&of);
-		return 3;
-	}
-	if (np_outfile_commit(&of, err, sizeof(err)) < 0) {
+	code = np_outfile_end(&of, code, err, sizeof(err));
+	if (*err)
 		np_report_fatal(err);
-		return 3;
-	}
 	return code;
 }
 

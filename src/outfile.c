@@ -57,6 +57,17 @@ void np_outfile_abort(struct np_outfile *o)
 	*o = (struct np_outfile){ .path = o->path };
 }
 
+int np_outfile_end(struct np_outfile *o, int code, char *err, size_t errlen)
+{
+	if (errlen)
+		err[0] = '\0';
+	if (ferror(o->f) || (code == 3 && ftell(o->f) == 0)) {
+		np_outfile_abort(o);
+		return 3;
+	}
+	return np_outfile_commit(o, err, errlen) < 0 ? 3 : code;
+}
+
 int np_outfile_commit(struct np_outfile *o, char *err, size_t errlen)
 {
 	int e = 0;

@@ -27,5 +27,11 @@ int np_outfile_open(struct np_outfile *o, const char *path, char *err, size_t er
 int np_outfile_commit(struct np_outfile *o, char *err, size_t errlen);
 /* Give up: close and remove the temporary file; FILE is left as it was. */
 void np_outfile_abort(struct np_outfile *o);
+/* The end of a command that wrote its report into o, code its exit code:
+ * commit; or give up when the output failed (the command said so already)
+ * or the run failed before writing anything (code 3, nothing written), so
+ * FILE keeps its content. Returns code, or 3 with one line in err (else
+ * err is "") when the commit failed. */
+int np_outfile_end(struct np_outfile *o, int code, char *err, size_t errlen);
 
 #endif

@@ -104,6 +104,16 @@ assert_match "write fails: it names FILE and the reason" "netprobe: cannot write
 assert_eq "write fails: FILE keeps its old content" "old content" "$(cat "$F")"
 assert_eq "write fails: no temporary file left" "" "$(leftovers)"
 
+# ---- a run that fails before it writes anything (its only line is bad):
+# exit 3, FILE keeps its old content (an empty exposition would drop every
+# series the last good run wrote)
+printf 'old content\n' >"$F"
+printf 'not a target:x\n' >"$NP_TMP/bad"
+np_run --format prometheus --output "$F" --file "$NP_TMP/bad"
+assert_rc 3 "nothing but a bad line: exit 3"
+assert_eq "nothing but a bad line: FILE keeps its old content" "old content" "$(cat "$F")"
+assert_eq "nothing but a bad line: no temporary file left" "" "$(leftovers)"
+
 # ---- the other formats: nagios (its exit code stays the status), lookup, json
 np_run --format nagios -w 0.000001 --output "$F" 127.0.0.1 "$P"
 assert_rc 1 "nagios --output: exit 1 (WARNING), as on stdout"
@@ -112,6 +122,10 @@ np_run --json --output "$F" 127.0.0.1 "$P"
 assert_rc 0 "json --output: exit 0"
 assert_eq "json --output: the document is in the file" open \
 	"$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["targets"][0]["probes"][0]["state"])' "$F")"
+np_run lookup --format prometheus --output "$F" "@127.0.0.1:$P" -T 0.3 x.test
+assert_rc 2 "lookup --output (no DNS answer: TCP port, UDP query): exit 2"
+assert_eq "lookup --output: the exposition is in the file" "probe_dns_query_succeeded 0" \
+	"$(grep '^probe_dns_query_succeeded ' "$F")"
 assert_eq "no temporary file left after all of it" "" "$(leftovers)"
 
 np_done
