@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include "dnsmsg.h"
 #include "metrics.h"
+#include "rrtypes.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -377,7 +378,7 @@ static size_t additional_rrs(const struct np_dns_message *m)
 	size_t n = m->h.arcount;
 
 	for (size_t i = 0; i < m->nrecords; i++)
-		if (m->records[i].section == NP_SEC_ADDITIONAL && m->records[i].type == 41 && n)
+		if (m->records[i].section == NP_SEC_ADDITIONAL && m->records[i].type == NP_RR_OPT && n)
 			n--;
 	return n;
 }

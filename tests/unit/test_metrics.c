@@ -236,10 +236,10 @@ static void test_series_total(void **state)
 static void test_lookup(void **state)
 {
 	static uint8_t msg[12];
-	struct np_dns_record recs[2] = { { .section = NP_SEC_AUTHORITY, .type = 6 },
-					 { .section = NP_SEC_ADDITIONAL, .type = 41 } };
+	struct np_dns_record recs[2] = { { .section = NP_SEC_AUTHORITY, .type = NP_RR_SOA },
+					 { .section = NP_SEC_ADDITIONAL, .type = NP_RR_OPT } };
 	struct np_lookup_opts opts = { .resolve = { .timeout_ms = 2000 } };
-	struct np_lookup_reply rep = { .qtype = 1, .time_ms = 0.733, .msg = msg, .len = 12 };
+	struct np_lookup_reply rep = { .qtype = NP_RR_A, .time_ms = 0.733, .msg = msg, .len = 12 };
 	struct np_lookup_result r = { .opts = &opts, .replies = &rep, .nreplies = 1 };
 	struct np_metrics_ctx ctx = { .duration_s = 0.000733, .timeout_s = 2 };
 	struct np_strbuf out = NP_STRBUF_INIT;
