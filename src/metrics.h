@@ -17,6 +17,10 @@ struct np_metrics_ctx {
 	double duration_s;	/* whole run: probe_duration_seconds */
 	double timeout_s;	/* --timeout in effect: probe_timeout_seconds */
 	bool expect;		/* --expect given: probe_failed_due_to_regex */
+	/* NULL: no target label (one target: /probe, a single CLI target);
+	 * else the value of a `target` label on every sample (several targets
+	 * in one exposition: --file) */
+	const char *target;
 };
 
 /* The per-probe families of METRICS.md for one target (with --count: the series
@@ -36,6 +40,12 @@ void np_metrics_series_total(const struct np_series *s, struct np_series_stat *o
  * tried): index into r->probes, -1 when none (DNS failed, or a Unix socket
  * for ip purposes: check the probe's family). */
 int np_metrics_client_probe(const struct np_target_result *r);
+
+/* A probe's own time, in seconds, for probe_duration_seconds when the caller
+ * did not time it: DNS (when asked) plus the slowest address's connect and
+ * exchange (the addresses are probed at once). A target that waited for a
+ * socket in a large batch did not spend that wait probing: it is not in it. */
+double np_metrics_duration(const struct np_target_result *r);
 
 /* The response time -w/-c TIME judges and Nagios' `time` perfdata says, in
  * seconds: DNS time plus the client address's connect time when one answered
