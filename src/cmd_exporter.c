@@ -159,7 +159,6 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 	cfg->timeout_ms = cli->timeout_ms < cfg->max_timeout_ms ? cli->timeout_ms
 		: cfg->max_timeout_ms;
 	cfg->resolve.timeout_ms = cfg->timeout_ms;
-	cfg->max_probes = cfg->max_probes;
 	cfg->max_clients = cfg->max_probes * 4 + 64;
 	return 0;
 }

@@ -125,6 +125,8 @@ static enum MHD_Result send_answer(struct req *rq, unsigned code, const char *ty
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (code == 405)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (rq->ex->stopping)	/* no keep-alive: the grace ends when all are closed */
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
 	ok = MHD_queue_response(rq->conn, code, resp);
 	MHD_destroy_response(resp);
 	if (ok == MHD_YES)
@@ -515,7 +517,17 @@ static int parse_target(const struct exporter *ex, const struct query *q, struct
 		BAD("target '%s': give one port, HOST:PORT", shown(q->target, v, sizeof(v)));
 	p->cfg.tcp = p->kind != KIND_UDP;
 	p->cfg.udp = p->kind == KIND_UDP;
-	return np_job_check(&p->cfg, &p->target, true, err, errlen);
+	if (p->target.literal_family && p->cfg.resolve.family &&
+	    p->target.literal_family != p->cfg.resolve.family)
+		BAD("target '%s' is an %s address, but family=%s (or the exporter's %s) asks "
+		    "for %s", shown(q->target, v, sizeof(v)),
+		    p->target.literal_family == AF_INET ? "IPv4" : "IPv6",
+		    p->cfg.resolve.family == AF_INET ? "ip4" : "ip6",
+		    p->cfg.resolve.family == AF_INET ? "-4" : "-6",
+		    p->cfg.resolve.family == AF_INET ? "IPv4" : "IPv6");
+	/* not alone: the exporter's @SERVER and -4/-6 are for the other targets,
+	 * as in a batch, and do not make a unix: target a mistake */
+	return np_job_check(&p->cfg, &p->target, false, err, errlen);
 }
 
 /* The URL's parameters into p; -1 with a one-line reason (a 400). */

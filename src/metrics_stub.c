@@ -28,14 +28,24 @@ int np_metrics_probe(struct np_prom *p, const struct np_target_result *r,
 	np_prom_sample(p, NULL, 0, r->dns.rcode);
 	np_prom_family(p, "netprobe_dns_source", NP_PROM_GAUGE, "Where the addresses came from: 1 for the source used");
 	np_prom_sample(p, &(struct np_prom_label){ "source", "dns" }, 1, r->dns.source == NP_SOURCE_DNS);
+	np_prom_family(p, "netprobe_dns_addresses", NP_PROM_GAUGE, "Number of addresses the name resolved to, by family");
+	for (int f = 0; f < 2; f++) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < r->dns.naddrs; i++)
+			n += r->dns.addrs[i].sa.ss_family == (f ? AF_INET6 : AF_INET);
+		np_prom_sample(p, &(struct np_prom_label){ "family", f ? "ipv6" : "ipv4" }, 1, (double)n);
+	}
 	if (r->nprobes)
 		np_prom_family(p, "netprobe_probe_state", NP_PROM_GAUGE, "State of the target's port at each address tried: 1 for the state seen");
 	for (size_t i = 0; i < r->nprobes; i++) {
-		char addr[NP_ENDPOINT_LEN], port[8];
+		char addr[256], port[8];
 		const struct np_probe_result *pr = &r->probes[i];
 
-		np_sockaddr_address((const struct sockaddr *)&pr->sa, addr, sizeof(addr));
+		np_sockaddr_show((const struct sockaddr *)&pr->sa, pr->salen, NP_SHOW_ADDRESS, NULL, addr, sizeof(addr));
 		snprintf(port, sizeof(port), "%u", np_sockaddr_port((const struct sockaddr *)&pr->sa));
+		if (pr->sa.ss_family == AF_UNIX)
+			port[0] = '\0';
 		struct np_prom_label l[] = { { "address", addr }, { "port", port }, { "proto", pr->proto },
 					     { "state", np_state_name(pr->state) } };
 		np_prom_sample(p, l, 4, 1);

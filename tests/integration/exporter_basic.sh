@@ -135,7 +135,32 @@ assert_eq "--max-probes 0: exit 3" 3 "$rc"
 assert_eq "a port in use: exit 2" 2 "$rc"
 assert_match "a port in use: says so" 'in use|EADDRINUSE' "$(cat "$NP_TMP/err")"
 
+# ---- family=: the literal must be of that family
+get "/probe?target=127.0.0.1:$OPEN&family=ip6"
+assert_eq "an IPv4 literal with family=ip6: 400" 400 "$HTTP_CODE"
+assert_match "that 400 names family=ip6" 'family=ip6' "$BODY"
+get "/probe?target=a4.example.test:$OPEN&family=ip4"
+assert_eq "family=ip4: probe_success 1" 1 "$(metric probe_success)"
+assert_eq "family=ip4: no IPv6 address asked for" 0 "$(metric 'netprobe_dns_addresses{family="ipv6"}')"
+
 # ---- SIGTERM: a clean exit
+stop_with TERM "$EXP_PID"
+assert_eq "SIGTERM: exit 0" 0 "$RC"
+assert_eq "SIGTERM: nothing on stderr" "" "$(cat "$NP_TMP/exporter.err")"
+
+# ---- --allow-unix: module=unix served, with @SERVER given too
+_start_helper upeer "$PY" "$HELPERS/peer.py" --unix "$NP_TMP/s.sock" --mode echo \
+	--lifetime "$NP_HELPER_LIFETIME"
+start_exporter @127.0.0.1:"$KNOT_PORT" --allow-unix
+get "/probe?module=unix&target=unix:$NP_TMP/s.sock"
+assert_eq "unix, listening: 200" 200 "$HTTP_CODE"
+check_promtool "unix /probe"
+assert_eq "unix, listening: probe_success 1" 1 "$(metric probe_success)"
+get "/probe?module=unix&target=unix:$NP_TMP/none.sock"
+assert_eq "unix, no such path: probe_success 0" 0 "$(metric probe_success)"
+assert_eq "unix, no such path: state missing" 1 \
+	"$(metric "netprobe_probe_state{address=\"$NP_TMP/none.sock\",port=\"\",proto=\"unix\",state=\"missing\"}")"
+bad "a unix: target with module=tcp" "target=unix:$NP_TMP/s.sock" "module=unix"
 stop_with TERM "$EXP_PID"
 assert_eq "SIGTERM: exit 0" 0 "$RC"
 
