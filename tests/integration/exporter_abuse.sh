@@ -6,7 +6,8 @@
 # loop (still answering, its resident memory flat: the figures are printed),
 # a burst of 80 concurrent scrapes of a target whose DNS server never answers
 # (start_silent_dns) with --max-probes 16 (503 beyond it, counted as busy),
-# and SIGTERM while probes are in flight (the waiting scrapes get 503, exit 0).
+# and SIGTERM while probes and a lookup are in flight (the waiting scrapes
+# get 503, exit 0).
 # Loopback only; every loop bounded.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/exporter_lib.sh"
@@ -108,9 +109,12 @@ assert_eq "burst: the 503s counted by path and code" "$n503" \
 alive "after the burst"
 
 # ---- SIGTERM while probes are in flight
+# two name probes waiting for DNS, and a lookup
 for i in 1 2 3; do
+	q="target=slow.example.test:$OPEN&timeout=5"
+	[ "$i" = 3 ] && q="module=lookup&target=slow.example.test&timeout=5"
 	curl -s -o "$NP_TMP/term$i.body" -w '%{http_code}' --max-time 30 \
-		"$EXP_URL/probe?target=slow.example.test:$OPEN&timeout=5" >"$NP_TMP/term$i.code" &
+		"$EXP_URL/probe?$q" >"$NP_TMP/term$i.code" &
 	np_bg_register $!
 done
 for i in $(seq 1 "$NP_POLLS"); do
