@@ -125,12 +125,35 @@ assert_eq "/metrics: probes_max is --max-probes' default" 64 "$(metric netprobe_
 assert_true "/metrics: process_resident_memory_bytes > 0" test "$(metric process_resident_memory_bytes | cut -d. -f1 | sed 's/e.*//')" -gt 0
 assert_true "/metrics: process_open_fds > 0" test "$(metric process_open_fds)" -gt 0
 
+# ---- --listen [::1]:PORT: IPv6 loopback
+p6=$(free_port)
+"$NETPROBE" exporter --listen "[::1]:$p6" >"$NP_TMP/ex6.out" 2>"$NP_TMP/ex6.err" &
+ex6=$!
+np_bg_register "$ex6"
+code6=000
+for i in $(seq 1 "$NP_POLLS"); do
+	np_is_child "$ex6" || break
+	code6=$(curl -g -s -o /dev/null -w '%{http_code}' --max-time 5 "http://[::1]:$p6/") && break
+	sleep 0.05
+done
+assert_eq "--listen [::1]:PORT: / answers 200 over IPv6" 200 "$code6"
+assert_eq "--listen [::1]:PORT: says where it listens" \
+	"netprobe exporter $("$NETPROBE" --version | awk '{print $2; exit}') listening on http://[::1]:$p6/" \
+	"$(head -n 1 "$NP_TMP/ex6.out")"
+stop_with TERM "$ex6"
+assert_eq "--listen [::1]:PORT: SIGTERM, exit 0" 0 "$RC"
+
 # ---- bad command lines: one line, exit 3
 "$NETPROBE" exporter --listen nowhere >/dev/null 2>"$NP_TMP/err"; rc=$?
 assert_eq "--listen nowhere: exit 3" 3 "$rc"
 assert_eq "--listen nowhere: one line" 1 "$(wc -l <"$NP_TMP/err")"
 "$NETPROBE" exporter --max-probes 0 >/dev/null 2>"$NP_TMP/err"; rc=$?
 assert_eq "--max-probes 0: exit 3" 3 "$rc"
+"$NETPROBE" exporter --listen 127.0.0.1:80 example.test >/dev/null 2>"$NP_TMP/err"; rc=$?
+assert_eq "a target on the command line: exit 3" 3 "$rc"
+assert_match "a target on the command line: says Prometheus gives them" 'Prometheus' "$(cat "$NP_TMP/err")"
+"$NETPROBE" exporter --listen localhost:9116 >/dev/null 2>"$NP_TMP/err"; rc=$?
+assert_eq "--listen with a name: exit 3 (an address literal only)" 3 "$rc"
 "$NETPROBE" exporter --listen "127.0.0.1:$EXP_PORT" >/dev/null 2>"$NP_TMP/err"; rc=$?
 assert_eq "a port in use: exit 2" 2 "$rc"
 assert_match "a port in use: says so" 'in use|EADDRINUSE' "$(cat "$NP_TMP/err")"
