@@ -163,9 +163,20 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 	return 0;
 }
 
+/* Listen, say where (a supervisor's log, a test, knows it is up), serve. */
 static int run(const struct np_cli *cli)
 {
-	return np_exporter_run(cli->config);
+	const struct np_exporter_config *cfg = cli->config;
+	char ep[NP_ENDPOINT_LEN];
+	int code;
+	struct exporter *ex = np_exporter_open(cfg, &code);
+
+	if (!ex)
+		return code;
+	np_sockaddr_endpoint((const struct sockaddr *)&cfg->listen, ep, sizeof(ep));
+	printf("netprobe exporter %s listening on http://%s/\n", PACKAGE_VERSION, ep);
+	fflush(stdout);
+	return np_exporter_serve(ex);
 }
 
 const struct np_command np_cmd_exporter = {

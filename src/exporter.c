@@ -602,42 +602,53 @@ struct proc_stat {
 	bool ok;
 };
 
-static void read_proc_stat(struct proc_stat *ps)
+/* The numeric fields of /proc/self/stat, by their number in proc(5), up to
+ * 24 (rss); false when it cannot be read. */
+static bool stat_fields(unsigned long long f[25])
 {
-	char buf[1024], *s, *save = NULL;
-	FILE *f = fopen("/proc/self/stat", "r");
-	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-	double tick = (double)sysconf(_SC_CLK_TCK);
-	unsigned long long utime = 0, stime = 0, start = 0, rss = 0, btime = 0;
+	char buf[1024], *s;
+	FILE *fp = fopen("/proc/self/stat", "r");
+	size_t n = fp ? fread(buf, 1, sizeof(buf) - 1, fp) : 0;
+	int i = 3;
 
-	if (f)
-		fclose(f);
+	if (fp)
+		fclose(fp);
 	buf[n] = '\0';
-	s = strrchr(buf, ')');	/* the command's name may hold anything */
-	if (!s || tick <= 0)
-		return;
-	/* field 3 is the state, after ") " */
-	int field = 3;
-	for (char *tok = strtok_r(s + 2, " ", &save); tok; tok = strtok_r(NULL, " ", &save), field++) {
-		if (field == 14)
-			utime = strtoull(tok, NULL, 10);
-		else if (field == 15)
-			stime = strtoull(tok, NULL, 10);
-		else if (field == 22)
-			start = strtoull(tok, NULL, 10);
-		else if (field == 24)
-			rss = strtoull(tok, NULL, 10);
+	s = strrchr(buf, ')');	/* field 2, the command's name, may hold anything */
+	for (s = s ? s + 2 : NULL; s && i <= 24; i++) {
+		f[i] = strtoull(s, NULL, 10);	/* 0 for field 3, the state letter */
+		s = strchr(s, ' ');
+		s = s ? s + 1 : NULL;
 	}
-	f = fopen("/proc/stat", "r");
-	while (f && fgets(buf, sizeof(buf), f))
-		if (sscanf(buf, "btime %llu", &btime) == 1)
+	return i > 24;
+}
+
+/* The system's boot time, since the epoch (/proc/stat btime); 0 unknown. */
+static unsigned long long boot_time(void)
+{
+	char line[256];
+	unsigned long long btime = 0;
+	FILE *f = fopen("/proc/stat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "btime %llu", &btime) == 1)
 			break;
 	if (f)
 		fclose(f);
-	ps->cpu_s = (double)(utime + stime) / tick;
-	ps->start_s = (double)btime + (double)start / tick;
-	ps->rss_bytes = (double)rss * (double)sysconf(_SC_PAGESIZE);
-	ps->ok = field > 24;
+	return btime;
+}
+
+static void read_proc_stat(struct proc_stat *ps)
+{
+	unsigned long long f[25] = { 0 };
+	double tick = (double)sysconf(_SC_CLK_TCK);
+
+	if (tick <= 0 || !stat_fields(f))
+		return;
+	ps->cpu_s = (double)(f[14] + f[15]) / tick;	/* utime + stime */
+	ps->start_s = (double)boot_time() + (double)f[22] / tick;
+	ps->rss_bytes = (double)f[24] * (double)sysconf(_SC_PAGESIZE);
+	ps->ok = true;
 }
 
 static long count_fds(void)
@@ -948,28 +959,31 @@ static int open_exporter(struct exporter *ex, const struct np_exporter_config *c
 	return 0;
 }
 
-int np_exporter_run(const struct np_exporter_config *cfg)
+struct exporter *np_exporter_open(const struct np_exporter_config *cfg, int *code)
 {
 	struct exporter *ex = calloc(1, sizeof(*ex));
-	char ep[NP_ENDPOINT_LEN];
-	int code;
 
+	*code = 3;
 	if (!ex) {
 		np_report_fatal("out of memory");
-		return 3;
+		return NULL;
 	}
-	code = open_exporter(ex, cfg);
-	if (code) {
+	*code = open_exporter(ex, cfg);
+	if (*code) {
 		free(ex);
-		return code;
+		return NULL;
 	}
 	if (np_signals_catch_stop(&ex->wait_mask) == 0) {
 		ex->loop.stop = &np_stop_signal;
 		ex->loop.wait_mask = &ex->wait_mask;
 	}
-	np_sockaddr_endpoint((const struct sockaddr *)&cfg->listen, ep, sizeof(ep));
-	printf("netprobe exporter %s listening on http://%s/\n", PACKAGE_VERSION, ep);
-	fflush(stdout);
+	return ex;
+}
+
+int np_exporter_serve(struct exporter *ex)
+{
+	int code;
+
 	np_loop_hold(&ex->loop);	/* the server: until a signal */
 	code = np_loop_run(&ex->loop) < 0 ? 3 : 0;
 	if (code)

@@ -29,8 +29,13 @@ struct np_exporter_config {
 	bool allow_unix;		/* --allow-unix: module=unix is served */
 };
 
-/* Serve until SIGINT or SIGTERM. The exit code: 0 after a clean stop, 2 when
- * the address cannot be listened on, 3 when the loop cannot start. */
-int np_exporter_run(const struct np_exporter_config *cfg);
+struct exporter;
+
+/* Listen on cfg->listen (cfg must outlive the exporter); NULL with *code 2
+ * when the address cannot be listened on (said on stderr), 3 when the loop
+ * cannot start. */
+struct exporter *np_exporter_open(const struct np_exporter_config *cfg, int *code);
+/* Serve until SIGINT or SIGTERM, then free ex; 0 after a clean stop. */
+int np_exporter_serve(struct exporter *ex);
 
 #endif

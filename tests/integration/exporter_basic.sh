@@ -122,8 +122,23 @@ assert_true "/metrics: tcp successes counted" test "$(metric 'netprobe_exporter_
 assert_true "/metrics: lookup failures counted" test "$(metric 'netprobe_exporter_probes_total{kind="lookup",result="failure"}')" -ge 1
 assert_eq "/metrics: nothing in flight" 0 "$(metric netprobe_exporter_probes_in_flight)"
 assert_eq "/metrics: probes_max is --max-probes' default" 64 "$(metric netprobe_exporter_probes_max)"
-assert_true "/metrics: process_resident_memory_bytes > 0" test "$(metric process_resident_memory_bytes | cut -d. -f1 | sed 's/e.*//')" -gt 0
-assert_true "/metrics: process_open_fds > 0" test "$(metric process_open_fds)" -gt 0
+# the process collector against /proc, read by the test (the oracle)
+rss_m=$("$PY" -c 'import sys; print(int(float(sys.argv[1]) / 1024))' "$(metric process_resident_memory_bytes)")
+rss_p=$(rss_kib "$EXP_PID")
+assert_true "/metrics: process_resident_memory_bytes ($rss_m KiB) within 10% of VmRSS ($rss_p KiB)" \
+	test $(( (rss_m - rss_p) * (rss_m - rss_p) * 100 )) -le $(( rss_p * rss_p ))
+fds_m=$(metric process_open_fds)
+fds_p=$(ls "/proc/$EXP_PID/fd" | wc -l)
+assert_true "/metrics: process_open_fds ($fds_m) is /proc/PID/fd's count ($fds_p), give or take the scrape's socket" \
+	test $(( fds_m - fds_p )) -le 1 -a $(( fds_p - fds_m )) -le 1
+assert_eq "/metrics: process_max_fds is ulimit -n" "$(ulimit -n)" "$(metric process_max_fds)"
+start_p=$("$PY" -c 'import os, sys
+tick = os.sysconf("SC_CLK_TCK")
+st = open("/proc/%s/stat" % sys.argv[1]).read().rsplit(")", 1)[1].split()
+bt = [int(l.split()[1]) for l in open("/proc/stat") if l.startswith("btime")][0]
+print(bt + int(st[19]) / tick)' "$EXP_PID")
+assert_eq "/metrics: process_start_time_seconds as /proc says" "$start_p" \
+	"$("$PY" -c 'import sys; print(float(sys.argv[1]))' "$(metric process_start_time_seconds)")"
 
 # ---- --listen [::1]:PORT: IPv6 loopback
 p6=$(free_port)
