@@ -250,9 +250,10 @@ static void answer_probe(struct probe *p)
 	answer_later(rq, 200, NP_PROM_CONTENT_TYPE);
 }
 
-/* The scrape's timeout came first: blackbox_exporter's answer for a probe
- * that did not end in time (probe_success 0). The probe itself runs on to its
- * own end (bounded by its timeouts), then is freed. */
+/* The scrape's timeout came before the job's end (its DNS phase and its
+ * probes have a timeout each): blackbox_exporter's answer for a probe that did
+ * not end in time (probe_success 0). The job runs on to its own end (bounded
+ * by those timeouts), then is freed. */
 static void on_deadline(void *arg)
 {
 	struct probe *p = arg;
@@ -357,7 +358,11 @@ static int probe_start(struct probe *p, char *err, size_t errlen)
 	}
 	list_push(&ex->running, p);
 	ex->inflight++;
-	np_timer_arm(&ex->loop, &p->deadline, p->t0 + p->timeout_ms);
+	/* a lookup's queries end at its timeout by themselves (lookup.c), with
+	 * every family to say so; a job's DNS phase has the resolver's timeout,
+	 * then its probes theirs: the scrape's must come first */
+	if (p->kind != KIND_LOOKUP)
+		np_timer_arm(&ex->loop, &p->deadline, p->t0 + p->timeout_ms);
 	if (p->kind == KIND_LOOKUP) {
 		p->lookup_started = true;
 		if (np_lookup_start(res, &p->lo, &p->lr, on_lookup_done, p) < 0) {

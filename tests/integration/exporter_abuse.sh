@@ -108,6 +108,19 @@ assert_eq "burst: the 503s counted by path and code" "$n503" \
 	"$(metric 'netprobe_exporter_requests_total{path="/probe",code="503"}')"
 alive "after the burst"
 
+# ---- a scrape's timeout before the answer: a name, a lookup
+get "/probe?target=slow.example.test:$OPEN&timeout=1"
+assert_eq "a name whose DNS is silent, timeout=1: 200" 200 "$HTTP_CODE"
+check_promtool "a name's probe cut by its timeout"
+assert_eq "cut by its timeout: probe_success 0" 0 "$(metric probe_success)"
+assert_eq "cut by its timeout: probe_timeout_seconds 1" 1 "$(metric probe_timeout_seconds)"
+get "/probe?module=lookup&target=slow.example.test&timeout=1"
+assert_eq "a lookup of a silent server, timeout=1: 200" 200 "$HTTP_CODE"
+check_promtool "a lookup cut by its timeout"
+assert_eq "lookup cut by its timeout: probe_success 0" 0 "$(metric probe_success)"
+assert_eq "lookup cut by its timeout: no reply came" 0 "$(metric probe_dns_query_succeeded)"
+assert_eq "lookup cut by its timeout: rcode -1" -1 "$(metric netprobe_dns_rcode)"
+
 # ---- SIGTERM while probes are in flight
 # two name probes waiting for DNS, and a lookup
 for i in 1 2 3; do
