@@ -99,7 +99,6 @@ struct exporter {
 	bool stopping;
 	sigset_t wait_mask;
 	struct counters n;
-	double start_s;				/* process start, since the epoch */
 };
 
 static unsigned code_index(unsigned code)
@@ -150,6 +149,9 @@ static enum MHD_Result send_text(struct req *rq, unsigned code, const char *fmt,
 		n = 0;
 	if ((size_t)n > sizeof(line) - 2)
 		n = sizeof(line) - 2;
+	for (int i = 0; i < n; i++)	/* a URL's bytes quoted back: one printable line */
+		if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] >= 0x7f)
+			line[i] = '?';
 	line[n++] = '\n';
 	return send_answer(rq, code, "text/plain; charset=utf-8", line, (size_t)n);
 }

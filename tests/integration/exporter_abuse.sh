@@ -61,6 +61,13 @@ assert_eq "a query over 2048 bytes (inside the header limit): 413" 413 "$HTTP_CO
 get "/probe?target=%00%0a%ff:1"
 assert_eq "a target with NUL, newline and \\xff: 400" 400 "$HTTP_CODE"
 assert_eq "that 400's body is one line" 1 "$(wc -l <"$NP_TMP/body")"
+for q in "target=a%0ab%1b%5b31m.example.test:80" "module=lookup&target=%ff%fe%0a" \
+	"target=127.0.0.1:1&%0akey%ff=1" "target=127.0.0.1:1&module=%1b%5b2J"; do
+	get "/probe?$q"
+	assert_eq "$q: 400" 400 "$HTTP_CODE"
+	assert_eq "$q: one line of printable ASCII" "1 0" \
+		"$(wc -l <"$NP_TMP/body") $(LC_ALL=C grep -c '[^ -~]' "$NP_TMP/body")"
+done
 alive "after malformed requests"
 
 # ---- 1,000 requests in a bounded loop: still answering, memory flat
