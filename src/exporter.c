@@ -948,6 +948,7 @@ static int open_exporter(struct exporter *ex, const struct np_exporter_config *c
 	};
 	struct np_error err = { 0 };
 	char msg[300];
+	size_t budget;
 
 	ex->cfg = cfg;
 	if (np_loop_init(&ex->loop) < 0) {
@@ -955,7 +956,9 @@ static int open_exporter(struct exporter *ex, const struct np_exporter_config *c
 		np_report_fatal(msg);
 		return 3;
 	}
-	np_gate_init(&ex->gate, 0);
+	/* the probes' sockets and the HTTP connections share RLIMIT_NOFILE */
+	budget = np_gate_budget();
+	np_gate_init(&ex->gate, budget > cfg->max_clients + 16 ? budget - cfg->max_clients : 16);
 	np_gate_init(&ex->dns_gate, NP_DNS_INFLIGHT);
 	np_timer_init(&ex->reap, reap, ex);
 	if (np_http_start(&ex->http, &ex->loop, &ho, &err) < 0) {

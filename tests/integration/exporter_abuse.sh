@@ -6,8 +6,8 @@
 # loop (still answering, its resident memory flat: the figures are printed),
 # a burst of 80 concurrent scrapes of a target whose DNS server never answers
 # (start_silent_dns) with --max-probes 16 (503 beyond it, counted as busy),
-# and SIGTERM while probes and a lookup are in flight (the waiting scrapes
-# get 503, exit 0).
+# SIGTERM while probes and a lookup are in flight (the waiting scrapes get
+# 503, exit 0), and 100 scrapes at once under ulimit -n 64.
 # Loopback only; every loop bounded.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 . "$top_srcdir/tests/integration/exporter_lib.sh"
@@ -150,5 +150,20 @@ for i in 1 2 3; do
 	assert_eq "SIGTERM: waiting scrape $i answered 503" 503 "$(cat "$NP_TMP/term$i.code")"
 done
 assert_eq "SIGTERM: nothing on stderr" "" "$(cat "$NP_TMP/exporter.err")"
+
+# ---- ulimit -n 64: 100 scrapes at once, more connections than descriptors
+EXP_NOFILE=64 start_exporter -T 2 --max-probes 8
+"${CLIENT[@]}" burst "$EXP_PORT" 100 "/probe?target=127.0.0.1:$OPEN" --wait 30 >"$NP_TMP/fd.out"
+echo "# ulimit -n 64, 100 at once: $(tr '\n' ',' <"$NP_TMP/fd.out")"
+n200=$(awk '$1 == 200 { print $2 }' "$NP_TMP/fd.out")
+n503=$(awk '$1 == 503 { print $2 }' "$NP_TMP/fd.out")
+assert_eq "ulimit -n 64: every scrape answered 200 or 503" 100 $(( ${n200:-0} + ${n503:-0} ))
+get /metrics
+assert_eq "ulimit -n 64: the exporter sees its limit" 64 "$(metric process_max_fds)"
+assert_eq "ulimit -n 64: every probe that ran succeeded" "${n200:-0}" \
+	"$(metric 'netprobe_exporter_probes_total{kind="tcp",result="success"}')"
+alive "ulimit -n 64"
+stop_with TERM "$EXP_PID"
+assert_eq "ulimit -n 64: SIGTERM, exit 0" 0 "$RC"
 
 np_done

@@ -6,13 +6,15 @@ command -v curl >/dev/null 2>&1 || skip "curl not installed (Debian package curl
 command -v promtool >/dev/null 2>&1 || skip "promtool not installed (Debian package prometheus)"
 
 # start_exporter ARGS...: sets EXP_PORT, EXP_PID, EXP_URL. Up to 3 tries: the
-# free port may be taken between the look and the bind.
+# free port may be taken between the look and the bind. EXP_NOFILE=N: under
+# ulimit -n N.
 start_exporter() {
 	local try i
 	for try in 1 2 3; do
 		EXP_PORT=$(free_port) || fatal "no free port for the exporter"
 		EXP_URL="http://127.0.0.1:$EXP_PORT"
-		"$NETPROBE" exporter --listen "127.0.0.1:$EXP_PORT" "$@" \
+		bash -c 'ulimit -n "$0" && exec "$@"' "${EXP_NOFILE:-$(ulimit -n)}" \
+			"$NETPROBE" exporter --listen "127.0.0.1:$EXP_PORT" "$@" \
 			>"$NP_TMP/exporter.out" 2>"$NP_TMP/exporter.err" &
 		EXP_PID=$!
 		np_bg_register "$EXP_PID"
