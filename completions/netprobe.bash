@@ -28,7 +28,7 @@ _netprobe_npositional()
             continue
         fi
         case $word in
-            -s | -T | -f | -F | -i | --server | --timeout | --format | --send | --expect | --retries | --file | --jobs | --count | --interval)
+            -s | -T | -f | -F | -i | -w | -c | -o | --server | --timeout | --format | --send | --expect | --retries | --file | --jobs | --count | --interval | --warning | --critical | --output)
                 skip=1
                 ;;
             --) ;;
@@ -146,10 +146,10 @@ _netprobe_lookup()
 
     case $prev in
         -f | --format)
-            COMPREPLY=($(compgen -W 'text ndjson json' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text ndjson json prometheus' -- "$cur"))
             return
             ;;
-        -F | --file)
+        -F | --file | -o | --output)
             _filedir
             return
             ;;
@@ -164,7 +164,7 @@ _netprobe_lookup()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-s --server= -x --reverse= -t --tcp --norecurse
             --short --compare-system -T --timeout= -d --dump -F --file= --jobs=
-            -f --format= -j --json -h --help' -- "$cur"))
+            -f --format= -j --json -o --output= -h --help' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi
@@ -186,7 +186,7 @@ _netprobe_lookup()
             -x?* | --reverse=*) reverse=1 ;;
             -F | --file) reverse=1 skip=1 ;;    # no NAME either: TYPEs only
             -F?* | --file=*) reverse=1 ;;
-            -s | -T | -f | --server | --timeout | --format | --jobs) skip=1 ;;
+            -s | -T | -f | -o | --server | --timeout | --format | --jobs | --output) skip=1 ;;
             -* | @*) ;;
             *) ((n++)) ;;
         esac
@@ -255,11 +255,15 @@ _netprobe()
 
     case $prev in
         -f | --format)
-            COMPREPLY=($(compgen -W 'text ndjson json' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text ndjson json nagios prometheus' -- "$cur"))
             return
             ;;
-        -F | --file)
+        -F | --file | -o | --output)
             _filedir
+            return
+            ;;
+        -w | --warning | -c | --critical)
+            # Nagios ranges: nothing to offer.
             return
             ;;
         --jobs | --count | -i | --interval)
@@ -285,8 +289,8 @@ _netprobe()
         COMPREPLY=($(compgen -W '-4 --ipv4 -6 --ipv6 -s --server= -t --tcp
             -u --udp --dgram -T --timeout= --send= --expect= --retries=
             -F --file= --jobs= --count= -i --interval= --re-resolve
-            -f --format= -j --json -d --dump --no-hosts -h --help
-            -V --version' \
+            -f --format= -j --json -w --warning= -c --critical= -o --output=
+            -d --dump --no-hosts -h --help -V --version' \
             -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return

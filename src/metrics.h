@@ -23,6 +23,10 @@ struct np_metrics_ctx {
 	const char *target;
 };
 
+/* Milliseconds to seconds, to the nanosecond as blackbox_exporter's are (Go's
+ * Duration): 4.66e-05, not the 4.660000093281269e-05 a bare division gives. */
+double np_metrics_seconds(double ms);
+
 /* The per-probe families of METRICS.md for one target (with --count: the series
  * families too). 0, or -1 when the writer refused (a bug: np_prom_error says). */
 int np_metrics_probe(struct np_prom *p, const struct np_target_result *r,
@@ -46,6 +50,10 @@ int np_metrics_client_probe(const struct np_target_result *r);
  * exchange (the addresses are probed at once). A target that waited for a
  * socket in a large batch did not spend that wait probing: it is not in it. */
 double np_metrics_duration(const struct np_target_result *r);
+
+/* probe_dns_lookup_time_seconds: the resolution's time, 0 when no DNS was
+ * asked (an address literal, the hosts file, a Unix socket). */
+double np_metrics_dns_time(const struct np_target_result *r);
 
 /* The response time -w/-c TIME judges and Nagios' `time` perfdata says, in
  * seconds: DNS time plus the client address's connect time when one answered
