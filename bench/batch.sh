@@ -320,6 +320,7 @@ accepted() {
 hf() { # hf NAME RUNS WARMUP
 	local args=(-N --warmup "$3" --runs "$2" --style basic --export-json "$TMP/hf-$1.json") i
 	for i in "${!CMD_LABELS[@]}"; do
+		printf '#   %-40s %s\n' "${CMD_LABELS[$i]}:" "${CMD_STRS[$i]}"
 		args+=(-n "${CMD_LABELS[$i]}" "${CMD_STRS[$i]}")
 	done
 	echo "# hyperfine ${args[*]:0:6} ..."
@@ -391,7 +392,6 @@ if [ "$HAVE_LOOKUP_FILE" = 1 ]; then
 	CMD_LABELS+=("netprobe lookup --file (A)"); CMD_STRS+=("$NP_LOOKUP")
 fi
 CMD_LABELS+=("dig -f (A)"); CMD_STRS+=("$DIG_F")
-for i in "${!CMD_LABELS[@]}"; do printf '#   %-40s %s\n' "${CMD_LABELS[$i]}:" "${CMD_STRS[$i]}"; done
 hf ab "$RUNS" "$WARMUP"
 dig_s=$(median_of ab "dig -f (A)")
 R[dig_nps]=$(calc "round($NAMES / $dig_s)")
@@ -462,7 +462,6 @@ else
 	echo "netprobe --file: not in this build: c) netprobe not measured"
 	CMD_LABELS=("nmap -sT -n -Pn -iL"); CMD_STRS=("$NMAP")
 fi
-for i in "${!CMD_LABELS[@]}"; do printf '#   %-40s %s\n' "${CMD_LABELS[$i]}:" "${CMD_STRS[$i]}"; done
 hf c "$RUNS" "$WARMUP"
 nmap_s=$(median_of c "nmap -sT -n -Pn -iL")
 R[nmap_tps]=$(calc "round($NAMES / $nmap_s)")
@@ -572,7 +571,6 @@ if [ "$PROFILE" = 1 ] && [ "$BATCH_OK" = 1 ]; then
 		CMD_LABELS+=("names -f ndjson --jobs 1024"); CMD_STRS+=("$NP_BATCH --jobs 1024")
 	fi
 	echo "  -- output format and --jobs at $NAMES targets (hyperfine, 3 runs each; the default --jobs at ulimit -n $(ulimit -Sn) is min(256, (n - 32) / 4))"
-	for i in "${!CMD_LABELS[@]}"; do printf '#   %-40s %s\n' "${CMD_LABELS[$i]}:" "${CMD_STRS[$i]}"; done
 	hf f 3 0
 	echo "  -- callgrind, the first $CG_TARGETS names: valgrind --tool=callgrind $NETPROBE $SERVER -f ndjson --file names_ports_cg.txt"
 	timeout 900 valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" \

@@ -61,6 +61,40 @@ def read_dig(path):
     return lookup
 
 
+class Mismatches:
+    """A name's IPv4 addresses as netprobe saw them vs the zone and vs dig."""
+
+    def __init__(self, exp, dig):
+        self.exp, self.dig = exp, dig
+        self.n_exp = self.n_dig = 0
+        self.examples = []
+
+    def check(self, name, got):
+        if self.exp:
+            want = self.exp.get(name, "?")
+            want = set() if want is None else {want}
+            if got != want:
+                self.n_exp += 1
+                self.note("%s: netprobe %s, zone %s" % (name, sorted(got), sorted(want)))
+        if self.dig and got != self.dig(name):
+            self.n_dig += 1
+            self.note("%s: netprobe %s, dig %s" % (name, sorted(got), sorted(self.dig(name))))
+
+    def note(self, text):
+        if len(self.examples) < 5:
+            self.examples.append(text)
+
+    def show(self):
+        for e in self.examples:
+            print("  mismatch: " + e)
+
+    def zone_n(self):
+        return self.n_exp if self.exp else "n/a"
+
+    def dig_n(self):
+        return self.n_dig if self.dig else "n/a"
+
+
 def lines(path):
     f = sys.stdin if path == "-" else open(path, errors="replace")
     for n, line in enumerate(f, 1):
@@ -79,11 +113,10 @@ def emfile_in(obj):
 
 def probes(args):
     path, exp_path, dig_path = args[0], opt(args, "--expect"), opt(args, "--dig")
-    exp, dig = read_expect(exp_path), read_dig(dig_path)
+    mism = Mismatches(read_expect(exp_path), read_dig(dig_path))
     types, states, dns, errs = Counter(), Counter(), Counter(), Counter()
-    emfile = mism_exp = mism_dig = 0
+    emfile = 0
     summary = None
-    examples = []
     for o in lines(path):
         t = o.get("type")
         types[t] += 1
@@ -101,20 +134,8 @@ def probes(args):
                 errs[p["error"].get("code")] += 1
         host = (o.get("host") or "").rstrip(".").lower()
         got = {x["address"] for x in d.get("addresses") or [] if x.get("family") == "ipv4"}
-        if exp:
-            want = exp.get(host, "?")
-            want = set() if want is None else {want}
-            if got != want:
-                mism_exp += 1
-                if len(examples) < 5:
-                    examples.append("%s: netprobe %s, zone %s" % (host, sorted(got), sorted(want)))
-        if dig:
-            if got != dig(host):
-                mism_dig += 1
-                if len(examples) < 5:
-                    examples.append("%s: netprobe %s, dig %s" % (host, sorted(got), sorted(dig(host))))
-    for e in examples:
-        print("  mismatch: " + e)
+        mism.check(host, got)
+    mism.show()
     print("  lines by type %s; probe states %s; dns %s; probe errors %s" %
           (cstr(types), cstr(states), cstr(dns), cstr(errs)))
     if summary:
@@ -124,18 +145,16 @@ def probes(args):
        probes=sum(states.values()), open=states["open"], closed=states["closed"],
        other=sum(states.values()) - states["open"] - states["closed"],
        dns_ok=dns["ok"], dns_nxdomain=dns["nxdomain"], emfile=emfile,
-       mismatch_zone=mism_exp if exp else "n/a", mismatch_dig=mism_dig if dig else "n/a",
+       mismatch_zone=mism.zone_n(), mismatch_dig=mism.dig_n(),
        exit_code=summary.get("exit_code") if summary else "?",
        unfinished=summary.get("unfinished") if summary else "?")
 
 
 def lookups(args):
     path, exp_path, dig_path = args[0], opt(args, "--expect"), opt(args, "--dig")
-    exp, dig = read_expect(exp_path), read_dig(dig_path)
+    mism = Mismatches(read_expect(exp_path), read_dig(dig_path))
     types, st = Counter(), Counter()
-    mism_exp = mism_dig = 0
     summary = None
-    examples = []
     for o in lines(path):
         t = o.get("type")
         types[t] += 1
@@ -154,25 +173,14 @@ def lookups(args):
                     if isinstance(v, dict):
                         v = v.get("address")
                     got.add(v)
-        if exp:
-            want = exp.get(name, "?")
-            want = set() if want is None else {want}
-            if got != want:
-                mism_exp += 1
-                if len(examples) < 5:
-                    examples.append("%s: netprobe %s, zone %s" % (name, sorted(got), sorted(want)))
-        if dig and got != dig(name):
-            mism_dig += 1
-            if len(examples) < 5:
-                examples.append("%s: netprobe %s, dig %s" % (name, sorted(got), sorted(dig(name))))
-    for e in examples:
-        print("  mismatch: " + e)
+        mism.check(name, got)
+    mism.show()
     print("  lines by type %s; reply statuses %s" % (cstr(types), cstr(st)))
     if summary:
         print("  summary line: " + json.dumps(summary, separators=(",", ":")))
     kv(lookups=types["lookup"], errors=types["error"], summary=1 if summary else 0,
        ok=st["ok"], nxdomain=st["nxdomain"], other=sum(st.values()) - st["ok"] - st["nxdomain"],
-       mismatch_zone=mism_exp if exp else "n/a", mismatch_dig=mism_dig if dig else "n/a",
+       mismatch_zone=mism.zone_n(), mismatch_dig=mism.dig_n(),
        qps=summary.get("queries_per_second") if summary else "?",
        wall_ms=summary.get("wall_ms") if summary else "?")
 
