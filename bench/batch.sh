@@ -189,6 +189,14 @@ lastline() { tail -n 1 "$1"; }
 calc() { "$PY" -c "import sys; print($1)"; }
 
 # ---------------------------------------------------------------- the namespace
+# netsnap FILE: the namespace's TCP/UDP counters (listen queue, UDP buffer
+# drops), and the drops counted on knotd's own UDP sockets (port $KPORT), to
+# tell whose socket dropped a datagram.
+netsnap() {
+	cat /proc/net/netstat /proc/net/snmp /proc/net/snmp6 >"$1"
+	awk -v p="$(printf ':%04X' "$KPORT")" 'FNR > 1 && index($2, p) == length($2) - 4 { d += $NF }
+		END { print "Knotd: drops"; print "Knotd: " d + 0 }' /proc/net/udp /proc/net/udp6 >>"$1"
+}
 ip link set lo up || die "cannot bring lo up"
 nlinks=$(ip -o link show | wc -l)
 [ "$nlinks" -eq 1 ] || die "expected only lo in the namespace, found $nlinks links"
@@ -304,7 +312,7 @@ done
 [ "$up" -eq 1 ] || die "knotd did not answer: $(tail -n 5 "$kd/knotd.log")"
 echo "# knotd pid $KNOT_PID on 127.0.0.1 and ::1 port $KPORT (udp-workers 2), zone bench.test loaded"
 echo
-cp /proc/net/netstat "$TMP/netstat.start"
+netsnap "$TMP/netstat.start"
 
 # listener_cpu: the listener's user+system CPU seconds so far (from /proc)
 listener_cpu() {
@@ -318,7 +326,8 @@ accepted() {
 
 # hf LABEL... : one hyperfine invocation over CMD_LABELS / CMD_STRS; medians in $TMP/hf.tsv
 hf() { # hf NAME RUNS WARMUP
-	local args=(-N --warmup "$3" --runs "$2" --style basic --export-json "$TMP/hf-$1.json") i
+	# -i: the exit status is the worst seen (NXDOMAIN names, closed ports): not a failure here
+	local args=(-N -i --warmup "$3" --runs "$2" --style basic --export-json "$TMP/hf-$1.json") i
 	for i in "${!CMD_LABELS[@]}"; do
 		printf '#   %-40s %s\n' "${CMD_LABELS[$i]}:" "${CMD_STRS[$i]}"
 		args+=(-n "${CMD_LABELS[$i]}" "${CMD_STRS[$i]}")
@@ -342,14 +351,17 @@ NMAP="nmap -sT -n -Pn -p $P_LIT -iL $TMP/addrs.txt -oG $TMP/nmap.gnmap"
 
 # ================================================================ a) and b): sanity
 echo "# ---- a) b) sanity: one run of each, outputs checked against the zone and against dig"
+netsnap "$TMP/netstat.d0"
 t0=$(date +%s.%N)
 timeout 600 $DIG_F >"$TMP/dig.out" 2>"$TMP/dig.err"
 rc=$?; t1=$(date +%s.%N)
-echo "dig -f: exit $rc, $(grep -c $'\tA\t' "$TMP/dig.out") A records, $(grep -c $'\tCNAME\t' "$TMP/dig.out") CNAME records, $(calc "round($t1 - $t0, 2)") s"
+netsnap "$TMP/netstat.d1"
+echo "dig -f: exit $rc, $(grep -c $'\tA\t' "$TMP/dig.out") A records, $(grep -c $'\tCNAME\t' "$TMP/dig.out") CNAME records, $(calc "round($t1 - $t0, 2)") s; stderr: $(wc -l <"$TMP/dig.err") lines, $(grep -c -i 'timed out' "$TMP/dig.out" "$TMP/dig.err" | awk -F: '{ s += $NF } END { print s }') 'timed out'"
+echo "  kernel during dig -f: $("${CHECK[@]}" netstat "$TMP/netstat.d0" "$TMP/netstat.d1")"
 [ "$rc" -eq 0 ] || die "dig -f failed: $(head -n 3 "$TMP/dig.err")"
 
 if [ "$BATCH_OK" = 1 ]; then
-	cp /proc/net/netstat "$TMP/netstat.0"
+	netsnap "$TMP/netstat.0"
 	cpu0=$(listener_cpu)
 	acc0=$(accepted)
 	t0=$(date +%s.%N)
@@ -357,7 +369,7 @@ if [ "$BATCH_OK" = 1 ]; then
 	rc=$?; t1=$(date +%s.%N)
 	cpu1=$(listener_cpu)
 	acc1=$(accepted)
-	cp /proc/net/netstat "$TMP/netstat.1"
+	netsnap "$TMP/netstat.1"
 	echo "netprobe --file (names): exit $rc, $(calc "round($t1 - $t0, 2)") s, stderr $(wc -l <"$TMP/np_batch.err") lines"
 	"${CHECK[@]}" probes "$TMP/np_batch.ndjson" --expect "$TMP/expect.tsv" --dig "$TMP/dig.out" | tee "$TMP/chk_a"
 	ns=$("${CHECK[@]}" netstat "$TMP/netstat.0" "$TMP/netstat.1")
@@ -569,20 +581,24 @@ if [ "$PROFILE" = 1 ] && [ "$BATCH_OK" = 1 ]; then
 			CMD_LABELS+=("literals -f ndjson --jobs $j"); CMD_STRS+=("$NP_LIT --jobs $j")
 		done
 		CMD_LABELS+=("names -f ndjson --jobs 1024"); CMD_STRS+=("$NP_BATCH --jobs 1024")
+		CMD_LABELS+=("names -f ndjson --jobs 64"); CMD_STRS+=("$NP_BATCH --jobs 64")
 	fi
+	CMD_LABELS+=("names -f text (default jobs)"); CMD_STRS+=("$NETPROBE $SERVER -f text --file $TMP/names_ports.txt")
 	echo "  -- output format and --jobs at $NAMES targets (hyperfine, 3 runs each; the default --jobs at ulimit -n $(ulimit -Sn) is min(256, (n - 32) / 4))"
 	hf f 3 0
 	echo "  -- callgrind, the first $CG_TARGETS names: valgrind --tool=callgrind $NETPROBE $SERVER -f ndjson --file names_ports_cg.txt"
 	timeout 900 valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" \
 		"$NETPROBE" "$SERVER" -f ndjson --file "$TMP/names_ports_cg.txt" >/dev/null 2>"$TMP/cg.err"
-	callgrind_annotate --threshold=100 "$TMP/cg.out" >"$TMP/cg.txt" 2>/dev/null
+	callgrind_annotate --auto=no --threshold=100 "$TMP/cg.out" >"$TMP/cg.txt" 2>/dev/null
 	"${CHECK[@]}" callgrind "$TMP/cg.txt" "$CG_TARGETS" | tee "$TMP/chk_f"
 	R[f_ir]=$(kvget ir_per_target "$(lastline "$TMP/chk_f")")
 	echo "  -- callgrind, the first $CG_TARGETS literals: valgrind --tool=callgrind $NETPROBE -f ndjson --file literals_cg.txt"
 	timeout 900 valgrind --tool=callgrind --callgrind-out-file="$TMP/cg2.out" \
 		"$NETPROBE" -f ndjson --file "$TMP/literals_cg.txt" >/dev/null 2>"$TMP/cg2.err"
-	callgrind_annotate --threshold=100 "$TMP/cg2.out" >"$TMP/cg2.txt" 2>/dev/null
+	callgrind_annotate --auto=no --threshold=100 "$TMP/cg2.out" >"$TMP/cg2.txt" 2>/dev/null
 	"${CHECK[@]}" callgrind "$TMP/cg2.txt" "$CG_TARGETS" | tee "$TMP/chk_f2"
+	callgrind_annotate --auto=no --tree=caller --threshold=100 "$TMP/cg2.out" >"$TMP/cg2.tree" 2>/dev/null
+	"${CHECK[@]}" callers "$TMP/cg2.tree" __memset_avx2_unaligned_erms memset calloc malloc
 	R[f_ir_lit]=$(kvget ir_per_target "$(lastline "$TMP/chk_f2")")
 else
 	echo "# ---- f) skipped (PROFILE=$PROFILE, batch mode in this build: $BATCH_OK)"
@@ -591,7 +607,7 @@ echo
 
 kill -0 "$KNOT_PID" 2>/dev/null || die "our knotd died during the run"
 kill -0 "$LISTENER_PID" 2>/dev/null || die "the listeners died during the run"
-cp /proc/net/netstat "$TMP/netstat.end"
+netsnap "$TMP/netstat.end"
 R[listen_all]="accepted $(accepted) connections in all, listener CPU $(listener_cpu) s in all; kernel over the whole run: $("${CHECK[@]}" netstat "$TMP/netstat.start" "$TMP/netstat.end")"
 
 # ================================================================ results

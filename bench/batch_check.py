@@ -12,6 +12,7 @@ batch.sh reads.
     count-text TEXT                               the same, text output
     hyperfine JSON                                label, median, min, max, runs
     callgrind ANNOTATE-OUTPUT TARGETS             Ir by object, per target
+    callers TREE-CALLER-OUTPUT FUNC...            who calls FUNC (memset, malloc)
     netstat BEFORE AFTER                          TcpExt listen-queue counters
 """
 import json
@@ -117,6 +118,7 @@ def probes(args):
     types, states, dns, errs = Counter(), Counter(), Counter(), Counter()
     emfile = 0
     summary = None
+    odd = []
     for o in lines(path):
         t = o.get("type")
         types[t] += 1
@@ -128,6 +130,9 @@ def probes(args):
             continue
         d = o.get("dns") or {}
         dns[d.get("status")] += 1
+        if d.get("status") not in ("ok", "nxdomain", "skipped") and dns[d.get("status")] <= 2:
+            odd.append("%s: dns %s" % (o.get("input"), json.dumps(
+                {k: d.get(k) for k in ("status", "rcode", "error", "queries", "time_ms")}, separators=(",", ":"))))
         for p in o.get("probes") or []:
             states[p.get("state")] += 1
             if p.get("error"):
@@ -136,6 +141,8 @@ def probes(args):
         got = {x["address"] for x in d.get("addresses") or [] if x.get("family") == "ipv4"}
         mism.check(host, got)
     mism.show()
+    for x in odd:
+        print("  example: " + x[:600])
     print("  lines by type %s; probe states %s; dns %s; probe errors %s" %
           (cstr(types), cstr(states), cstr(dns), cstr(errs)))
     if summary:
@@ -312,15 +319,21 @@ def callgrind(args):
     by_obj, total = Counter(), 0
     pat = re.compile(r"^\s*([\d,]+)\s+(?:\([^)]*\)\s+)?(.*?)(?:\s+\[(.*)\])?\s*$")
     top = []
+    in_table = False
     for line in open(args[0], errors="replace"):
+        if line.strip().endswith("file:function"):
+            in_table = True                 # the table of functions starts
+            continue
+        if in_table and not line.strip() and by_obj:
+            break                           # ... and ends at a blank line
         if "PROGRAM TOTALS" in line:
             total = int(line.split()[0].replace(",", ""))
             continue
         m = pat.match(line)
-        if not m or ":" not in m.group(2):
+        if not in_table or not m or ":" not in m.group(2):
             continue
         ir = int(m.group(1).replace(",", ""))
-        obj = (m.group(3) or "?").split("/")[-1]
+        obj = (m.group(3) or "(inlined, no object)").split("/")[-1]
         by_obj[obj] += ir
         if len(top) < 15:
             top.append((ir, m.group(2).split(":")[-1], obj))
@@ -334,18 +347,54 @@ def callgrind(args):
     kv(total_ir=total, ir_per_target=int(total / n) if n else "?")
 
 
+def callers(args):
+    """callgrind_annotate --tree=caller output: who calls FUNC, and how much
+    of FUNC's cost each caller brings (the "<" lines above the "*" line)."""
+    want = args[1:]
+    block = []
+    for line in open(args[0], errors="replace"):
+        if not line.strip():
+            block = []
+            continue
+        block.append(line.rstrip("\n"))
+        if "*  " in line and any(re.search(r":%s \[" % re.escape(w), line) for w in want):
+            fn = line.split(":")[-1].split(" [")[0]
+            rows = []
+            for b in block[:-1]:
+                m = re.match(r"^\s*([\d,]+).*?<\s+(\S+?):(\S+) \((\d+)x\)", b)
+                if m and int(m.group(1).replace(",", "")) >= 10000:
+                    rows.append((int(m.group(1).replace(",", "")), m.group(3), m.group(4)))
+            if rows:
+                print("  callers of %s:" % fn)
+            for ir, caller, calls in sorted(rows, reverse=True)[:5]:
+                print("    %14s Ir from %s (%s calls)" % (format(ir, ","), caller, calls))
+
+
 def netstat(args):
     def read(p):
-        d, lines_ = {}, open(p).read().splitlines()
-        for h, v in zip(lines_[0::2], lines_[1::2]):
-            hk, vk = h.split(), v.split()
-            for a, b in zip(hk[1:], vk[1:]):
-                d[hk[0] + a] = int(b)
+        """cat of /proc/net/netstat, snmp (header line + value line per
+        protocol, "Proto: ...") and snmp6 ("Name value" lines)."""
+        d, pending = {}, None
+        for line in open(p):
+            f = line.split()
+            if not f:
+                continue
+            if f[0].endswith(":"):
+                if pending and pending[0] == f[0]:
+                    for k, v in zip(pending[1:], f[1:]):
+                        d[f[0] + k] = int(v)
+                    pending = None
+                else:
+                    pending = f
+            elif len(f) == 2:
+                d["Udp6:" + f[0]] = int(f[1])
         return d
     b, a = read(args[0]), read(args[1])
     f = lambda k: a.get(k, 0) - b.get(k, 0)
     kv(listen_overflows=f("TcpExt:ListenOverflows"), listen_drops=f("TcpExt:ListenDrops"),
-       syn_cookies_sent=f("TcpExt:SyncookiesSent"))
+       syn_cookies_sent=f("TcpExt:SyncookiesSent"), udp_rcvbuf_errors=f("Udp:RcvbufErrors"),
+       udp_in_errors=f("Udp:InErrors"), udp6_rcvbuf_errors=f("Udp6:Udp6RcvbufErrors"),
+       of_which_knotd_sockets=f("Knotd:drops"))
 
 
 def opt(args, name):
@@ -353,7 +402,7 @@ def opt(args, name):
 
 
 CMDS = {"probes": probes, "lookups": lookups, "nmap": nmap, "count": count, "count-text": count_text,
-        "hyperfine": hyperfine, "callgrind": callgrind, "netstat": netstat}
+        "hyperfine": hyperfine, "callgrind": callgrind, "callers": callers, "netstat": netstat}
 
 if __name__ == "__main__":
     if len(sys.argv) < 3 or sys.argv[1] not in CMDS:
