@@ -399,6 +399,7 @@ echo "# ---- a) b) timed side by side (hyperfine, $RUNS runs each, output to /de
 CMD_LABELS=(); CMD_STRS=()
 if [ "$BATCH_OK" = 1 ]; then
 	CMD_LABELS+=("netprobe --file (A+AAAA + connect)"); CMD_STRS+=("$NP_BATCH")
+	CMD_LABELS+=("netprobe -4 --file (A + connect)"); CMD_STRS+=("$NETPROBE -4 $SERVER -f ndjson --file $TMP/names_ports.txt")
 fi
 if [ "$HAVE_LOOKUP_FILE" = 1 ]; then
 	CMD_LABELS+=("netprobe lookup --file (A)"); CMD_STRS+=("$NP_LOOKUP")
@@ -411,6 +412,9 @@ if [ "$BATCH_OK" = 1 ]; then
 	s=$(median_of ab "netprobe --file (A+AAAA + connect)")
 	R[a_nps]=$(calc "round($NAMES / $s)")
 	R[a_ratio]=$(calc "round($dig_s / $s, 1)")
+	s=$(median_of ab "netprobe -4 --file (A + connect)")
+	R[a4_nps]=$(calc "round($NAMES / $s)")
+	R[a4_ratio]=$(calc "round($dig_s / $s, 1)")
 fi
 if [ "$HAVE_LOOKUP_FILE" = 1 ]; then
 	s=$(median_of ab "netprobe lookup --file (A)")
@@ -621,6 +625,7 @@ printf '%-58s %-32s %s\n' "measure" "figure" "target: verdict"
 printf '%-58s %-32s %s\n' "a) netprobe --file, resolve + connect" "$(g a_nps) names/s" ""
 printf '%-58s %-32s %s\n' "a) dig -f, resolve only (A)" "$(g dig_nps) names/s" ""
 printf '%-58s %-32s %s\n' "a) netprobe --file / dig -f" "$(g a_ratio) x" ">= 10x: $(verdict "$(g a_ratio) >= 10")"
+printf '%-58s %-32s %s\n' "a) netprobe -4 --file (A only, like dig) / dig -f" "$(g a4_nps) names/s, $(g a4_ratio) x" ""
 printf '%-58s %-32s %s\n' "a) shell loop, one netprobe per name ($SAMPLE names)" "$(g loop_nps) names/s" ""
 printf '%-58s %-32s %s\n' "b) netprobe lookup --file (A)" "$(g b_nps) names/s" ">= 50,000/s: $(verdict "$(g b_nps) >= 50000")"
 printf '%-58s %-32s %s\n' "b) lookup --file / dig -f" "$(g b_ratio_dig) x" ""

@@ -361,7 +361,7 @@ def callers(args):
             fn = line.split(":")[-1].split(" [")[0]
             rows = []
             for b in block[:-1]:
-                m = re.match(r"^\s*([\d,]+).*?<\s+(\S+?):(\S+) \((\d+)x\)", b)
+                m = re.match(r"^\s*([\d,]+).*?<\s+(\S+?):(\S+) \(([\d,]+)x\)", b)
                 if m and int(m.group(1).replace(",", "")) >= 10000:
                     rows.append((int(m.group(1).replace(",", "")), m.group(3), m.group(4)))
             if rows:
