@@ -254,6 +254,7 @@ echo
 	--addrs "$TMP/addrs.txt" || die "gen_zone.py literals failed"
 head -n "$CG_TARGETS" "$TMP/names_ports.txt" >"$TMP/names_ports_cg.txt"
 head -n "$CG_TARGETS" "$TMP/literals.txt" >"$TMP/literals_cg.txt"
+head -n "$CG_TARGETS" "$TMP/names.txt" >"$TMP/names_cg.txt"
 echo "# inputs: zone bench.test with $NAMES names ($(grep -c ' A ' "$TMP/bench.test.zone") A, $(grep -c AAAA "$TMP/bench.test.zone") AAAA ::1, $(grep -c CNAME "$TMP/bench.test.zone") CNAME); the list asks $(wc -l <"$TMP/names.txt") names ($(grep -c '^absent' "$TMP/names.txt") absent: NXDOMAIN, $(grep -c '^alias' "$TMP/names.txt") CNAMEs); $(wc -l <"$TMP/literals.txt") literal addresses"
 
 # ---------------------------------------------------------------- listeners, knotd
@@ -561,10 +562,26 @@ fi
 echo
 
 # ================================================================ f) where the time goes
-if [ "$PROFILE" = 1 ] && [ "$BATCH_OK" = 1 ]; then
+# cg_run KEY WHAT ARGS: one netprobe run under callgrind, its Ir by object and
+# per target, and who calls memset/calloc/malloc; R[KEY] = Ir per target
+cg_run() {
+	local out=$TMP/cg-$1
+	echo "  -- callgrind, the first $CG_TARGETS $2: valgrind --tool=callgrind netprobe $3"
+	timeout 900 valgrind --tool=callgrind --callgrind-out-file="$out.out" \
+		$NETPROBE $3 >/dev/null 2>"$out.err"
+	callgrind_annotate --auto=no --threshold=100 "$out.out" >"$out.txt" 2>/dev/null
+	"${CHECK[@]}" callgrind "$out.txt" "$CG_TARGETS" | tee "$out.chk"
+	callgrind_annotate --auto=no --tree=caller --threshold=100 "$out.out" >"$out.tree" 2>/dev/null
+	"${CHECK[@]}" callers "$out.tree" __memset_avx2_unaligned_erms calloc malloc
+	R[$1]=$(kvget ir_per_target "$(lastline "$out.chk")")
+}
+if [ "$PROFILE" = 1 ] && { [ "$BATCH_OK" = 1 ] || [ "$HAVE_LOOKUP_FILE" = 1 ]; }; then
 	echo "# ---- f) where the time goes at $NAMES targets"
-	for what in names literals; do
-		if [ "$what" = names ]; then cmd=$NP_BATCH; else cmd=$NP_LIT; fi
+	WHATS=""
+	[ "$BATCH_OK" = 1 ] && WHATS="names literals"
+	[ "$HAVE_LOOKUP_FILE" = 1 ] && WHATS="$WHATS lookup"
+	for what in $WHATS; do
+		case $what in names) cmd=$NP_BATCH;; literals) cmd=$NP_LIT;; lookup) cmd=$NP_LOOKUP;; esac
 		echo "  -- $what: perf stat -e task-clock,context-switches,cpu-migrations -- $cmd"
 		perf stat -e task-clock,context-switches,cpu-migrations -x, -o "$TMP/perf_$what" \
 			$cmd >/dev/null 2>"$TMP/perf_$what.err"
@@ -578,32 +595,35 @@ if [ "$PROFILE" = 1 ] && [ "$BATCH_OK" = 1 ]; then
 			'{ printf "      %-16s %9s calls  %6.2f per target\n", $NF, $4, $4 / n }'
 		R[f_sys_$what]=$(calc "round(${total:-0} / $NAMES, 1)")
 	done
-	CMD_LABELS=("literals -f ndjson (default jobs)" "literals -f text (default jobs)" "literals -f json (default jobs)")
-	CMD_STRS=("$NP_LIT" "$NETPROBE -f text --file $TMP/literals.txt" "$NETPROBE -f json --file $TMP/literals.txt")
-	if has --help | grep -q -- '--jobs'; then
+	CMD_LABELS=(); CMD_STRS=()
+	if [ "$BATCH_OK" = 1 ]; then
+		CMD_LABELS+=("literals -f ndjson (default jobs)" "literals -f text (default jobs)" "literals -f json (default jobs)")
+		CMD_STRS+=("$NP_LIT" "$NETPROBE -f text --file $TMP/literals.txt" "$NETPROBE -f json --file $TMP/literals.txt")
+		CMD_LABELS+=("names -f text (default jobs)"); CMD_STRS+=("$NETPROBE $SERVER -f text --file $TMP/names_ports.txt")
+	fi
+	if [ "$BATCH_OK" = 1 ] && has --help | grep -q -- '--jobs'; then
 		for j in 16 64 1024 4096; do
 			CMD_LABELS+=("literals -f ndjson --jobs $j"); CMD_STRS+=("$NP_LIT --jobs $j")
 		done
 		CMD_LABELS+=("names -f ndjson --jobs 1024"); CMD_STRS+=("$NP_BATCH --jobs 1024")
 		CMD_LABELS+=("names -f ndjson --jobs 64"); CMD_STRS+=("$NP_BATCH --jobs 64")
 	fi
-	CMD_LABELS+=("names -f text (default jobs)"); CMD_STRS+=("$NETPROBE $SERVER -f text --file $TMP/names_ports.txt")
+	if [ "$HAVE_LOOKUP_FILE" = 1 ]; then
+		CMD_LABELS+=("lookup -f ndjson (default jobs)"); CMD_STRS+=("$NP_LOOKUP")
+		CMD_LABELS+=("lookup -f text (default jobs)"); CMD_STRS+=("$NETPROBE lookup $SERVER -f text --file $TMP/names.txt")
+		CMD_LABELS+=("lookup -f text --short"); CMD_STRS+=("$NETPROBE lookup $SERVER --short --file $TMP/names.txt")
+		CMD_LABELS+=("lookup -f ndjson --jobs 64"); CMD_STRS+=("$NP_LOOKUP --jobs 64")
+		CMD_LABELS+=("lookup -f ndjson --jobs 1024"); CMD_STRS+=("$NP_LOOKUP --jobs 1024")
+	fi
 	echo "  -- output format and --jobs at $NAMES targets (hyperfine, 3 runs each; the default --jobs at ulimit -n $(ulimit -Sn) is min(256, (n - 32) / 4))"
 	hf f 3 0
-	echo "  -- callgrind, the first $CG_TARGETS names: valgrind --tool=callgrind $NETPROBE $SERVER -f ndjson --file names_ports_cg.txt"
-	timeout 900 valgrind --tool=callgrind --callgrind-out-file="$TMP/cg.out" \
-		"$NETPROBE" "$SERVER" -f ndjson --file "$TMP/names_ports_cg.txt" >/dev/null 2>"$TMP/cg.err"
-	callgrind_annotate --auto=no --threshold=100 "$TMP/cg.out" >"$TMP/cg.txt" 2>/dev/null
-	"${CHECK[@]}" callgrind "$TMP/cg.txt" "$CG_TARGETS" | tee "$TMP/chk_f"
-	R[f_ir]=$(kvget ir_per_target "$(lastline "$TMP/chk_f")")
-	echo "  -- callgrind, the first $CG_TARGETS literals: valgrind --tool=callgrind $NETPROBE -f ndjson --file literals_cg.txt"
-	timeout 900 valgrind --tool=callgrind --callgrind-out-file="$TMP/cg2.out" \
-		"$NETPROBE" -f ndjson --file "$TMP/literals_cg.txt" >/dev/null 2>"$TMP/cg2.err"
-	callgrind_annotate --auto=no --threshold=100 "$TMP/cg2.out" >"$TMP/cg2.txt" 2>/dev/null
-	"${CHECK[@]}" callgrind "$TMP/cg2.txt" "$CG_TARGETS" | tee "$TMP/chk_f2"
-	callgrind_annotate --auto=no --tree=caller --threshold=100 "$TMP/cg2.out" >"$TMP/cg2.tree" 2>/dev/null
-	"${CHECK[@]}" callers "$TMP/cg2.tree" __memset_avx2_unaligned_erms memset calloc malloc
-	R[f_ir_lit]=$(kvget ir_per_target "$(lastline "$TMP/chk_f2")")
+	if [ "$BATCH_OK" = 1 ]; then
+		cg_run f_ir "names" "$SERVER -f ndjson --file $TMP/names_ports_cg.txt"
+		cg_run f_ir_lit "literals" "-f ndjson --file $TMP/literals_cg.txt"
+	fi
+	if [ "$HAVE_LOOKUP_FILE" = 1 ]; then
+		cg_run f_ir_lookup "lookup names" "lookup $SERVER -f ndjson --file $TMP/names_cg.txt"
+	fi
 else
 	echo "# ---- f) skipped (PROFILE=$PROFILE, batch mode in this build: $BATCH_OK)"
 fi
@@ -642,8 +662,8 @@ printf '%-58s %-32s %s\n' "d) RSS growth $first -> $last targets" "$(calc "$(g d
 printf '%-58s %-32s %s\n' "d) EMFILE at ulimit -n 256, $EMFILE_TARGETS targets" "$(g d_emfile)" "0: $(verdict "$(g d_emfile) == 0")"
 printf '%-58s %-32s %s\n' "e) --count, listener" "$(g e_open)" ""
 printf '%-58s %-32s %s\n' "e) --count, closed port" "$(g e_closed)" ""
-printf '%-58s %-32s %s\n' "f) syscalls per target (names / literals)" "$(g f_sys_names) / $(g f_sys_literals)" ""
-printf '%-58s %-32s %s\n' "f) instructions per target (names / literals, $CG_TARGETS)" "$(g f_ir) / $(g f_ir_lit)" ""
+printf '%-58s %-32s %s\n' "f) syscalls per target (names / literals / lookup)" "$(g f_sys_names) / $(g f_sys_literals) / $(g f_sys_lookup)" ""
+printf '%-58s %-32s %s\n' "f) instructions per target (names / literals / lookup)" "$(g f_ir) / $(g f_ir_lit) / $(g f_ir_lookup)" ""
 echo "# a) sanity: $(g a_sanity)"
 echo "# a) listener: $(g a_listener)"
 echo "# listeners: $(g listen_all)"
