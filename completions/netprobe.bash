@@ -139,16 +139,21 @@ _netprobe_local()
 }
 
 # netprobe lookup [OPTIONS] [@SERVER[:PORT]] NAME [TYPE...] | -x ADDRESS [TYPE...]
+#                 | --file FILE [TYPE...]
 _netprobe_lookup()
 {
     local types='A AAAA CNAME MX NS TXT SRV SOA PTR CAA ANY'
 
     case $prev in
         -f | --format)
-            COMPREPLY=($(compgen -W 'text json' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text ndjson json' -- "$cur"))
             return
             ;;
-        -s | --server | -x | --reverse | -T | --timeout | -h | --help)
+        -F | --file)
+            _filedir
+            return
+            ;;
+        -s | --server | -x | --reverse | -T | --timeout | --jobs | -h | --help)
             # An address literal / seconds: nothing to offer.
             return
             ;;
@@ -158,8 +163,8 @@ _netprobe_lookup()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-s --server= -x --reverse= -t --tcp --norecurse
-            --short --compare-system -T --timeout= -d --dump -f --format= -j --json
-            -h --help' -- "$cur"))
+            --short --compare-system -T --timeout= -d --dump -F --file= --jobs=
+            -f --format= -j --json -h --help' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi
@@ -179,7 +184,9 @@ _netprobe_lookup()
         case $word in
             -x | --reverse) reverse=1 skip=1 ;;
             -x?* | --reverse=*) reverse=1 ;;
-            -s | -T | -f | --server | --timeout | --format) skip=1 ;;
+            -F | --file) reverse=1 skip=1 ;;    # no NAME either: TYPEs only
+            -F?* | --file=*) reverse=1 ;;
+            -s | -T | -f | --server | --timeout | --format | --jobs) skip=1 ;;
             -* | @*) ;;
             *) ((n++)) ;;
         esac

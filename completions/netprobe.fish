@@ -89,7 +89,7 @@ function __netprobe_unix_targets
 end
 
 # netprobe lookup: positional arguments after "lookup" (options, their separate
-# arguments and @SERVER do not count); with -x/--reverse there is no NAME.
+# arguments and @SERVER do not count); with -x/--reverse or --file there is no NAME.
 function __netprobe_lookup_npositional
     set -l tokens (commandline -opc)
     set -e tokens[1..2]
@@ -107,7 +107,12 @@ function __netprobe_lookup_npositional
                 set skip 1
             case '-x?*' '--reverse=*'
                 set reverse 1
-            case -s -T -f --server --timeout --format
+            case -F --file
+                set reverse 1
+                set skip 1
+            case '-F?*' '--file=*'
+                set reverse 1
+            case -s -T -f --server --timeout --format --jobs
                 set skip 1
             case '-*' '@*'
             case '*'
@@ -194,7 +199,9 @@ complete -c netprobe -n '__netprobe_using lookup' -l short -d "The answers' rdat
 complete -c netprobe -n '__netprobe_using lookup' -l compare-system -d 'Also ask getaddrinfo (NSS) and say where it disagrees'
 complete -c netprobe -n '__netprobe_using lookup' -s T -l timeout -x -d 'Give up after this long, seconds (default 3)'
 complete -c netprobe -n '__netprobe_using lookup' -s d -l dump -d 'Each reply as annotated hex, field by field'
-complete -c netprobe -n '__netprobe_using lookup' -s f -l format -x -a 'text json' -d 'Output format'
+complete -c netprobe -n '__netprobe_using lookup' -s F -l file -r -F -d 'Ask for every NAME [TYPE...] line of FILE (- for stdin)'
+complete -c netprobe -n '__netprobe_using lookup' -l jobs -x -d 'Names in flight with --file (default 256)'
+complete -c netprobe -n '__netprobe_using lookup' -s f -l format -x -a 'text ndjson json' -d 'Output format'
 complete -c netprobe -n '__netprobe_using lookup' -s j -l json -d 'Same as --format=json'
 complete -c netprobe -n '__netprobe_using lookup' -s h -l help -d 'Show help and exit'
 complete -c netprobe -n __netprobe_lookup_wants_name -a '(__fish_print_hostnames)' -d Name

@@ -1,16 +1,20 @@
 /* netprobe lookup: its options, its help, and asking DNS as dig does (lookup.c). */
 #include <config.h>
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
 #include <ares.h>
 #include "cli.h"
 #include "cmd_lookup.h"
 #include "dnsdecode.h"
+#include "lookup_batch.h"
 #include "report.h"
 #include "report_lookup.h"
 #include "rrtypes.h"
 #include "target.h"
 
-enum { OPT_NORECURSE = 256, OPT_SHORT, OPT_COMPARE };
+enum { OPT_NORECURSE = 256, OPT_SHORT, OPT_COMPARE, OPT_JOBS };
 
 /* Its own; --format, --json and --help are added by np_cli_options. */
 static const struct option options[] = {
@@ -22,12 +26,15 @@ static const struct option options[] = {
 	{ "compare-system", no_argument, NULL, OPT_COMPARE },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "dump", no_argument, NULL, 'd' },
+	{ "file", required_argument, NULL, 'F' },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char usage[] =
 	"Usage: netprobe lookup [OPTIONS] NAME [TYPE...]\n"
 	"       netprobe lookup [OPTIONS] -x ADDRESS\n"
+	"       netprobe lookup [OPTIONS] --file FILE [TYPE...]\n"
 	"\n"
 	"Ask DNS as dig does, one query per TYPE (default A), all at once: A AAAA CNAME\n"
 	"MX NS TXT SRV SOA PTR CAA ANY, or TYPEnnn (rdata in RFC 3597 hex). Prints\n"
@@ -49,17 +56,30 @@ static const char usage[] =
 	"  -T, --timeout=SECONDS    give up after this long (default 3)\n"
 	"  -d, --dump               each reply as annotated hex: header fields, and each\n"
 	"                           record's TYPE, CLASS, TTL, RDLENGTH from network order\n"
-	"  -f, --format=FORMAT      text (default) or json\n"
+	"  -F, --file=FILE          ask for every NAME [TYPE...] line of FILE (- for\n"
+	"                           standard input), the fast dig -f: one channel, many\n"
+	"                           queries in flight, each name printed as it is done,\n"
+	"                           then a summary; the TYPEs given here are the default\n"
+	"                           for lines without (# starts a comment)\n"
+	"      --jobs=N             names in flight with --file (1-65536; default 256, or\n"
+	"                           fewer under a low ulimit -n)\n"
+	"  -f, --format=FORMAT      text (default), ndjson (one object a line, then a\n"
+	"                           summary object) or json\n"
 	"  -j, --json               the same as --format json\n"
 	"  -h, --help               this help\n"
 	"\n"
-	"AXFR and IXFR (zone transfers) are refused as bad input.\n"
+	"AXFR and IXFR (zone transfers) are refused as bad input. With --file, a bad\n"
+	"line is said on stderr as FILE:LINE: reason and the rest runs; -x and\n"
+	"--compare-system do not go with --file.\n"
 	"\n"
 	"Exit status: 0 answers found, 1 NODATA (the name exists, no such record),\n"
 	"2 NXDOMAIN, SERVFAIL, REFUSED, a referral, an unfinished CNAME chain, timeout\n"
-	"or a malformed reply, 3 bad input.\n";
+	"or a malformed reply, 3 bad input (with --file: the worst of every name, 3\n"
+	"if any line was bad or the output could not be written).\n";
 
-static const enum np_format formats[] = { NP_FORMAT_TEXT, NP_FORMAT_JSON, NP_FORMAT_END };
+static const enum np_format formats[] = {
+	NP_FORMAT_TEXT, NP_FORMAT_NDJSON, NP_FORMAT_JSON, NP_FORMAT_END
+};
 
 #define FAIL NP_FAIL
 
@@ -87,6 +107,11 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 		return 0;
 	case 'T':
 		return np_cli_seconds("--timeout", optarg, &cli->timeout_ms, err, errlen);
+	case 'F':
+		cfg->file = optarg;
+		return 0;
+	case OPT_JOBS:
+		return np_cli_count("jobs", optarg, 1, 65536, &cfg->jobs, err, errlen);
 	default:
 		FAIL("unhandled option: see netprobe lookup --help");
 	}
@@ -119,6 +144,66 @@ int np_lookup_parse_type(const char *s, uint16_t *type, char *err, size_t errlen
 	return 0;
 }
 
+/* TYPE... from w into l's types. */
+static int add_types(int n, char *w[], struct np_lookup_opts *l, char *err, size_t errlen)
+{
+	for (int i = 0; i < n; i++) {
+		uint16_t t;
+
+		if (np_lookup_parse_type(w[i], &t, err, errlen) < 0)
+			return -1;
+		if (l->ntypes == NP_LOOKUP_MAX_TYPES)
+			FAIL("too many record types: at most %d", NP_LOOKUP_MAX_TYPES);
+		l->types[l->ntypes++] = t;
+	}
+	return 0;
+}
+
+int np_lookup_parse_line(int n, char *w[], struct np_lookup_opts *l, struct np_error *e)
+{
+	struct np_lookup_opts line = *l;
+	char msg[sizeof(e->message)];
+
+	if (np_check_hostname(w[0], msg, sizeof(msg)) < 0) {
+		np_error_set(e, "BAD_NAME", "%s", msg);
+		return -1;
+	}
+	line.ntypes = 0;
+	if (add_types(n - 1, w + 1, &line, msg, sizeof(msg)) < 0) {
+		np_error_set(e, "BAD_TYPE", "%s", msg);
+		return -1;
+	}
+	if (line.ntypes == 0)	/* the command line's TYPEs */
+		line.ntypes = l->ntypes;
+	snprintf(line.name, sizeof(line.name), "%s", w[0]);
+	*l = line;
+	return 0;
+}
+
+/* With --file the arguments are the default TYPEs (A when none). */
+static int file_args(int npos, char *pos[], struct np_lookup_config *cfg, char *err,
+		     size_t errlen)
+{
+	uint16_t t;
+
+	if (cfg->reverse)
+		FAIL("-x does not go with --file: write the reverse names (in-addr.arpa, "
+		     "ip6.arpa) in the file");
+	if (cfg->lookup.compare_system)
+		FAIL("--compare-system does not go with --file: it asks the system resolver "
+		     "(getaddrinfo, one blocking call) for every name");
+	for (int i = 0; i < npos; i++)
+		if (np_lookup_parse_type(pos[i], &t, err, errlen) < 0 &&
+		    np_dns_type_from_name(pos[i]) == 0)
+			FAIL("with --file the arguments are record TYPEs, the default for lines "
+			     "without: '%s' is not one (names go in the file)", pos[i]);
+	if (add_types(npos, pos, &cfg->lookup, err, errlen) < 0)
+		return -1;
+	if (cfg->lookup.ntypes == 0)
+		cfg->lookup.types[cfg->lookup.ntypes++] = NP_RR_A;
+	return 0;
+}
+
 /* NAME [TYPE...], or -x's address and TYPE... */
 static int lookup_args(int npos, char *pos[], struct np_lookup_config *cfg, char *err,
 		       size_t errlen)
@@ -127,6 +212,10 @@ static int lookup_args(int npos, char *pos[], struct np_lookup_config *cfg, char
 	const char *reverse = cfg->reverse;
 	int first = 0;
 
+	if (cfg->file)
+		return file_args(npos, pos, cfg, err, errlen);
+	if (cfg->jobs)
+		FAIL("--jobs goes with --file (names in flight)");
 	if (reverse) {
 		if (np_dns_reverse_name(reverse, l->name, sizeof(l->name)) < 0)
 			FAIL("-x needs an IPv4 or IPv6 address, not '%s'", reverse);
@@ -138,15 +227,8 @@ static int lookup_args(int npos, char *pos[], struct np_lookup_config *cfg, char
 		snprintf(l->name, sizeof(l->name), "%s", pos[0]);
 		first = 1;
 	}
-	for (int i = first; i < npos; i++) {
-		uint16_t t;
-
-		if (np_lookup_parse_type(pos[i], &t, err, errlen) < 0)
-			return -1;
-		if (l->ntypes == NP_LOOKUP_MAX_TYPES)
-			FAIL("too many record types: at most %d", NP_LOOKUP_MAX_TYPES);
-		l->types[l->ntypes++] = t;
-	}
+	if (add_types(npos - first, pos + first, l, err, errlen) < 0)
+		return -1;
 	if (l->ntypes == 0)
 		l->types[l->ntypes++] = reverse ? NP_RR_PTR : NP_RR_A;
 	if (l->compare_system)
@@ -172,31 +254,99 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 		return -1;
 	cfg->lookup.resolve.timeout_ms = cli->timeout_ms;
 	cfg->lookup.resolve.family = AF_UNSPEC;
+	cfg->lookup.annotate = cli->dump;	/* the field notes are --dump's */
 	return 0;
+}
+
+/* The default --jobs: 256, fewer when the descriptors are few (SPEC-10's
+ * rule, shared with the probe's --file). */
+static unsigned long default_jobs(void)
+{
+	struct rlimit rl;
+	unsigned long soft = 1024;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		soft = (unsigned long)rl.rlim_cur;
+	soft = soft > 36 ? (soft - 32) / 4 : 1;
+	return soft < 256 ? soft : 256;
+}
+
+static void sink_name(void *arg, const struct np_lookup_result *r, const char *file,
+		      unsigned long line, int exit_code)
+{
+	np_lookup_stream_name(arg, r, file, line, exit_code);
+}
+
+static void sink_bad_line(void *arg, const char *file, unsigned long line, const char *input,
+			  const struct np_error *e)
+{
+	np_lookup_stream_bad_line(arg, file, line, input, e);
+}
+
+static int sink_flush(void *arg)
+{
+	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
+}
+
+/* --file: every line's name, as it is done, then the summary. */
+static int run_file(const struct np_cli *cli, const struct np_lookup_view *view)
+{
+	const struct np_lookup_config *cfg = cli->config;
+	struct np_lookup_batch_opts o = { .base = cfg->lookup, .path = cfg->file,
+					  .jobs = cfg->jobs ? cfg->jobs : default_jobs() };
+	struct np_lookup_stream *st = np_lookup_stream_begin(stdout, cli->format, view);
+	struct np_lookup_sink sink = { sink_name, sink_bad_line, sink_flush, st };
+	struct np_lookup_summary sum;
+	struct np_error err = { 0 };
+
+	if (!st) {
+		np_report_fatal("out of memory");
+		return 3;
+	}
+	if (np_lookup_batch_run(&o, &sink, &sum, &err) < 0) {
+		np_lookup_stream_abort(st);
+		np_report_fatal(err.message);
+		return 3;
+	}
+	if (sum.write_failed) {	/* the reader is gone: nothing more to say to it */
+		np_lookup_stream_abort(st);
+		return np_report_finish(3);
+	}
+	np_lookup_stream_end(st, &sum);
+	return np_report_finish(sum.exit_code);
+}
+
+/* One name: the document (or text) as always. */
+static int run_one(const struct np_cli *cli, const struct np_lookup_view *view)
+{
+	static struct np_lookup_result r;
+	const struct np_lookup_config *cfg = cli->config;
+	struct np_error err = { 0 };
+	int code;
+
+	if (np_lookup_run(&cfg->lookup, &r, &err) < 0) {
+		np_lookup_free(&r);
+		np_report_fatal(err.message);
+		return 3;
+	}
+	code = np_lookup_exit_code(&r);
+	np_lookup_reporters[cli->format].report(stdout, &r, view, code);
+	np_lookup_free(&r);
+	return np_report_finish(code);
 }
 
 /* The exit code says what DNS said (see np_lookup_exit_code). */
 static int run(const struct np_cli *cli)
 {
-	static struct np_lookup_result r;
 	const struct np_lookup_config *cfg = cli->config;
 	struct np_lookup_view view = { cfg->short_form, cli->dump };
-	struct np_error err = { 0 };
 	int code;
 
 	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
 		np_report_fatal("cannot initialise c-ares");
 		return 3;
 	}
-	if (np_lookup_run(&cfg->lookup, &r, &err) < 0) {
-		np_report_fatal(err.message);
-		code = 3;
-	} else {
-		code = np_lookup_exit_code(&r);
-		np_lookup_reporters[cli->format].report(stdout, &r, &view, code);
-		np_lookup_free(&r);
-		code = np_report_finish(code);
-	}
+	code = cfg->file ? run_file(cli, &view) : run_one(cli, &view);
 	ares_library_cleanup();
 	return code;
 }

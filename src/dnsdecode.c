@@ -83,6 +83,8 @@ static void note(struct np_dns_message *m, size_t off, size_t len, const char *f
 	va_list ap;
 	struct np_dns_annotation *a;
 
+	if (!m->annotate)
+		return;
 	if (m->nnotes == m->capnotes) {
 		size_t cap = m->capnotes ? 2 * m->capnotes : 64;
 		struct np_dns_annotation *n = realloc(m->notes, cap * sizeof(*n));
@@ -384,11 +386,22 @@ static void record_free(struct np_dns_record *r)
 	free(r->raw);
 }
 
+/* The records grow as they come: a record is 7 KiB, and a table of all 256
+ * cleared up front (1.9 MiB) cost more than the rest of a lookup --file. */
 static struct np_dns_record *new_record(struct np_dns_message *m)
 {
 	struct np_dns_record *r;
 
-	if (m->nrecords == NP_DNS_MAX_RECORDS) {
+	if (m->nrecords == m->caprecords && m->caprecords < NP_DNS_MAX_RECORDS) {
+		size_t cap = m->caprecords ? 2 * m->caprecords : 4;
+
+		r = realloc(m->records, cap * sizeof(*r));
+		if (r) {
+			m->records = r;
+			m->caprecords = cap;
+		}
+	}
+	if (m->nrecords == m->caprecords) {	/* over the limit, or out of memory */
 		m->dropped++;
 		return NULL;
 	}
@@ -443,12 +456,15 @@ static int decode_rr(struct np_dns_message *m, struct np_dns_reader *rd, enum np
 	r->offset = start;
 	r->rdata = rr.rdata;
 	head = rr.rdata - 10;
-	note(m, start, head - start, "NAME", "%s", r->name);
-	note(m, head, 2, "TYPE", "%s (%u)", np_dns_type_name(r->type, tb, sizeof(tb)), r->type);
-	note(m, head + 2, 2, "CLASS", "%s (%u)", np_dns_class_name(r->rclass, cb, sizeof(cb)),
-	     r->rclass);
-	note(m, head + 4, 4, "TTL", "%u s", r->ttl);
-	note(m, head + 8, 2, "RDLENGTH", "%u bytes", r->rdlength);
+	if (m->annotate) {
+		note(m, start, head - start, "NAME", "%s", r->name);
+		note(m, head, 2, "TYPE", "%s (%u)", np_dns_type_name(r->type, tb, sizeof(tb)),
+		     r->type);
+		note(m, head + 2, 2, "CLASS", "%s (%u)",
+		     np_dns_class_name(r->rclass, cb, sizeof(cb)), r->rclass);
+		note(m, head + 4, 4, "TTL", "%u s", r->ttl);
+		note(m, head + 8, 2, "RDLENGTH", "%u bytes", r->rdlength);
+	}
 	/* OPT (EDNS) carries no rdata worth a presentation form here */
 	rc = r->type == NP_RR_OPT ? (r->text[0] = '\0', NP_DNS_OK)
 				       : decode_rdata(rd->msg, rd->len, r);
@@ -465,19 +481,23 @@ static int decode_rr(struct np_dns_message *m, struct np_dns_reader *rd, enum np
 
 int np_dns_decode(const uint8_t *msg, size_t len, struct np_dns_message *m)
 {
+	return np_dns_decode_as(msg, len, m, true);
+}
+
+int np_dns_decode_as(const uint8_t *msg, size_t len, struct np_dns_message *m, bool annotate)
+{
 	struct np_dns_reader rd;
 	const uint16_t *counts[3];
 	int rc;
 
 	memset(m, 0, sizeof(*m));
+	m->annotate = annotate;
 	m->len = len;
 	rc = np_dns_reader_init(&rd, msg, len, &m->h);
 	if (rc)
 		return rc;
-	m->records = calloc(NP_DNS_MAX_RECORDS, sizeof(*m->records));
-	if (!m->records)
-		return NP_DNS_ESHORT;
-	note_header(m);
+	if (annotate)
+		note_header(m);
 	for (unsigned i = 0; i < m->h.qdcount; i++)
 		if ((rc = decode_question(m, &rd)))
 			return rc;

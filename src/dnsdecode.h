@@ -50,15 +50,19 @@ struct np_dns_annotation {
 struct np_dns_message {
 	struct np_dns_header h;
 	size_t len;
-	struct np_dns_record *records;
-	size_t nrecords, dropped;
-	struct np_dns_annotation *notes;
+	struct np_dns_record *records;	/* grown as needed, up to NP_DNS_MAX_RECORDS */
+	size_t nrecords, caprecords, dropped;
+	struct np_dns_annotation *notes;	/* only when asked (--dump) */
 	size_t nnotes, capnotes;
+	bool annotate;
 };
 
 /* Decode msg into m (allocates; free with np_dns_message_free). Returns 0, or a
  * negative np_dns_err with m holding what was decoded before the fault. */
 int np_dns_decode(const uint8_t *msg, size_t len, struct np_dns_message *m);
+/* The same, with the annotations (a vsnprintf per field, a fifth of a lookup
+ * --file in text) only when annotate is true. */
+int np_dns_decode_as(const uint8_t *msg, size_t len, struct np_dns_message *m, bool annotate);
 void np_dns_message_free(struct np_dns_message *m);
 
 /* "qr aa rd ra" */

@@ -11,30 +11,53 @@
 #include "clock.h"
 #include "lookup.h"
 
-struct pending {
-	struct np_lookup_reply *reply;
-	struct np_resolver *resolver;
-	struct np_loop *loop;
-	const struct np_lookup_opts *opts;
+/* One query. It lives in its flight until c-ares has called back: a query
+ * past its deadline is done for the name (a timeout) but still on the channel,
+ * and its late callback must find it. */
+struct query {
+	struct np_lookup_flight *f;
+	size_t i;			/* its reply: f->r->replies[i] */
 	double t0, deadline;
 	unsigned resends;
+	bool done;			/* replied, or past its deadline: later callbacks ignored */
+	bool in_ares;			/* a c-ares callback is still to come */
+	struct np_timer timer;		/* its own deadline */
 	uint8_t q[NP_DNS_QUERY_MAX];	/* kept to send again if c-ares gives up early */
 	size_t qlen;
 };
 
-/* A query without a reply, in lookup's words. */
-static void set_failure(struct pending *p, int status)
-{
-	struct np_lookup_reply *r = p->reply;
+/* The queries of one name on the channel. Freed when the name is done with
+ * (np_lookup_free) and c-ares has no callback left to make into it. */
+struct np_lookup_flight {
+	struct np_resolver *resolver;
+	struct np_lookup_result *r;	/* NULL once abandoned */
+	np_lookup_done done;
+	void *arg;
+	size_t open;			/* queries not done yet */
+	size_t in_ares;			/* c-ares callbacks still to come */
+	size_t n;
+	struct query q[];
+};
 
-	switch (np_resolver_failure(p->resolver, status, &r->err)) {
+static struct np_lookup_reply *reply_of(const struct query *q)
+{
+	return &q->f->r->replies[q->i];
+}
+
+/* A query without a reply, in lookup's words. */
+static void set_failure(struct query *q, int status)
+{
+	struct np_lookup_reply *r = reply_of(q);
+	const struct np_lookup_opts *o = q->f->r->opts;
+
+	switch (np_resolver_failure(q->f->resolver, status, &r->err)) {
 	case NP_ARES_TIMEOUT:
-		/* c-ares gave up (ETIMEOUT, maybe early) or our deadline cancelled
-		 * the query: either way, say how long it was given */
+		/* c-ares gave up (ETIMEOUT, maybe early) or our deadline ended the
+		 * query: either way, say how long it was given */
 		np_error_set(&r->err, "TIMEOUT", "no reply from %s within %.3f s",
-			     r->server, (status == ARES_ECANCELLED ? p->opts->resolve.timeout_ms
-				: np_resolver_waited_ms(r->time_ms, p->opts->resolve.timeout_ms,
-							p->resends)) / 1e3);
+			     r->server, (status == ARES_ECANCELLED ? o->resolve.timeout_ms
+				: np_resolver_waited_ms(r->time_ms, o->resolve.timeout_ms,
+							q->resends)) / 1e3);
 		break;
 	case NP_ARES_NO_SOCKET:	/* the socket never opened: the real cause is set */
 		break;
@@ -48,37 +71,92 @@ static void set_failure(struct pending *p, int status)
 	}
 }
 
+static void flight_free_if_idle(struct np_lookup_flight *f)
+{
+	if (!f->r && f->in_ares == 0)
+		free(f);
+}
+
+static void decode_replies(struct np_lookup_result *r, const struct np_lookup_opts *o);
+
+/* A query is done; when it was the name's last, decode its replies and say
+ * so (see decode_replies). */
+static void query_done(struct query *q)
+{
+	struct np_lookup_flight *f = q->f;
+
+	q->done = true;
+	np_timer_cancel(f->resolver->loop, &q->timer);
+	if (--f->open > 0)
+		return;
+	decode_replies(f->r, f->r->opts);
+	f->done(f->arg);	/* may free the result, and with it f */
+}
+
+/* The time, transport and server of a query's outcome, reply or not. */
+static void stamp(struct query *q)
+{
+	struct np_lookup_reply *r = reply_of(q);
+
+	r->time_ms = np_now_ms() - q->t0;
+	r->via_tcp = q->f->r->opts->tcp;	/* as asked, until a reply says otherwise */
+	np_resolver_server(q->f->resolver, r->server, sizeof(r->server));
+}
+
+static void keep_reply(struct query *q, const unsigned char *abuf, int alen)
+{
+	struct np_lookup_reply *r = reply_of(q);
+	struct np_resolver *res = q->f->resolver;
+
+	r->via_tcp = np_resolver_via_tcp(res);
+	r->retried_tcp = r->via_tcp && !q->f->r->opts->tcp;
+	if (r->retried_tcp) {
+		const struct np_udp_seen *u = np_resolver_udp_seen(res, np_get16(q->q));
+
+		r->udp_tc = !u || u->tc;	/* unseen: TC is c-ares' usual reason */
+		r->udp_size = u ? u->size : 0;
+	}
+	r->msg = malloc((size_t)alen);
+	if (r->msg) {	/* decoded when the name's last query is done */
+		memcpy(r->msg, abuf, (size_t)alen);
+		r->len = (size_t)alen;
+	}
+}
+
 static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 {
-	struct pending *p = arg;
-	struct np_lookup_reply *r = p->reply;
+	struct query *q = arg;
+	struct np_lookup_flight *f = q->f;
 
-	if (status == ARES_ETIMEOUT && np_resolver_resend_due(p->deadline, &p->resends)) {
-		ares_send(p->resolver->channel, p->q, (int)p->qlen, on_reply, p);
+	q->in_ares = false;
+	f->in_ares--;
+	if (q->done) {	/* past its deadline, or the name was abandoned */
+		flight_free_if_idle(f);
 		return;
 	}
-	r->time_ms = np_now_ms() - p->t0;
-	r->via_tcp = p->opts->tcp;	/* as asked, until a reply says otherwise */
-	np_resolver_server(p->resolver, r->server, sizeof(r->server));
-	if (abuf && alen > 0) {
-		r->via_tcp = np_resolver_via_tcp(p->resolver);
-		r->retried_tcp = r->via_tcp && !p->opts->tcp;
-		if (r->retried_tcp) {
-			const struct np_udp_seen *u =
-				np_resolver_udp_seen(p->resolver, np_get16(p->q));
-
-			r->udp_tc = !u || u->tc;	/* unseen: TC is c-ares' usual reason */
-			r->udp_size = u ? u->size : 0;
-		}
-		r->msg = malloc((size_t)alen);
-		if (r->msg) {	/* decoded once the loop is done: see decode_replies */
-			memcpy(r->msg, abuf, (size_t)alen);
-			r->len = (size_t)alen;
-		}
-	} else {
-		set_failure(p, status);
+	if (status == ARES_ETIMEOUT && np_resolver_resend_due(q->deadline, &q->resends)) {
+		q->in_ares = true;
+		f->in_ares++;
+		ares_send(f->resolver->channel, q->q, (int)q->qlen, on_reply, q);
+		return;
 	}
-	np_loop_release(p->loop);
+	stamp(q);
+	if (abuf && alen > 0)
+		keep_reply(q, abuf, alen);
+	else
+		set_failure(q, status);
+	query_done(q);
+}
+
+/* The deadline holds whatever the server does (drips a TCP answer, makes c-ares
+ * retry): the query is a timeout now, and c-ares' later callback is ignored. */
+static void on_deadline(void *arg)
+{
+	struct query *q = arg;
+
+	stamp(q);
+	set_failure(q, ARES_ECANCELLED);
+	query_done(q);
 }
 
 /* Add a to the set unless it is there already. -1: out of memory. */
@@ -181,20 +259,20 @@ static void compare_system(const struct np_lookup_opts *o, struct np_lookup_resu
 	addr_set_free(&dns);
 }
 
-/* Decoding and judging wait until every reply is in: however long a hostile reply
- * takes to decode, it cannot hold up the loop while other replies wait on their
- * timers. */
-static void decode_replies(struct np_lookup_result *r, const char *qname)
+/* Decoding and judging wait until every reply of the name is in: however long
+ * a hostile reply takes to decode (linear in its size), it holds up the loop
+ * once, not while the name's other replies wait on their timers. */
+static void decode_replies(struct np_lookup_result *r, const struct np_lookup_opts *o)
 {
 	for (size_t i = 0; i < r->nreplies; i++) {
 		struct np_lookup_reply *rep = &r->replies[i];
 
 		if (rep->msg) {
-			rep->decode_rc = np_dns_decode(rep->msg, rep->len, &rep->m);
+			rep->decode_rc = np_dns_decode_as(rep->msg, rep->len, &rep->m, o->annotate);
 			if (rep->decode_rc == NP_DNS_OK && !NP_DNS_QR(rep->m.h.flags))
 				rep->decode_rc = NP_DNS_ENOTRESP;
 		}
-		np_lookup_classify(rep, qname);
+		np_lookup_classify(rep, o->name);
 	}
 }
 
@@ -215,9 +293,11 @@ static enum np_dns_status rcode_status(int rcode)
 void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
 {
 	char final[NP_DNS_TEXT_MAX];
+	struct np_dns_referral ref;
 	size_t links;
 
-	memset(&r->referral, 0, sizeof(r->referral));
+	free(r->referral);
+	r->referral = NULL;
 	r->chain_end[0] = '\0';
 	if (!r->msg || r->decode_rc) {
 		r->status = !r->msg && strcmp(r->err.code, "TIMEOUT") == 0 ? NP_DNS_STATUS_TIMEOUT
@@ -235,13 +315,12 @@ void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
 		r->status = NP_DNS_STATUS_NODATA;
 		return;
 	}
-	switch (np_dns_classify_empty(r->msg, r->len, final, links, &r->referral)) {
+	switch (np_dns_classify_empty(r->msg, r->len, final, links, &ref)) {
 	case NP_EMPTY_NODATA:
 		/* a chain the server answered to its end counts as an answer, as
 		 * in dig: NODATA is an empty answer section */
 		r->status = links ? NP_DNS_STATUS_OK : NP_DNS_STATUS_NODATA;
-		memset(&r->referral, 0, sizeof(r->referral));
-		break;
+		return;
 	case NP_EMPTY_REFERRAL:
 		r->status = NP_DNS_STATUS_REFERRAL;
 		break;
@@ -250,15 +329,86 @@ void np_lookup_classify(struct np_lookup_reply *r, const char *qname)
 		snprintf(r->chain_end, sizeof(r->chain_end), "%s", final);
 		break;
 	}
+	if (ref.zone[0] && (r->referral = malloc(sizeof(ref))))	/* none when out of memory */
+		*r->referral = ref;
 }
 
-/* The deadline holds whatever the server does (drips a TCP answer, makes c-ares
- * retry): every query still out is cancelled, and says so. */
-static void on_deadline(void *arg)
+/* The flight of r with room for n queries; r->replies for n replies. */
+static struct np_lookup_flight *flight_new(struct np_lookup_result *r, size_t n)
 {
-	struct np_resolver *resolver = arg;
+	struct np_lookup_flight *f = calloc(1, sizeof(*f) + n * sizeof(f->q[0]));
 
-	ares_cancel(resolver->channel);
+	r->replies = calloc(n ? n : 1, sizeof(r->replies[0]));
+	if (!f || !r->replies) {
+		free(f);
+		free(r->replies);
+		r->replies = NULL;
+		return NULL;
+	}
+	return f;
+}
+
+/* Build and send query i; false when the name cannot be asked (the reply says
+ * why, and the query is done at once). */
+static bool send_query(struct np_lookup_flight *f, size_t i)
+{
+	const struct np_lookup_opts *o = f->r->opts;
+	struct query *q = &f->q[i];
+	struct np_lookup_reply *rep = &f->r->replies[i];
+	double now = np_now_ms();
+
+	rep->qtype = o->types[i];
+	q->f = f;
+	q->i = i;
+	q->t0 = now;
+	q->deadline = now + o->resolve.timeout_ms;
+	np_timer_init(&q->timer, on_deadline, q);
+	/* our own message: RD as asked, a random ID, \DDD escapes decoded */
+	if (np_dns_build_query(o->name, o->types[i], np_dns_query_id(), !o->norecurse, q->q,
+			       sizeof(q->q), &q->qlen) != NP_DNS_OK) {
+		np_error_set(&rep->err, "BADNAME", "cannot build a query for %s: %s", o->name,
+			     np_dns_strerror(NP_DNS_EBADNAME));
+		q->done = true;
+		f->open--;
+		return false;
+	}
+	/* no timer (out of memory): c-ares' own tries still end the query */
+	np_timer_arm(f->resolver->loop, &q->timer, q->deadline);
+	q->in_ares = true;
+	f->in_ares++;
+	ares_send(f->resolver->channel, q->q, (int)q->qlen, on_reply, q);
+	return true;
+}
+
+int np_lookup_start(struct np_resolver *resolver, const struct np_lookup_opts *o,
+		    struct np_lookup_result *r, np_lookup_done done, void *arg)
+{
+	struct np_lookup_flight *f;
+
+	*r = (struct np_lookup_result){ .opts = o };
+	f = flight_new(r, o->ntypes);
+	if (!f)
+		return -1;
+	*f = (struct np_lookup_flight){ .resolver = resolver, .r = r, .done = done, .arg = arg,
+					.n = o->ntypes };
+	r->flight = f;
+	r->nreplies = o->ntypes;
+	/* One more than the queries: a query that fails at once calls back inside
+	 * ares_send, and the last one must not finish the name under our feet. */
+	f->open = o->ntypes + 1;
+	for (size_t i = 0; i < o->ntypes; i++)
+		send_query(f, i);
+	f->open--;
+	if (f->open == 0) {
+		decode_replies(r, o);
+		done(arg);
+	}
+	return 0;
+}
+
+static void release_loop(void *arg)
+{
+	np_loop_release(arg);
 }
 
 int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
@@ -266,16 +416,9 @@ int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 {
 	struct np_loop loop;
 	struct np_resolver resolver;
-	struct pending pend[NP_LOOKUP_MAX_TYPES];
-	struct np_timer deadline;
 	int rc = 0;
 
-	/* Clear only the replies this run uses: one is 12 KiB (a referral's name
-	 * servers and glue), and clearing all of them touched 196 KiB per lookup. */
-	r->opts = o;
-	r->nreplies = 0;
-	memset(&r->system, 0, sizeof(r->system));
-	memset(r->replies, 0, o->ntypes * sizeof(r->replies[0]));
+	*r = (struct np_lookup_result){ .opts = o };
 	if (np_loop_init(&loop) < 0) {
 		np_error_set(err, "LOOP", "cannot create the event loop: %s", strerror(errno));
 		return -1;
@@ -284,46 +427,50 @@ int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 		np_loop_free(&loop);
 		return -1;
 	}
-	for (size_t i = 0; i < o->ntypes; i++) {
-		struct np_lookup_reply *rep = &r->replies[r->nreplies++];
-		struct pending *p = &pend[i];
-		double now = np_now_ms();
-
-		rep->qtype = o->types[i];
-		*p = (struct pending){ .reply = rep, .resolver = &resolver, .loop = &loop, .opts = o,
-				       .t0 = now, .deadline = now + o->resolve.timeout_ms };
-		/* our own message: RD as asked, a random ID, \DDD escapes decoded */
-		if (np_dns_build_query(o->name, o->types[i], np_dns_query_id(), !o->norecurse, p->q,
-				       sizeof(p->q), &p->qlen) != NP_DNS_OK) {
-			np_error_set(&rep->err, "BADNAME", "cannot build a query for %s: %s", o->name,
-				     np_dns_strerror(NP_DNS_EBADNAME));
-			continue;
-		}
-		np_loop_hold(&loop);
-		ares_send(resolver.channel, p->q, (int)p->qlen, on_reply, p);
-	}
-	np_timer_init(&deadline, on_deadline, &resolver);
-	np_timer_arm(&loop, &deadline, np_now_ms() + o->resolve.timeout_ms);
-	np_resolver_rearm(&resolver);
-	if (np_loop_run(&loop) < 0) {
-		np_error_set(err, "LOOP", "event loop failed: %s", strerror(errno));
+	np_loop_hold(&loop);
+	if (np_lookup_start(&resolver, o, r, release_loop, &loop) < 0) {
+		np_error_set(err, "ENOMEM", "out of memory");
 		rc = -1;
+	} else {
+		np_resolver_rearm(&resolver);
+		if (np_loop_run(&loop) < 0) {
+			np_error_set(err, "LOOP", "event loop failed: %s", strerror(errno));
+			rc = -1;
+		}
 	}
-	np_timer_cancel(&loop, &deadline);
-	np_resolver_free(&resolver);
+	np_resolver_free(&resolver);	/* late callbacks of queries past their deadline */
 	np_loop_free(&loop);
-	decode_replies(r, o->name);
 	if (rc == 0 && o->compare_system)
 		compare_system(o, r);
 	return rc;
 }
 
+/* The name is done with: queries c-ares still holds are ignored from now on. */
+static void flight_abandon(struct np_lookup_flight *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		f->q[i].done = true;
+		/* armed only while the loop lives (a done query's timer is idle) */
+		if (f->q[i].timer.slot != NP_TIMER_IDLE)
+			np_timer_cancel(f->resolver->loop, &f->q[i].timer);
+	}
+	f->r = NULL;
+	flight_free_if_idle(f);
+}
+
 void np_lookup_free(struct np_lookup_result *r)
 {
-	for (size_t i = 0; i < r->nreplies; i++) {
+	if (r->flight)
+		flight_abandon(r->flight);
+	r->flight = NULL;
+	for (size_t i = 0; r->replies && i < r->nreplies; i++) {
 		free(r->replies[i].msg);
+		free(r->replies[i].referral);
 		np_dns_message_free(&r->replies[i].m);
 	}
+	free(r->replies);
+	r->replies = NULL;
+	r->nreplies = 0;
 	addr_set_free(&r->system.addrs);
 	addr_set_free(&r->system.only_system);
 	addr_set_free(&r->system.only_dns);

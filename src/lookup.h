@@ -17,6 +17,7 @@ struct np_lookup_opts {
 	uint16_t types[NP_LOOKUP_MAX_TYPES];
 	size_t ntypes;
 	bool norecurse, tcp, compare_system;
+	bool annotate;			/* keep each reply's field notes, for --dump */
 	struct np_resolve_opts resolve;
 };
 
@@ -37,7 +38,9 @@ struct np_lookup_reply {
 	/* what the reply means: ok, nodata, referral, incomplete, or its rcode's
 	 * status (error or timeout without a reply) */
 	enum np_dns_status status;
-	struct np_dns_referral referral;	/* zone "" unless a referral */
+	/* a referral's zone and name servers (12 KiB: most replies have none);
+	 * NULL unless the reply is one, or a chain that ends in one */
+	struct np_dns_referral *referral;
 	char chain_end[NP_DNS_TEXT_MAX];	/* incomplete: the last CNAME target */
 };
 
@@ -56,16 +59,34 @@ struct np_lookup_system {
 	struct np_addr_set only_system, only_dns;	/* what only one side has */
 };
 
+struct np_lookup_flight;
+
 struct np_lookup_result {
 	const struct np_lookup_opts *opts;
-	struct np_lookup_reply replies[NP_LOOKUP_MAX_TYPES];
+	/* one per type asked, allocated for those only: a batch holds --jobs
+	 * names */
+	struct np_lookup_reply *replies;
 	size_t nreplies;
 	struct np_lookup_system system;
+	struct np_lookup_flight *flight;	/* the queries on the channel (lookup.c) */
 };
 
-/* Run every query at once on one loop. -1 with err when c-ares cannot start. */
+typedef void (*np_lookup_done)(void *arg);
+
+/* Send o's queries on resolver's channel, each with its own deadline (the
+ * resolver's timeout), into r. done(arg) runs once every query has its reply
+ * or has passed its deadline, with the replies decoded and classified; it may
+ * run before this returns. -1 (ENOMEM) when nothing was sent. o and r must
+ * live until np_lookup_free(r); call np_resolver_rearm after starting. */
+int np_lookup_start(struct np_resolver *resolver, const struct np_lookup_opts *o,
+		    struct np_lookup_result *r, np_lookup_done done, void *arg);
+/* One lookup on a loop of its own: every query at once. -1 with err when
+ * c-ares cannot start. */
 int np_lookup_run(const struct np_lookup_opts *o, struct np_lookup_result *r,
 		  struct np_error *err);
+/* Free r's replies. Queries still on the channel are abandoned: their late
+ * callbacks are ignored (and free what they hold), so r may go at once, even
+ * before done ran (a batch that stops). */
 void np_lookup_free(struct np_lookup_result *r);
 /* Set rep->status (and referral, chain_end) from its reply to a query for qname. */
 void np_lookup_classify(struct np_lookup_reply *rep, const char *qname);

@@ -18,8 +18,26 @@ struct np_lookup_reporter {
 		       const struct np_lookup_view *v, int exit_code);
 };
 
-/* Indexed by the format; a NULL report where lookup does not have it. */
+/* Indexed by the format (ndjson: the name's line and a summary of one). */
 extern const struct np_lookup_reporter np_lookup_reporters[NP_FORMAT_END];
 json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code);
+
+/* lookup --file's output, as it goes: begin, one call per name done or bad
+ * line, then end (the summary) or abort (the output is gone). Text: each name
+ * as a single lookup prints it, bad lines on stderr only, the summary line;
+ * ndjson: one object a line; json: one document printed as it grows. A bad
+ * line is always said on stderr too, as "netprobe: FILE:LINE: reason". */
+struct np_lookup_summary;
+struct np_lookup_stream;
+struct np_lookup_stream *np_lookup_stream_begin(FILE *out, enum np_format f,
+						const struct np_lookup_view *v);
+/* file NULL: a name from the command line (source null) */
+void np_lookup_stream_name(struct np_lookup_stream *s, const struct np_lookup_result *r,
+			   const char *file, unsigned long line, int exit_code);
+void np_lookup_stream_bad_line(struct np_lookup_stream *s, const char *file, unsigned long line,
+			       const char *input, const struct np_error *e);
+/* Print the summary and what closes the document; frees s. */
+void np_lookup_stream_end(struct np_lookup_stream *s, const struct np_lookup_summary *sum);
+void np_lookup_stream_abort(struct np_lookup_stream *s);
 
 #endif

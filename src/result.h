@@ -100,6 +100,8 @@ struct np_probe_result {
 	struct np_exchange xchg;
 };
 
+struct np_series;
+
 struct np_target_result {
 	const struct np_target *target;
 	struct np_dns_result dns;
@@ -116,6 +118,10 @@ struct np_target_result {
 					 * and only there, and the other family's localhost
 					 * address accepted */
 	const char *he_proto;
+	/* --count: the rounds so far, this one added (series.h); NULL and 0 when
+	 * not counting. seq: this round's number, from 1. */
+	const struct np_series *series;
+	unsigned long seq;
 };
 
 const char *np_dns_status_name(enum np_dns_status s);

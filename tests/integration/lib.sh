@@ -467,6 +467,8 @@ _start_helper() {
 # start_knot [ZONE...]: knotd on 127.0.0.1 and ::1 at a free port serving ZONEs
 # (default example.test and broken.test), each from tests/zones/ZONE.zone
 # (copied: the source tree may be read-only), its own rundir and databases.
+# A zone file the test wrote into $KNOT_ZONES_EXTRA (a folder, e.g. a zone
+# generated with thousands of names) is taken from there instead.
 # Sets KNOT_PORT (KNOT_FIXED_PORT if set, else a free port) and KNOT_PID.
 # Waits (bounded) until the check KNOT_READY
 # (default kdig_ok: the example.test SOA) passes on both addresses.
@@ -475,7 +477,9 @@ start_knot() {
 	local try i up z
 	mkdir -p "$kd/run" "$kd/db" "$kd/zones"
 	for z in $zones; do
-		cp "$ZONES/$z.zone" "$kd/zones/" || fatal "cannot copy $ZONES/$z.zone"
+		local src=$ZONES
+		[ -f "${KNOT_ZONES_EXTRA:-/nonexistent}/$z.zone" ] && src=$KNOT_ZONES_EXTRA
+		cp "$src/$z.zone" "$kd/zones/" || fatal "cannot copy $src/$z.zone"
 	done
 	for try in 1 2 3; do
 		if [ -n "${KNOT_FIXED_PORT:-}" ]; then	# e.g. 53 inside a private namespace

@@ -253,12 +253,14 @@ static void test_hostile_reporters(void **state)
 	static const struct { enum np_format format; struct np_lookup_view view; } runs[] = {
 		{ NP_FORMAT_TEXT, { false, false } }, { NP_FORMAT_TEXT, { true, false } },
 		{ NP_FORMAT_TEXT, { false, true } }, { NP_FORMAT_JSON, { false, false } },
+		{ NP_FORMAT_NDJSON, { false, false } },
 	};
 	/* the name the user typed: JSON carries it as Unicode text (the encoder
 	 * escapes C0 controls, not DEL), so here it is plain; the bytes checked
 	 * are the server's */
 	struct np_lookup_opts o = { .name = "evil.test", .types = { 255 }, .ntypes = 1 };
-	struct np_lookup_result res = { .opts = &o, .nreplies = 1 };
+	struct np_lookup_reply rep;
+	struct np_lookup_result res = { .opts = &o, .replies = &rep, .nreplies = 1 };
 	struct msg b;
 
 	put_evil_message(&b);
