@@ -28,7 +28,7 @@ _netprobe_npositional()
             continue
         fi
         case $word in
-            -s | -T | -f | --server | --timeout | --format | --send | --expect | --retries)
+            -s | -T | -f | -F | -i | --server | --timeout | --format | --send | --expect | --retries | --file | --jobs | --count | --interval)
                 skip=1
                 ;;
             --) ;;
@@ -226,7 +226,15 @@ _netprobe()
 
     case $prev in
         -f | --format)
-            COMPREPLY=($(compgen -W 'text json' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text ndjson json' -- "$cur"))
+            return
+            ;;
+        -F | --file)
+            _filedir
+            return
+            ;;
+        --jobs | --count | -i | --interval)
+            # A number: nothing to offer.
             return
             ;;
         --retries)
@@ -247,7 +255,9 @@ _netprobe()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-4 --ipv4 -6 --ipv6 -s --server= -t --tcp
             -u --udp --dgram -T --timeout= --send= --expect= --retries=
-            -f --format= -j --json -d --dump --no-hosts -h --help -V --version' \
+            -F --file= --jobs= --count= -i --interval= --re-resolve
+            -f --format= -j --json -d --dump --no-hosts -h --help
+            -V --version' \
             -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return

@@ -14,7 +14,7 @@ function __netprobe_npositional
             continue
         end
         switch $t
-            case -s -T -f --server --timeout --format --send --expect --retries
+            case -s -T -f -F -i --server --timeout --format --send --expect --retries --file --jobs --count --interval
                 set skip 1
             case '-*' '@*'
             case '*'
@@ -148,7 +148,12 @@ complete -c netprobe -n __netprobe_no_subcommand -s T -l timeout -x -d 'Time lim
 complete -c netprobe -n __netprobe_no_subcommand -l send -x -d 'Send DATA once connected (escapes \\n \\r \\t \\0 \\\\ \\xHH)'
 complete -c netprobe -n __netprobe_no_subcommand -l expect -x -d 'The answer must contain TEXT (a banner check)'
 complete -c netprobe -n __netprobe_no_subcommand -l retries -x -a '(seq 0 10)' -d 'UDP: resends within the timeout (default 2)'
-complete -c netprobe -n __netprobe_no_subcommand -s f -l format -x -a 'text json' -d 'Output format'
+complete -c netprobe -n __netprobe_no_subcommand -s F -l file -r -F -d 'Targets from FILE, one a line (- is standard input)'
+complete -c netprobe -n __netprobe_no_subcommand -l jobs -x -d 'Targets in flight at once (default from ulimit -n)'
+complete -c netprobe -n __netprobe_no_subcommand -l count -x -d 'Probe N rounds, as ping does (0: until interrupted)'
+complete -c netprobe -n __netprobe_no_subcommand -s i -l interval -x -d 'Seconds between the starts of rounds (default 1)'
+complete -c netprobe -n __netprobe_no_subcommand -l re-resolve -d 'Resolve the name again before every round'
+complete -c netprobe -n __netprobe_no_subcommand -s f -l format -x -a 'text ndjson json' -d 'Output format'
 complete -c netprobe -n __netprobe_no_subcommand -s j -l json -d 'Same as --format=json'
 complete -c netprobe -n __netprobe_no_subcommand -s d -l dump -d 'Show each sockaddr byte by byte'
 complete -c netprobe -n __netprobe_no_subcommand -l no-hosts -d 'Do not consult the hosts file'
@@ -200,7 +205,7 @@ complete -c netprobe -n '__netprobe_using lookup' -l compare-system -d 'Also ask
 complete -c netprobe -n '__netprobe_using lookup' -s T -l timeout -x -d 'Give up after this long, seconds (default 3)'
 complete -c netprobe -n '__netprobe_using lookup' -s d -l dump -d 'Each reply as annotated hex, field by field'
 complete -c netprobe -n '__netprobe_using lookup' -s F -l file -r -F -d 'Ask for every NAME [TYPE...] line of FILE (- for stdin)'
-complete -c netprobe -n '__netprobe_using lookup' -l jobs -x -d 'Names in flight with --file (default 256)'
+complete -c netprobe -n '__netprobe_using lookup' -l jobs -x -d 'Names in flight with --file (default 100)'
 complete -c netprobe -n '__netprobe_using lookup' -s f -l format -x -a 'text ndjson json' -d 'Output format'
 complete -c netprobe -n '__netprobe_using lookup' -s j -l json -d 'Same as --format=json'
 complete -c netprobe -n '__netprobe_using lookup' -s h -l help -d 'Show help and exit'

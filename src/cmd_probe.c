@@ -5,11 +5,14 @@
 #include <string.h>
 #include <ares.h>
 #include "cli.h"
+#include "batch.h"
 #include "report.h"
 #include "run.h"
+#include "target.h"
 
 enum {
-	OPT_NO_HOSTS = 256, OPT_SEND, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM,
+	OPT_NO_HOSTS = 256, OPT_SEND, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS, OPT_COUNT,
+	OPT_RE_RESOLVE,
 };
 
 /* Its own; --format, --json and --help are added by np_cli_options. */
@@ -26,14 +29,20 @@ static const struct option options[] = {
 	{ "send", required_argument, NULL, OPT_SEND },
 	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "file", required_argument, NULL, 'F' },
+	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "interval", required_argument, NULL, 'i' },
+	{ "re-resolve", no_argument, NULL, OPT_RE_RESOLVE },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
 static const char usage[] =
-	"Usage: netprobe [OPTIONS] HOST PORT [PORT...]\n"
-	"       netprobe [OPTIONS] HOST:PORT | [IPV6]:PORT\n"
-	"       netprobe [OPTIONS] unix:/PATH | unix:@ABSTRACT\n"
+	"Usage: netprobe [OPTIONS] HOST PORTS [PORTS...]\n"
+	"       netprobe [OPTIONS] TARGET [TARGET...]   (HOST:PORTS, [IPV6]:PORTS,\n"
+	"                                                unix:/PATH, unix:@ABSTRACT)\n"
+	"       netprobe [OPTIONS] --file FILE [TARGET...]\n"
 	"       netprobe listen [OPTIONS] [ADDR] PORT | unix:/PATH   (see listen --help)\n"
 	"       netprobe local [OPTIONS] PORT                        (see local --help)\n"
 	"       netprobe lookup [OPTIONS] NAME [TYPE...] | -x ADDR   (see lookup --help)\n"
@@ -61,7 +70,20 @@ static const char usage[] =
 	"                           (default 2); to a host that rate-limits its ICMP\n"
 	"                           errors, paced while the timeout lasts (man\n"
 	"                           netprobe: TRANSPORTS)\n"
-	"  -f, --format=FORMAT      text (default) or json\n"
+	"  -F, --file=FILE          targets from FILE, one a line as on the command line\n"
+	"                           (- is standard input; # comments), after the\n"
+	"                           command line's; read as it goes, never whole\n"
+	"      --jobs=N             targets in flight at once (1-65536; default\n"
+	"                           min(256, (ulimit -n - 32) / 4))\n"
+	"      --count=N            probe N rounds, as ping does (0: until SIGINT),\n"
+	"                           a line per probe and round, then per address and\n"
+	"                           port: sent, open, loss, min/avg/max/mdev time\n"
+	"  -i, --interval=SECONDS   between the starts of rounds (default 1; at least\n"
+	"                           0.01, fractions allowed)\n"
+	"      --re-resolve         resolve the name again before every round (default:\n"
+	"                           once, before the first)\n"
+	"  -f, --format=FORMAT      text (default), json or ndjson (an object a line:\n"
+	"                           each target as it completes, then the summary)\n"
 	"  -j, --json               the same as --format json\n"
 	"  -d, --dump               show each socket address byte by byte as it sits\n"
 	"                           in memory, field by field, with its byte order\n"
@@ -69,7 +91,12 @@ static const char usage[] =
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"\n"
-	"PORT is 1-65535 or a service name (https). Address literals skip DNS.\n"
+	"PORTS is a port (1-65535), a service name (https), a range (8000-8010) or a\n"
+	"comma-separated list of them: at most 1024 distinct ports per target.\n"
+	"Address literals skip DNS. Several targets (or --file) run on one loop and\n"
+	"end with a summary line; probe sockets stay within ulimit -n less 32.\n"
+	"SIGINT, SIGTERM or SIGHUP stop a batch: the summary counts what was left;\n"
+	"with --count, each target's statistics of its complete rounds come first.\n"
 	"UDP sends a DNS query to port 53, an NTP request to 123, else --send or an\n"
 	"empty datagram. States: open closed filtered unreachable open_filtered (UDP\n"
 	"silence), refused missing denied wrong_type not_socket (Unix), mismatch\n"
@@ -81,11 +108,49 @@ static const char usage[] =
 	"  1  WARNING: degraded, some addresses connected and some did not\n"
 	"  2  CRITICAL: nothing connected, or the name did not resolve (nxdomain,\n"
 	"     nodata, referral, incomplete CNAME chain, servfail, refused, timeout)\n"
-	"  3  UNKNOWN: usage error, bad input, internal error\n";
+	"  3  UNKNOWN: usage error, bad input (a bad line of --file), internal error\n"
+	"With several targets, the worst of them.\n";
 
-static const enum np_format formats[] = { NP_FORMAT_TEXT, NP_FORMAT_JSON, NP_FORMAT_END };
+static const enum np_format formats[] = { NP_FORMAT_TEXT, NP_FORMAT_NDJSON, NP_FORMAT_JSON,
+					   NP_FORMAT_END };
 
 #define FAIL NP_FAIL
+
+/* Where the targets come from, how many at once, how many rounds. */
+static int batch_option(int c, struct np_run_config *cfg, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	switch (c) {
+	case 'F':
+		if (!*optarg)
+			FAIL("empty --file: give a file of targets, or - for standard input");
+		cfg->file = optarg;
+		return 0;
+	case OPT_JOBS:
+		if (np_cli_count("jobs", optarg, 1, 65536, &v, err, errlen) < 0)
+			return -1;
+		cfg->jobs = (unsigned)v;
+		return 0;
+	case OPT_COUNT:
+		if (np_cli_count("count", optarg, 0, 1000000000, &v, err, errlen) < 0)
+			return -1;
+		cfg->counting = true;
+		cfg->count = v;
+		return 0;
+	case 'i':
+		if (np_cli_seconds("--interval", optarg, &cfg->interval_ms, err, errlen) < 0)
+			return -1;
+		if (cfg->interval_ms < 10)
+			FAIL("bad --interval '%s': at least 0.01 seconds", optarg);
+		return 0;
+	case OPT_RE_RESOLVE:
+		cfg->re_resolve = true;
+		return 0;
+	default:
+		FAIL("unhandled option: see netprobe --help");
+	}
+}
 
 static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 {
@@ -134,31 +199,40 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 		cli->action = NP_CLI_VERSION;
 		return 0;
 	default:
-		FAIL("unhandled option: see netprobe --help");
+		return batch_option(c, cfg, err, errlen);
 	}
 }
 
-/* After the target: what the options mean for it, and what they cannot mean. */
-static int settle(struct np_cli *cli, struct np_run_config *cfg, char *err, size_t errlen)
+/* The targets on the command line: HOST PORTS... (one), or one-word targets
+ * (HOST:PORTS, [V6]:PORTS, unix:...), each checked now so a typo is a usage
+ * error before anything runs. */
+static int parse_targets(struct np_run_config *cfg, char **pos, int npos, char *err,
+			 size_t errlen)
 {
-	cfg->resolve.timeout_ms = cfg->probe.timeout_ms = cli->timeout_ms;
-	if (!cfg->tcp && !cfg->udp)
-		cfg->tcp = true;
-	if (cfg->target.is_unix && (cfg->resolve.family != AF_UNSPEC || cfg->resolve.server_len))
-		FAIL("%s is a Unix-domain socket: -4, -6 and a DNS server do not apply",
-		     cfg->target.input);
-	if (cfg->target.literal_family && cfg->resolve.family != AF_UNSPEC &&
-	    cfg->target.literal_family != cfg->resolve.family)
-		FAIL("%s is an %s address, but %s was given", cfg->target.host,
-		     cfg->target.literal_family == AF_INET ? "IPv4" : "IPv6",
-		     cfg->resolve.family == AF_INET ? "-4" : "-6");
+	struct np_target t;
+
+	cfg->words = pos;
+	cfg->nwords = npos;
+	cfg->one_target = npos > 0 && !np_target_word_is_target(pos[0]);
+	if (npos == 0 && !cfg->file)
+		FAIL("missing host: netprobe HOST PORT, or --file FILE (see --help)");
+	if (cfg->one_target)
+		return np_parse_target(npos, pos, &t, err, errlen) < 0 ||
+		       np_job_check(cfg, &t, npos == 1 && !cfg->file, err, errlen) < 0 ? -1 : 0;
+	for (int i = 0; i < npos; i++) {
+		if (!np_target_word_is_target(pos[i]))
+			FAIL("'%s' is not a target: with several targets, write each as HOST:PORTS, "
+			     "[IPV6]:PORTS or unix:PATH", pos[i]);
+		if (np_parse_target(1, &pos[i], &t, err, errlen) < 0 ||
+		    np_job_check(cfg, &t, npos == 1 && !cfg->file, err, errlen) < 0)
+			return -1;
+	}
 	return 0;
 }
 
 static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t errlen)
 {
 	struct np_run_config *cfg = cli->config;
-	char *pos[NP_MAX_PORTS + 2];
 	int npos;
 
 	cfg->probe.retries = NP_RETRIES_DEFAULT;
@@ -167,36 +241,37 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 		return -1;
 	if (cli->action != NP_CLI_RUN)
 		return 0;
-	npos = np_cli_arguments(argc, argv, &cfg->resolve, pos, (int)(sizeof(pos) / sizeof(pos[0])),
-				err, errlen);
-	if (npos == -2)
-		FAIL("too many arguments: one host and at most %d ports", NP_MAX_PORTS);
+	/* the targets are gathered in place, at the front of argv's arguments */
+	npos = np_cli_arguments(argc, argv, &cfg->resolve, argv + optind, argc - optind, err,
+				errlen);
 	if (npos < 0)
 		return -1;
-	if (npos > 0 && np_cli_command(pos[0]))
-		FAIL("options go after the command: netprobe %s [OPTIONS] ...", pos[0]);
-	if (np_parse_target(npos, pos, &cfg->target, err, errlen) < 0)
+	if (npos > 0 && np_cli_command(argv[optind]))
+		FAIL("options go after the command: netprobe %s [OPTIONS] ...", argv[optind]);
+	cfg->resolve.timeout_ms = cfg->probe.timeout_ms = cli->timeout_ms;
+	if (!cfg->tcp && !cfg->udp)
+		cfg->tcp = true;
+	if (parse_targets(cfg, argv + optind, npos, err, errlen) < 0)
 		return -1;
-	return settle(cli, cfg, err, errlen);
+	if (!cfg->counting && (cfg->interval_ms || cfg->re_resolve))
+		FAIL("%s repeats rounds: give --count N as well (0: until interrupted)",
+		     cfg->re_resolve ? "--re-resolve" : "--interval");
+	if (!cfg->interval_ms)
+		cfg->interval_ms = 1000.0;
+	cfg->batch = cfg->file || cfg->counting || (!cfg->one_target && npos > 1);
+	return 0;
 }
 
-/* The exit code is the verdict's. */
+/* The exit code is the worst verdict's (batch.c). */
 static int run(const struct np_cli *cli)
 {
-	struct np_error err = { 0 };
 	int code;
 
 	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
 		np_report_fatal("cannot initialise c-ares");
 		return 3;
 	}
-	code = np_run(cli->config, cli->dump, np_reporters[cli->format], stdout, &err);
-	if (err.set) {
-		np_report_fatal(err.message);
-		code = 3;
-	} else {
-		code = np_report_finish(code);
-	}
+	code = np_batch_run(cli->config, cli->dump, np_reporters[cli->format], stdout);
 	ares_library_cleanup();
 	return code;
 }

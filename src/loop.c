@@ -131,12 +131,17 @@ static int run_timers(struct np_loop *loop)
 	return -1;
 }
 
+static bool stopped(const struct np_loop *loop)
+{
+	return loop->halt || (loop->stop && *loop->stop);
+}
+
 int np_loop_run(struct np_loop *loop)
 {
-	while (loop->pending > 0 && !(loop->stop && *loop->stop)) {
+	while (loop->pending > 0 && !stopped(loop)) {
 		int wait = run_timers(loop);
 
-		if (loop->pending == 0 || (loop->stop && *loop->stop))
+		if (loop->pending == 0 || stopped(loop))
 			break;
 		if (np_backend_dispatch(loop->backend_fd, wait, loop->wait_mask) < 0)
 			return -1;

@@ -4,6 +4,7 @@
 #define NP_LOOP_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,7 @@ struct np_loop {
 	 * only while the loop waits (epoll_pwait), so none is missed. */
 	volatile sig_atomic_t *stop;
 	const sigset_t *wait_mask;
+	bool halt;		/* the owner's own stop (the output is gone) */
 	/* Called after each batch of events: where owners free what they closed
 	 * (an object freed inside the batch could still have an event queued). */
 	void (*after_batch)(void *arg);

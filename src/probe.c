@@ -107,13 +107,9 @@ int np_probe_watch(struct np_probe *p, uint32_t events)
 	return -1;
 }
 
-void np_probe_finish(struct np_probe *p, enum np_probe_state state)
+/* Let go of what the probe holds: its timer, its buffer, its socket. */
+static void let_go(struct np_probe *p)
 {
-	struct np_probe_result *r = p->res;
-
-	if (p->phase == NP_PHASE_CONNECT)
-		r->time_ms = np_now_ms() - p->t_start;
-	r->state = state;
 	np_timer_cancel(p->loop, &p->timer);
 	free(p->buf);
 	p->buf = NULL;
@@ -122,8 +118,23 @@ void np_probe_finish(struct np_probe *p, enum np_probe_state state)
 		close(p->fd);
 		p->fd = -1;
 	}
+}
+
+void np_probe_finish(struct np_probe *p, enum np_probe_state state)
+{
+	struct np_probe_result *r = p->res;
+
+	if (p->phase == NP_PHASE_CONNECT)
+		r->time_ms = np_now_ms() - p->t_start;
+	r->state = state;
+	let_go(p);
 	np_loop_release(p->loop);
 	p->done(p, p->arg);
+}
+
+void np_probe_abandon(struct np_probe *p)
+{
+	let_go(p);
 }
 
 void np_probe_note_icmp(struct np_probe_result *r)

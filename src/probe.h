@@ -71,6 +71,9 @@ void np_probe_init(struct np_probe *p, const struct np_transport *tp, struct np_
 		   struct np_probe_result *res, const struct np_probe_opts *opts,
 		   np_probe_done done, void *arg);
 void np_probe_begin(struct np_probe *p);
+/* Stop p where it is, without a result (a batch interrupted): its timer is
+ * cancelled and its socket closed; done is not called. */
+void np_probe_abandon(struct np_probe *p);
 
 /* For transports. Each ends the probe: record, close, release, report. */
 void np_probe_finish(struct np_probe *p, enum np_probe_state state);

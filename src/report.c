@@ -9,9 +9,11 @@
 #include <jansson.h>
 #include "escape.h"
 #include "report.h"
+#include "signals.h"
 
 const struct np_reporter *const np_reporters[NP_FORMAT_END] = {
 	[NP_FORMAT_TEXT] = &np_reporter_text,
+	[NP_FORMAT_NDJSON] = &np_reporter_ndjson,
 	[NP_FORMAT_JSON] = &np_reporter_json,
 };
 
@@ -53,6 +55,33 @@ void np_report_fatal(const char *message)
 	/* the message may quote an argument: its control bytes are escaped; one
 	 * write, so the line stays whole beside other output */
 	fprintf(stderr, "netprobe: %s\n", np_escape_str(message, NP_ESC_CTRL, line, sizeof(line)));
+}
+
+void np_report_bad_line(const struct np_bad_line *b)
+{
+	char msg[2048];
+
+	snprintf(msg, sizeof(msg), "%s:%lu: %s", b->file, b->line, b->err.message);
+	np_report_fatal(msg);
+}
+
+void np_report_summary_line(FILE *out, const struct np_run_summary *s)
+{
+	const char *sep = ": ";
+
+	fprintf(out, "--- %zu targets, %zu probes", s->targets, s->probes);
+	for (int i = 0; i < NP_STATE_COUNT; i++) {
+		if (!s->states[i])
+			continue;
+		fprintf(out, "%s%zu %s", sep, s->states[i], np_state_name(i));
+		sep = ", ";
+	}
+	fprintf(out, "; %zu DNS failures; %zu bad lines; %.3f s", s->dns_failures, s->bad_lines,
+		s->wall_ms / 1e3);
+	if (s->interrupted)
+		fprintf(out, " (interrupted by %s: %zu unfinished)", np_signal_name(s->interrupted),
+			s->unfinished);
+	fputc('\n', out);
 }
 
 /* A reader that went away (netprobe ... | head -1) is not an error worth a word;

@@ -12,17 +12,33 @@
 struct np_report_info {
 	char started_at[48];	/* RFC 3339 UTC */
 	bool dump;
+	bool batch;		/* several targets, --file or --count: text ends with a summary */
 };
 
+/* A line of --file that is not a target. */
+struct np_bad_line {
+	const char *file;	/* as shown: FILE, or "<stdin>" */
+	unsigned long line;
+	const char *input;	/* the line (NULL when it cannot be shown: too long, NUL) */
+	struct np_error err;
+};
+
+/* A run's output, streamed: begin, then each target (or bad line) as it
+ * completes, then end. */
 struct np_reporter {
 	void *(*begin)(FILE *out, const struct np_report_info *info);
 	void (*target)(void *state, const struct np_target_result *r);
-	/* Finish the run; frees state. */
-	void (*end)(void *state, int exit_code);
+	/* A --count round of r just completed (r->seq, r->series->last). */
+	void (*round)(void *state, const struct np_target_result *r);
+	/* The one line on stderr is np_report_bad_line's; this is the output's part. */
+	void (*bad_line)(void *state, const struct np_bad_line *b);
+	/* Finish the run with its summary; frees state. */
+	void (*end)(void *state, const struct np_run_summary *s);
 };
 
 extern const struct np_reporter np_reporter_text;
 extern const struct np_reporter np_reporter_json;
+extern const struct np_reporter np_reporter_ndjson;
 
 /* netprobe HOST PORT's reporters; NULL where a format is not one of the probe's. */
 extern const struct np_reporter *const np_reporters[NP_FORMAT_END];
@@ -38,6 +54,11 @@ void np_report_escaped(FILE *out, const char *s, enum np_escape_style style);
 void np_report_usage(FILE *out, const char *usage);
 void np_report_version(FILE *out);
 void np_report_fatal(const char *message);
+/* netprobe: FILE:LINE: reason, on stderr. */
+void np_report_bad_line(const struct np_bad_line *b);
+/* The summary line of a batch: targets, probes by state, DNS failures, bad
+ * lines, wall time, and the signal that stopped it. */
+void np_report_summary_line(FILE *out, const struct np_run_summary *s);
 /* At the end of a command: code, or 3 when standard output could not be
  * written (said on stderr); a reader that went away (EPIPE) is not an error. */
 int np_report_finish(int code);

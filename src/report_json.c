@@ -11,6 +11,8 @@
 #include "hexdump.h"
 #include "report.h"
 #include "report_json.h"
+#include "report_series.h"
+#include "signals.h"
 #include "sockaddr.h"
 #include "words.h"
 
@@ -273,43 +275,165 @@ static json_t *happy_eyeballs_json(const struct np_target_result *r)
 		"message", fault ? json_string(np_words_he_fault(r)) : json_null());
 }
 
+static json_t *source_json(const char *file, unsigned long line)
+{
+	if (!file)
+		return json_null();
+	return np_json_checked(json_pack("{s:o, s:I}", "file", np_json_text(file), "line",
+					 (json_int_t)line));
+}
+
 json_t *np_json_target(const struct np_target_result *r)
 {
-	json_t *ports = json_array(), *probes = json_array();
+	json_t *ports = json_array(), *probes = json_array(), *t;
 
 	for (size_t i = 0; i < r->target->nports; i++)
 		json_array_append_new(ports, json_integer(r->target->ports[i]));
 	for (size_t i = 0; i < r->nprobes; i++)
 		json_array_append_new(probes, probe_json(&r->probes[i]));
-	return np_json_checked(json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:s}",
+	t = np_json_checked(json_pack(
+		"{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:s}",
+		"type", "target", "source", source_json(r->source_file, r->source_line),
 		"input", np_json_text(r->target->input), "host", np_json_text(r->target->host),
 		"ports", ports,
 		"dns", dns_json(&r->dns), "probes", probes, "happy_eyeballs", happy_eyeballs_json(r),
 		"summary", "probes", (json_int_t)r->nprobes, "open", (json_int_t)r->nopen,
 		"verdict", np_verdict_name(r->verdict)));
+	np_json_add_series(t, r);	/* rounds, rounds_dropped, statistics */
+	return t;
 }
 
-json_t *np_json_document(const char *started_at, json_t *targets, int exit_code)
+json_t *np_json_bad_line(const struct np_bad_line *b)
 {
-	return np_json_envelope(NULL, started_at, json_pack("{s:s, s:o}", "host_byte_order",
-				np_host_byte_order(), "targets", targets), exit_code);
+	return np_json_checked(json_pack("{s:s, s:o, s:o, s:o}", "type", "error",
+		"source", source_json(b->file, b->line), "input", np_json_text(b->input),
+		"error", np_json_error(&b->err, NP_JSON_ERRNO_NONE)));
+}
+
+json_t *np_json_summary(const struct np_run_summary *s)
+{
+	json_t *states = json_object(), *verdicts = json_object();
+
+	for (int i = 0; i < NP_STATE_COUNT; i++)
+		if (s->states[i])
+			json_object_set_new(states, np_state_name(i), json_integer((json_int_t)s->states[i]));
+	for (int v = 0; v <= NP_VERDICT_DNS_FAILED; v++)
+		json_object_set_new(verdicts, np_verdict_name(v), json_integer((json_int_t)s->verdicts[v]));
+	return np_json_checked(json_pack(
+		"{s:s, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:I, s:i}",
+		"type", "summary", "targets", (json_int_t)s->targets,
+		"bad_lines", (json_int_t)s->bad_lines, "probes", (json_int_t)s->probes,
+		"states", states, "verdicts", verdicts, "dns_failures", (json_int_t)s->dns_failures,
+		"wall_ms", np_json_ms(s->wall_ms),
+		"interrupted", s->interrupted ? json_string(np_signal_name(s->interrupted)) : json_null(),
+		"unfinished", (json_int_t)s->unfinished, "exit_code", s->exit_code));
+}
+
+/* Keys of the probe document before "targets", in their order. */
+static json_t *document_head(const char *started_at)
+{
+	json_t *doc = np_json_envelope(NULL, started_at, json_pack("{s:s}", "host_byte_order",
+				       np_host_byte_order()), 0);
+
+	json_object_del(doc, "exit_code");
+	return doc;
+}
+
+json_t *np_json_document(const char *started_at, json_t *targets, const struct np_run_summary *s)
+{
+	json_t *doc = document_head(started_at);
+
+	json_object_set_new(doc, "targets", targets);
+	json_object_set_new(doc, "summary", np_json_summary(s));
+	json_object_set_new(doc, "exit_code", json_integer(s->exit_code));
+	return doc;
+}
+
+/* ---- one document, streamed ------------------------------------------------
+ * A batch's document is printed as it goes: the head, each item of the array as
+ * it completes, then the tail; byte for byte what np_json_print would print of
+ * the whole document (jansson's 2-space indent), so nothing waits in memory. */
+
+#define NP_JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(12))
+
+/* v as jansson indents it, every line after the first shifted by indent. */
+static void print_shifted(FILE *out, const json_t *v, int indent)
+{
+	char *text = json_dumps(v, NP_JSON_FLAGS | JSON_ENCODE_ANY);
+
+	if (!text) {
+		np_report_fatal("internal error: cannot build the JSON output (out of memory?)");
+		exit(3);
+	}
+	for (const char *p = text; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fprintf(out, "%*s", indent, "");
+	}
+	free(text);
+}
+
+/* "key": value at the top level of the document. */
+static void print_member(FILE *out, const char *key, const json_t *v)
+{
+	json_t *k = np_json_checked(json_string(key));
+
+	fputs("  ", out);
+	print_shifted(out, k, 2);
+	fputs(": ", out);
+	if (v)		/* NULL: the value follows, streamed */
+		print_shifted(out, v, 2);
+	json_decref(k);
+}
+
+void np_json_stream_begin(struct np_json_stream *st, FILE *out, json_t *head,
+			  const char *array_key)
+{
+	const char *key;
+	json_t *v;
+
+	*st = (struct np_json_stream){ .out = out };
+	fputs("{\n", out);
+	json_object_foreach(head, key, v) {
+		print_member(out, key, v);
+		fputs(",\n", out);
+	}
+	print_member(out, array_key, NULL);
+	fputs("[", out);
+	json_decref(head);
+}
+
+void np_json_stream_item(struct np_json_stream *st, json_t *item)
+{
+	fputs(st->items++ ? ",\n    " : "\n    ", st->out);
+	print_shifted(st->out, item, 4);
+	json_decref(item);
+}
+
+void np_json_stream_end(struct np_json_stream *st, json_t *tail)
+{
+	const char *key;
+	json_t *v;
+
+	fputs(st->items ? "\n  ]" : "]", st->out);
+	json_object_foreach(tail, key, v) {
+		fputs(",\n", st->out);
+		print_member(st->out, key, v);
+	}
+	fputs("\n}\n", st->out);
+	json_decref(tail);
 }
 
 struct json_state {
-	FILE *out;
-	char started_at[48];
-	json_t *targets;
+	struct np_json_stream stream;
 };
 
 static void *json_begin(FILE *out, const struct np_report_info *info)
 {
 	struct json_state *s = calloc(1, sizeof(*s));
 
-	if (!s)
-		return NULL;
-	s->out = out;
-	snprintf(s->started_at, sizeof(s->started_at), "%s", info->started_at);
-	s->targets = json_array();
+	if (s)
+		np_json_stream_begin(&s->stream, out, document_head(info->started_at), "targets");
 	return s;
 }
 
@@ -317,21 +441,78 @@ static void json_target(void *state, const struct np_target_result *r)
 {
 	struct json_state *s = state;
 
-	json_array_append_new(s->targets, np_json_target(r));
+	np_json_stream_item(&s->stream, np_json_target(r));
 }
 
-static void json_end(void *state, int exit_code)
+static void json_bad_line(void *state, const struct np_bad_line *b)
 {
 	struct json_state *s = state;
-	json_t *doc = np_json_document(s->started_at, s->targets, exit_code);
 
-	np_json_print(s->out, doc, false);
-	json_decref(doc);
+	np_json_stream_item(&s->stream, np_json_bad_line(b));
+}
+
+static void json_end(void *state, const struct np_run_summary *sum)
+{
+	struct json_state *s = state;
+
+	np_json_stream_end(&s->stream, np_json_checked(json_pack("{s:o, s:i}", "summary",
+				np_json_summary(sum), "exit_code", sum->exit_code)));
 	free(s);
+}
+
+/* The rounds are in the target object, at its end. */
+static void json_round(void *state, const struct np_target_result *r)
+{
+	(void)state;
+	(void)r;
 }
 
 const struct np_reporter np_reporter_json = {
 	.begin = json_begin,
 	.target = json_target,
+	.round = json_round,
+	.bad_line = json_bad_line,
 	.end = json_end,
+};
+
+/* ---- ndjson: one compact object a line ------------------------------------- */
+
+static void *ndjson_begin(FILE *out, const struct np_report_info *info)
+{
+	(void)info;
+	return out;	/* nothing else to keep */
+}
+
+static void ndjson_print(FILE *out, json_t *obj)
+{
+	np_json_print(out, obj, true);
+	json_decref(obj);
+}
+
+static void ndjson_target(void *state, const struct np_target_result *r)
+{
+	ndjson_print(state, np_json_target(r));
+}
+
+static void ndjson_round(void *state, const struct np_target_result *r)
+{
+	ndjson_print(state, np_json_round_event(r));
+}
+
+static void ndjson_bad_line(void *state, const struct np_bad_line *b)
+{
+	ndjson_print(state, np_json_bad_line(b));
+}
+
+static void ndjson_end(void *state, const struct np_run_summary *s)
+{
+	ndjson_print(state, np_json_summary(s));
+}
+
+const struct np_reporter np_reporter_ndjson = {
+	.begin = ndjson_begin,
+	.target = ndjson_target,
+	.round = ndjson_round,
+	.bad_line = ndjson_bad_line,
+	.end = ndjson_end,
 };

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <jansson.h>
+#include "report.h"
 #include "result.h"
 
 /* A JSON string that is never NULL: text that is not UTF-8 gets its stray bytes
@@ -40,7 +41,24 @@ json_t *np_json_envelope(const char *command, const char *started_at, json_t *bo
 /* doc and a newline on out, as every JSON output is written: times to 12
  * significant digits; indented (a document) or compact (one object a line). */
 void np_json_print(FILE *out, const json_t *doc, bool compact);
-/* The whole v1 document around already built target objects. */
-json_t *np_json_document(const char *started_at, json_t *targets, int exit_code);
+/* The whole v1 document around already built target objects, with the summary
+ * and its exit code. */
+json_t *np_json_document(const char *started_at, json_t *targets, const struct np_run_summary *s);
+/* A bad --file line as an error object; a batch's summary object. */
+json_t *np_json_bad_line(const struct np_bad_line *b);
+json_t *np_json_summary(const struct np_run_summary *s);
+
+/* One pretty-printed document written as it goes, byte for byte what
+ * np_json_print prints of the whole: begin prints head's members and opens the
+ * array array_key; each item follows as it comes; end closes the array, prints
+ * tail's members and closes the document. Each takes its json_t. */
+struct np_json_stream {
+	FILE *out;
+	size_t items;
+};
+void np_json_stream_begin(struct np_json_stream *st, FILE *out, json_t *head,
+			  const char *array_key);
+void np_json_stream_item(struct np_json_stream *st, json_t *item);
+void np_json_stream_end(struct np_json_stream *st, json_t *tail);
 
 #endif

@@ -10,6 +10,7 @@
 #include "hexdump.h"
 #include "report_json.h"
 #include "report_listen.h"
+#include "signals.h"
 #include "sockaddr.h"
 #include "words.h"
 
@@ -29,12 +30,6 @@ const char *np_bind_scope(const struct sockaddr *sa)
 		[NP_SCOPE_UNIX] = "local",
 	};
 	return names[np_sockaddr_scope(sa)];
-}
-
-/* The stop signals by name (np_signals_catch_stop catches these three). */
-static const char *signal_name(int sig)
-{
-	return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
 }
 
 static const char *proto_of(const struct np_listen_event *ev)
@@ -143,7 +138,7 @@ static int text_event(FILE *out, bool dump, const struct np_listen_event *ev)
 			ev->datagrams, ev->datagrams == 1 ? "" : "s", ev->bytes_in, ev->bytes_out,
 			ev->t_ms / 1000.0);
 		if (ev->signal)
-			fprintf(out, "stopped by %s\n", signal_name(ev->signal));
+			fprintf(out, "stopped by %s\n", np_signal_name(ev->signal));
 		else
 			fprintf(out, "stopped after --count\n");
 		break;
@@ -221,7 +216,7 @@ json_t *np_json_listen_event(const struct np_listen_event *ev)
 		json_object_set_new(o, "bytes_in", json_integer((json_int_t)ev->bytes_in));
 		json_object_set_new(o, "bytes_out", json_integer((json_int_t)ev->bytes_out));
 		json_object_set_new(o, "signal", !ev->signal ? json_null()
-				    : json_string(signal_name(ev->signal)));
+				    : json_string(np_signal_name(ev->signal)));
 		break;
 	}
 	return o;

@@ -8,12 +8,14 @@
 #include "escape.h"
 #include "hexdump.h"
 #include "report.h"
+#include "report_series.h"
 #include "sockaddr.h"
 #include "words.h"
 
 struct text_state {
 	FILE *out;
 	bool dump;
+	bool batch;		/* end with the summary line */
 };
 
 static void *text_begin(FILE *out, const struct np_report_info *info)
@@ -21,7 +23,7 @@ static void *text_begin(FILE *out, const struct np_report_info *info)
 	struct text_state *s = calloc(1, sizeof(*s));
 
 	if (s)
-		*s = (struct text_state){ .out = out, .dump = info->dump };
+		*s = (struct text_state){ .out = out, .dump = info->dump, .batch = info->batch };
 	return s;
 }
 
@@ -318,6 +320,11 @@ static void text_target(void *state, const struct np_target_result *r)
 {
 	struct text_state *s = state;
 
+	if (r->series) {	/* --count: the rounds were printed, now ping's statistics */
+		np_text_statistics(s->out, r);
+		print_verdict(s->out, r);
+		return;
+	}
 	print_dns_head(s->out, r);
 	print_dns_detail(s->out, &r->dns);
 	print_probes(s->out, r, s->dump);
@@ -325,13 +332,41 @@ static void text_target(void *state, const struct np_target_result *r)
 	print_verdict(s->out, r);
 }
 
-static void text_end(void *state, int exit_code)
+/* A --count round: the DNS lines on the first (as a single run prints them), a
+ * line when a later one resolved again, then a line per probe. */
+static void text_round(void *state, const struct np_target_result *r)
 {
-	free(state);
+	struct text_state *s = state;
+
+	if (r->seq == 1) {
+		print_dns_head(s->out, r);
+		print_dns_detail(s->out, &r->dns);
+	} else if (r->series->last.resolved) {
+		np_text_round_dns(s->out, r);
+	}
+	np_text_round_probes(s->out, r);
+}
+
+/* A bad line is said on stderr (np_report_bad_line); nothing more on stdout. */
+static void text_bad_line(void *state, const struct np_bad_line *b)
+{
+	(void)state;
+	(void)b;
+}
+
+static void text_end(void *state, const struct np_run_summary *sum)
+{
+	struct text_state *s = state;
+
+	if (s->batch)
+		np_report_summary_line(s->out, sum);
+	free(s);
 }
 
 const struct np_reporter np_reporter_text = {
 	.begin = text_begin,
 	.target = text_target,
+	.round = text_round,
+	.bad_line = text_bad_line,
 	.end = text_end,
 };

@@ -139,3 +139,18 @@ const char *np_he_fault_name(enum np_he_fault f)
 {
 	return f == NP_HE_V6_FAILS ? "ipv6_fails" : f == NP_HE_V4_FAILS ? "ipv4_fails" : NULL;
 }
+
+void np_run_summary_probes(struct np_run_summary *s, const struct np_target_result *r)
+{
+	s->probes += r->nprobes;
+	for (size_t i = 0; i < r->nprobes; i++)
+		s->states[r->probes[i].state]++;
+}
+
+void np_run_summary_add(struct np_run_summary *s, const struct np_target_result *r)
+{
+	s->targets++;
+	s->verdicts[r->verdict]++;
+	if (r->verdict == NP_VERDICT_DNS_FAILED)
+		s->dns_failures++;
+}

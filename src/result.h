@@ -104,6 +104,9 @@ struct np_series;
 
 struct np_target_result {
 	const struct np_target *target;
+	const char *source_file;	/* the --file it came from ("<stdin>"); NULL: the
+					 * command line */
+	unsigned long source_line;
 	struct np_dns_result dns;
 	struct np_probe_result *probes;
 	size_t nprobes;
@@ -123,6 +126,27 @@ struct np_target_result {
 	const struct np_series *series;
 	unsigned long seq;
 };
+
+#define NP_STATE_COUNT (NP_STATE_ERROR + 1)
+
+/* A batch's tally, for its summary (text line, JSON object). */
+struct np_run_summary {
+	size_t targets;			/* reported */
+	size_t bad_lines;
+	size_t probes;
+	size_t states[NP_STATE_COUNT];
+	size_t verdicts[NP_VERDICT_DNS_FAILED + 1];
+	size_t dns_failures;		/* targets whose name did not resolve */
+	size_t unfinished;		/* in flight when a signal stopped the run */
+	double wall_ms;
+	int interrupted;		/* the stop signal, 0: none */
+	int exit_code;
+};
+
+/* Count a finished target into s (its verdict); and the probes of one round
+ * (once a target without --count, every round with it). */
+void np_run_summary_add(struct np_run_summary *s, const struct np_target_result *r);
+void np_run_summary_probes(struct np_run_summary *s, const struct np_target_result *r);
 
 const char *np_dns_status_name(enum np_dns_status s);
 const char *np_dns_source_name(enum np_dns_source s);

@@ -1,109 +1,227 @@
-/* The run: resolve, then start a probe per address x port x transport, all on
- * one loop; a Unix-domain target skips DNS and has one probe per transport. */
+/* One target's job: resolve, then a probe per address x port x transport, all on
+ * the batch's loop; a Unix-domain target skips DNS and has one probe per
+ * transport. Each probe takes a slot of the socket gate before it opens its
+ * socket, so a batch never runs out of descriptors. With --count the job runs
+ * rounds, --interval apart, each counted into its series (series.c). */
 #include <config.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "clock.h"
 #include "probe.h"
 #include "resolve.h"
 #include "run.h"
 
-struct run {
-	const struct np_run_config *cfg;
-	struct np_loop loop;
-	struct np_resolver resolver;
-	struct np_target_result result;
-	struct np_probe *probes;
-	struct np_udp_pace *paces;	/* one per address, for its UDP probes */
-	size_t npaces;
-	int failed_errno;
+/* A probe and its place in the gate's line. */
+struct np_job_probe {
+	struct np_probe probe;
+	struct np_gate_waiter wait;
+	struct np_job *job;
 };
+
+#define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+int np_job_check(const struct np_run_config *cfg, const struct np_target *t, bool alone,
+		 char *err, size_t errlen)
+{
+	if (alone && t->is_unix && (cfg->resolve.family != AF_UNSPEC || cfg->resolve.server_len))
+		FAIL("%s is a Unix-domain socket: -4, -6 and a DNS server do not apply", t->input);
+	if (t->literal_family && cfg->resolve.family != AF_UNSPEC &&
+	    t->literal_family != cfg->resolve.family)
+		FAIL("%s is an %s address, but %s was given", t->host,
+		     t->literal_family == AF_INET ? "IPv4" : "IPv6",
+		     cfg->resolve.family == AF_INET ? "-4" : "-6");
+	return 0;
+}
+
+static void start_round(void *arg);
+static void on_dns_slot(struct np_gate_waiter *w);
+static void resolve(struct np_job *job);
+
+/* After a complete --count round: its probes (and DNS) are the last complete
+ * ones, kept for the report while the next round runs. */
+static int keep_last(struct np_job *job)
+{
+	struct np_target_result *r = &job->result;
+
+	if (job->sh->cfg->re_resolve) {
+		if (!job->last_dns && !(job->last_dns = malloc(sizeof(*job->last_dns))))
+			return -1;
+		*job->last_dns = r->dns;
+	}
+	free(job->last_probes);
+	job->last_probes = r->probes;
+	job->last_nprobes = r->nprobes;
+	job->last_nopen = r->nopen;
+	r->probes = NULL;
+	r->nprobes = r->nopen = 0;
+	return 0;
+}
+
+/* A --count round is complete: count it, tell the batch, and start the next
+ * one --interval after this one began (at once if that is past). Done when the
+ * count is reached, or when a name that is not re-resolved did not resolve. */
+static void round_complete(struct np_job *job)
+{
+	const struct np_run_config *cfg = job->sh->cfg;
+	struct np_target_result *r = &job->result;
+
+	if (np_series_add_round(&job->series, r->seq, job->t_round - job->t_first, r,
+				job->resolving_round) < 0) {
+		job->failed_errno = ENOMEM;
+		job->exit_code = 3;
+		job->done(job, job->done_arg);
+		return;
+	}
+	r->series = &job->series;
+	job->round(job, job->done_arg);
+	r->verdict = np_series_verdict(&job->series);
+	job->exit_code = np_verdict_exit_code(r->verdict);
+	if ((cfg->count && r->seq >= cfg->count) || job->sh->stopping ||
+	    (r->dns.naddrs == 0 && !job->target.is_unix && !cfg->re_resolve)) {
+		job->done(job, job->done_arg);
+		return;
+	}
+	if (keep_last(job) < 0) {
+		job->failed_errno = ENOMEM;
+		job->exit_code = 3;
+		job->done(job, job->done_arg);
+		return;
+	}
+	np_timer_arm(job->sh->loop, &job->next_round, job->t_round + cfg->interval_ms);
+}
+
+/* Every probe finished (or none could start): the verdict, and the batch is told. */
+static void complete(struct np_job *job)
+{
+	struct np_target_result *r = &job->result;
+
+	if (job->failed_errno) {
+		job->exit_code = 3;
+		job->done(job, job->done_arg);
+		return;
+	}
+	np_happy_eyeballs(r);
+	r->verdict = np_verdict_of(r);
+	job->exit_code = np_verdict_exit_code(r->verdict);
+	if (job->sh->cfg->counting)
+		round_complete(job);
+	else
+		job->done(job, job->done_arg);
+}
 
 static void on_probe_done(struct np_probe *p, void *arg)
 {
-	struct run *run = arg;
+	struct np_job_probe *jp = arg;
+	struct np_job *job = jp->job;
 
 	if (np_probe_succeeded(p->res))
-		run->result.nopen++;
+		job->result.nopen++;
+	job->running--;
+	np_gate_leave(job->sh->gate);	/* may start others' probes, not ours again */
+	if (job->running == 0)
+		complete(job);
+}
+
+static void on_slot(struct np_gate_waiter *w)
+{
+	struct np_job_probe *jp = (struct np_job_probe *)((char *)w -
+							  offsetof(struct np_job_probe, wait));
+
+	np_probe_begin(&jp->probe);
 }
 
 /* The transports asked for: stream and/or datagram, for this kind of target. */
-static size_t transports(const struct np_run_config *cfg, const struct np_transport *tp[2])
+static size_t transports(const struct np_run_config *cfg, const struct np_target *t,
+			 const struct np_transport *tp[2])
 {
 	size_t n = 0;
 
 	if (cfg->tcp)
-		tp[n++] = cfg->target.is_unix ? &np_transport_unix_stream : &np_transport_tcp;
+		tp[n++] = t->is_unix ? &np_transport_unix_stream : &np_transport_tcp;
 	if (cfg->udp)
-		tp[n++] = cfg->target.is_unix ? &np_transport_unix_dgram : &np_transport_udp;
+		tp[n++] = t->is_unix ? &np_transport_unix_dgram : &np_transport_udp;
 	return n;
 }
 
-static int alloc_probes(struct run *run, size_t n)
+static int alloc_probes(struct np_job *job, size_t n)
 {
-	run->result.probes = calloc(n, sizeof(*run->result.probes));
-	run->probes = calloc(n, sizeof(*run->probes));
-	if (!run->result.probes || !run->probes) {
-		run->failed_errno = ENOMEM;
+	job->result.probes = calloc(n, sizeof(*job->result.probes));
+	job->probes = calloc(n, sizeof(*job->probes));
+	if (!job->result.probes || !job->probes) {
+		job->failed_errno = ENOMEM;
 		return -1;
 	}
-	run->result.nprobes = n;
+	job->result.nprobes = n;
 	return 0;
 }
 
 /* Probe i uses transport tp[i % ntp] (the transport varies fastest); per_pace:
- * consecutive probes that share an address, and so a pacer (0: none). */
-static void start_probes(struct run *run, const struct np_transport *const tp[], size_t ntp,
+ * consecutive probes that share an address, and so a pacer (0: none). All wait
+ * at the gate in that order. */
+static void start_probes(struct np_job *job, const struct np_transport *const tp[], size_t ntp,
 			 size_t per_pace)
 {
-	for (size_t i = 0; i < run->result.nprobes; i++) {
-		struct np_probe *p = &run->probes[i];
+	size_t n = job->result.nprobes;
+
+	for (size_t i = 0; i < n; i++) {
+		struct np_job_probe *jp = &job->probes[i];
 		const struct np_transport *t = tp[i % ntp];
 
-		np_probe_init(p, t, &run->loop, &run->result.probes[i], &run->cfg->probe,
-			      on_probe_done, run);
+		jp->job = job;
+		jp->wait.go = on_slot;
+		np_probe_init(&jp->probe, t, job->sh->loop, &job->result.probes[i],
+			      &job->sh->cfg->probe, on_probe_done, jp);
 		if (per_pace && t == &np_transport_udp)
-			p->pace = &run->paces[i / per_pace];
-		np_probe_begin(p);
+			jp->probe.pace = &job->paces[i / per_pace];
 	}
+	job->running = n;
+	for (size_t i = 0; i < n; i++)	/* the last may complete the job */
+		np_gate_enter(job->sh->gate, &job->probes[i].wait);
 }
 
 /* One pacer per address: UDP datagrams to a host are paced against its ICMP
  * rate limit (udp_pace.c), whatever port they go to. */
-static int alloc_paces(struct run *run, size_t naddrs)
+static int alloc_paces(struct np_job *job, size_t naddrs)
 {
-	if (!run->cfg->udp)
+	if (!job->sh->cfg->udp)
 		return 0;
-	run->paces = calloc(naddrs, sizeof(*run->paces));
-	if (!run->paces) {
-		run->failed_errno = ENOMEM;
+	job->paces = calloc(naddrs, sizeof(*job->paces));
+	if (!job->paces) {
+		job->failed_errno = ENOMEM;
 		return -1;
 	}
-	run->npaces = naddrs;
+	job->npaces = naddrs;
 	for (size_t a = 0; a < naddrs; a++)
-		np_udp_pace_init(&run->paces[a], &run->loop, run->cfg->probe.retries);
+		np_udp_pace_init(&job->paces[a], job->sh->loop, job->sh->cfg->probe.retries);
 	return 0;
-}
-
-static void free_paces(struct run *run)
-{
-	for (size_t a = 0; a < run->npaces; a++)
-		np_udp_pace_free(&run->paces[a]);
-	free(run->paces);
 }
 
 static void on_resolved(void *arg)
 {
-	struct run *run = arg;
-	struct np_target_result *r = &run->result;
-	const struct np_target *t = r->target;
+	struct np_job *job = arg;
+	struct np_target_result *r = &job->result;
+	const struct np_target *t = &job->target;
 	const struct np_transport *tp[2];
-	size_t ntp = transports(run->cfg, tp);
+	size_t ntp = transports(job->sh->cfg, t, tp);
 	size_t n = r->dns.naddrs * t->nports * ntp;
 
-	np_loop_release(&run->loop);
-	if (n == 0 || alloc_probes(run, n) < 0 || alloc_paces(run, r->dns.naddrs) < 0)
+	if (job->sh->stopping)	/* the resolver is torn down under an abandoned job */
 		return;
+	if (job->resolving_round)
+		np_loop_release(job->sh->loop);
+	if (job->dns_slot) {
+		job->dns_slot = false;
+		np_gate_leave(job->sh->dns_gate);	/* may start another job's lookup */
+	}
+	if (job->failed_errno) {
+		complete(job);
+		return;
+	}
+	if (n == 0 || alloc_probes(job, n) < 0 || alloc_paces(job, r->dns.naddrs) < 0) {
+		complete(job);
+		return;
+	}
 	/* Address-major order: every port and protocol of one address, then the next. */
 	for (size_t a = 0, i = 0; a < r->dns.naddrs; a++) {
 		for (size_t p = 0; p < t->nports; p++) {
@@ -116,73 +234,150 @@ static void on_resolved(void *arg)
 			}
 		}
 	}
-	start_probes(run, tp, ntp, t->nports * ntp);
+	start_probes(job, tp, ntp, t->nports * ntp);
 }
 
-static void start_unix(struct run *run)
+static void start_unix(struct np_job *job)
 {
-	const struct np_target *t = run->result.target;
+	const struct np_target *t = &job->target;
 	const struct np_transport *tp[2];
-	size_t n = transports(run->cfg, tp);
+	size_t n = transports(job->sh->cfg, t, tp);
 
-	run->result.dns.status = NP_DNS_STATUS_SKIPPED;
-	run->result.dns.source = NP_SOURCE_LITERAL;
-	run->result.dns.rcode = -1;
-	if (alloc_probes(run, n) < 0)
+	job->result.dns.status = NP_DNS_STATUS_SKIPPED;
+	job->result.dns.source = NP_SOURCE_LITERAL;
+	job->result.dns.rcode = -1;
+	if (alloc_probes(job, n) < 0) {
+		complete(job);
 		return;
-	for (size_t i = 0; i < n; i++) {
-		run->result.probes[i].sa = t->unix_sa;
-		run->result.probes[i].salen = t->unix_len;
 	}
-	start_probes(run, tp, n, 0);
+	for (size_t i = 0; i < n; i++) {
+		job->result.probes[i].sa = t->unix_sa;
+		job->result.probes[i].salen = t->unix_len;
+	}
+	start_probes(job, tp, n, 0);
 }
 
-int np_run(const struct np_run_config *cfg, bool dump, const struct np_reporter *rep, FILE *out,
-	   struct np_error *err)
+struct np_job *np_job_new(struct np_run_shared *sh, const struct np_target *t,
+			  np_job_done done, np_job_done round, void *arg)
 {
-	struct run run = { .cfg = cfg, .result.target = &cfg->target };
-	struct np_report_info info;
-	void *state;
-	int code = 3;
+	struct np_job *job = calloc(1, sizeof(*job));
 
-	if (np_loop_init(&run.loop) < 0) {
-		np_error_set(err, "LOOP", "cannot create the event loop: %s", strerror(errno));
-		return 3;
+	if (!job)
+		return NULL;
+	job->sh = sh;
+	job->target = *t;
+	job->result.target = &job->target;
+	job->done = done;
+	job->round = round;
+	job->done_arg = arg;
+	np_series_init(&job->series);
+	np_timer_init(&job->next_round, start_round, job);
+	job->dns_wait.go = on_dns_slot;
+	return job;
+}
+
+/* What one round allocated: its probes, their results, the pacers. */
+static void free_round(struct np_job *job)
+{
+	for (size_t a = 0; a < job->npaces; a++)
+		np_udp_pace_free(&job->paces[a]);
+	free(job->paces);
+	job->paces = NULL;
+	job->npaces = 0;
+	free(job->probes);
+	job->probes = NULL;
+	free(job->result.probes);
+	job->result.probes = NULL;
+	job->result.nprobes = job->result.nopen = 0;
+}
+
+/* One round: resolve (the first, or every one with --re-resolve), then probe;
+ * without --count the only round. */
+static void start_round(void *arg)
+{
+	struct np_job *job = arg;
+	const struct np_run_config *cfg = job->sh->cfg;
+
+	free_round(job);
+	job->t_round = np_now_ms();
+	if (job->result.seq++ == 0)
+		job->t_first = job->t_round;
+	/* a literal has nothing to resolve again */
+	job->resolving_round = !job->target.is_unix &&
+		(job->result.seq == 1 || (cfg->re_resolve && !job->target.literal_family));
+	if (job->target.is_unix) {
+		start_unix(job);
+		return;
 	}
-	if (np_resolver_init(&run.resolver, &run.loop, &cfg->resolve, err) < 0)
-		goto out_loop;
-	np_loop_hold(&run.loop);
-	if (cfg->target.is_unix) {
-		np_loop_release(&run.loop);
-		start_unix(&run);
-	} else if (np_resolve_start(&run.resolver, &cfg->target, &run.result.dns, on_resolved,
-				    &run) < 0) {
-		run.failed_errno = ENOMEM;
+	if (!job->resolving_round) {
+		on_resolved(job);	/* the addresses of the first round */
+		return;
 	}
-	if (!run.failed_errno && np_loop_run(&run.loop) < 0)
-		run.failed_errno = errno;
-	if (run.failed_errno) {
-		np_error_set(err, "INTERNAL", "run failed: %s", strerror(run.failed_errno));
-		goto out_resolver;
+	np_loop_hold(job->sh->loop);	/* released when resolved */
+	if (job->target.literal_family)
+		resolve(job);		/* nothing to ask: no place in the line */
+	else
+		np_gate_enter(job->sh->dns_gate, &job->dns_wait);
+}
+
+static void resolve(struct np_job *job)
+{
+	if (np_resolve_start(job->sh->resolver, &job->target, &job->result.dns, on_resolved,
+			     job) < 0) {
+		job->failed_errno = ENOMEM;
+		on_resolved(job);
 	}
-	np_happy_eyeballs(&run.result);
-	run.result.verdict = np_verdict_of(&run.result);
-	code = np_verdict_exit_code(run.result.verdict);
-	np_report_info_init(&info, dump);
-	state = rep->begin(out, &info);
-	if (!state) {
-		np_error_set(err, "ENOMEM", "out of memory");
-		code = 3;
-		goto out_resolver;
+}
+
+/* Its turn to ask DNS. */
+static void on_dns_slot(struct np_gate_waiter *w)
+{
+	struct np_job *job = (struct np_job *)((char *)w - offsetof(struct np_job, dns_wait));
+
+	job->dns_slot = true;
+	resolve(job);
+}
+
+void np_job_start(struct np_job *job)
+{
+	start_round(job);
+}
+
+bool np_job_abandon(struct np_job *job)
+{
+	struct np_target_result *r = &job->result;
+
+	np_timer_cancel(job->sh->loop, &job->next_round);
+	for (size_t i = 0; i < r->nprobes && job->probes; i++)
+		np_probe_abandon(&job->probes[i].probe);
+	if (!job->sh->cfg->counting || job->series.rounds_done == 0 || job->failed_errno)
+		return false;
+	/* the round in flight is not counted: the report is the last complete one */
+	if (job->last_probes) {
+		free_round(job);
+		r->probes = job->last_probes;
+		r->nprobes = job->last_nprobes;
+		r->nopen = job->last_nopen;
+		job->last_probes = NULL;
+		if (job->last_dns)
+			r->dns = *job->last_dns;
+		np_happy_eyeballs(r);
 	}
-	rep->target(state, &run.result);
-	rep->end(state, code);
-out_resolver:
-	free_paces(&run);
-	np_resolver_free(&run.resolver);
-	free(run.probes);
-	free(run.result.probes);
-out_loop:
-	np_loop_free(&run.loop);
-	return code;
+	r->seq = job->series.last.seq;
+	r->series = &job->series;
+	r->verdict = np_series_verdict(&job->series);
+	job->exit_code = np_verdict_exit_code(r->verdict);
+	return true;
+}
+
+void np_job_free(struct np_job *job)
+{
+	if (!job)
+		return;
+	np_timer_cancel(job->sh->loop, &job->next_round);
+	free_round(job);
+	free(job->last_probes);
+	free(job->last_dns);
+	np_series_free(&job->series);
+	free(job);
 }

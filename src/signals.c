@@ -34,3 +34,8 @@ int np_signals_catch_stop(sigset_t *wait_mask)
 		sigdelset(wait_mask, stop_signals[i]);
 	return 0;
 }
+
+const char *np_signal_name(int sig)
+{
+	return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
+}

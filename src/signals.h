@@ -11,4 +11,7 @@ extern volatile sig_atomic_t np_stop_signal;	/* the signal number, 0 until one c
  * wait with). */
 int np_signals_catch_stop(sigset_t *wait_mask);
 
+/* The stop signals by name: "SIGINT", "SIGHUP", else "SIGTERM". */
+const char *np_signal_name(int sig);
+
 #endif

@@ -466,9 +466,8 @@ _start_helper() {
 
 # start_knot [ZONE...]: knotd on 127.0.0.1 and ::1 at a free port serving ZONEs
 # (default example.test and broken.test), each from tests/zones/ZONE.zone
-# (copied: the source tree may be read-only), its own rundir and databases.
-# A zone file the test wrote into $KNOT_ZONES_EXTRA (a folder, e.g. a zone
-# generated with thousands of names) is taken from there instead.
+# (copied: the source tree may be read-only), or from $NP_TMP/zones/ZONE.zone
+# when the test generated it there, its own rundir and databases.
 # Sets KNOT_PORT (KNOT_FIXED_PORT if set, else a free port) and KNOT_PID.
 # Waits (bounded) until the check KNOT_READY
 # (default kdig_ok: the example.test SOA) passes on both addresses.
@@ -477,9 +476,11 @@ start_knot() {
 	local try i up z
 	mkdir -p "$kd/run" "$kd/db" "$kd/zones"
 	for z in $zones; do
-		local src=$ZONES
-		[ -f "${KNOT_ZONES_EXTRA:-/nonexistent}/$z.zone" ] && src=$KNOT_ZONES_EXTRA
-		cp "$src/$z.zone" "$kd/zones/" || fatal "cannot copy $src/$z.zone"
+		if [ -r "$NP_TMP/zones/$z.zone" ]; then
+			cp "$NP_TMP/zones/$z.zone" "$kd/zones/" || fatal "cannot copy the generated $z.zone"
+		else
+			cp "$ZONES/$z.zone" "$kd/zones/" || fatal "cannot copy $ZONES/$z.zone"
+		fi
 	done
 	for try in 1 2 3; do
 		if [ -n "${KNOT_FIXED_PORT:-}" ]; then	# e.g. 53 inside a private namespace
@@ -572,6 +573,66 @@ kdig_addrs() {
 kdig_cnames() {
 	kdig @127.0.0.1 -p "$KNOT_PORT" +time=2 +retry=1 +norecurse +noall +answer "$1" A 2>/dev/null |
 		awk '$4 == "CNAME" { n = $1; sub(/\.$/, "", n); printf "%s\"%s\"", (c++ ? "," : "["), n } END { printf "%s\n", (c ? "]" : "[]") }'
+}
+
+# ---------------------------------------------------------------- batches
+
+# gen_zone ZONE N: write $NP_TMP/zones/ZONE.zone (for start_knot) with names
+# n1..nN, name i having the A record 127.0.0.(1 + i % 6): .1 to .4 are where
+# start_listener listens in the batch tests, .5 and .6 answer with a reset.
+gen_zone() {
+	local zone=$1 n=$2
+	mkdir -p "$NP_TMP/zones"
+	{
+		printf '$ORIGIN %s.\n$TTL 300\n' "$zone"
+		printf '@ IN SOA ns.%s. hostmaster.%s. ( 1 3600 900 604800 60 )\n' "$zone" "$zone"
+		printf '@ IN NS ns.%s.\nns IN A 127.0.0.1\n' "$zone"
+		awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++) printf "n%d IN A 127.0.0.%d\n", i, 1 + i % 6 }'
+	} >"$NP_TMP/zones/$zone.zone"
+}
+
+# stop_with SIG PID: send SIG to a netprobe started in the background, wait
+# (bounded) for it to end by itself, kill it only if it does not; RC is its
+# exit status.
+stop_with() {
+	local sig=$1 pid=$2 i
+	np_kill "$sig" "$pid"
+	for i in $(seq 1 "$NP_POLLS"); do np_is_child "$pid" || break; sleep 0.05; done
+	np_kill KILL "$pid"
+	wait "$pid"
+	RC=$?
+}
+
+# check_lines DESCRIPTION FILE: every line of an ndjson output is valid against
+# docs/netprobe.schema.json.
+check_lines() {
+	local d=$1 f=$2 out
+	if out=$("$PY" "$VALIDATOR" --lines "$SCHEMA" <"$f" 2>&1); then
+		ok "$d: every line ($(wc -l <"$f")) valid against docs/netprobe.schema.json"
+	else
+		not_ok "$d: lines NOT valid against docs/netprobe.schema.json"
+		printf '%s\n' "$out" | head -n 20 | sed 's/^/#   /'
+	fi
+}
+
+# ndpy FILE EXPR: a Python expression over the objects of an ndjson output,
+# bound to L (all), T (targets), E (errors), S (the summary, the last line).
+ndpy() {
+	"$PY" - "$1" "$2" <<'PYEOF'
+import json, sys
+try:
+    L = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8", errors="replace") if l.strip()]
+except Exception as e:
+    print("<invalid ndjson: %s>" % e); sys.exit(0)
+T = [o for o in L if o.get("type") == "target"]
+E = [o for o in L if o.get("type") == "error"]
+S = L[-1] if L else {}
+try:
+    r = eval(sys.argv[2])
+except Exception as e:
+    print("<error: %s: %s>" % (type(e).__name__, e)); sys.exit(0)
+print(r if isinstance(r, str) else json.dumps(r, sort_keys=True, separators=(",", ":")))
+PYEOF
 }
 
 # ---------------------------------------------------------------- shared checks

@@ -16,9 +16,8 @@ LOOKUP_SCHEMA="$top_srcdir/docs/netprobe-lookup.schema.json"
 NAMES=${NP_BATCH_NAMES:-3000}
 
 # ---- the zone: h<i> A (and AAAA every 3rd, MX every 10th), c<i> CNAME h<i>
-KNOT_ZONES_EXTRA="$NP_TMP/zones"
-mkdir -p "$KNOT_ZONES_EXTRA"
-"$PY" - "$NAMES" >"$KNOT_ZONES_EXTRA/batch.test.zone" <<'PYEOF'
+mkdir -p "$NP_TMP/zones"	# start_knot takes generated zones from there
+"$PY" - "$NAMES" >"$NP_TMP/zones/batch.test.zone" <<'PYEOF'
 import sys
 n = int(sys.argv[1])
 print("$ORIGIN batch.test.\n$TTL 300")
@@ -33,7 +32,6 @@ for i in range(n):
     if i % 7 == 0:
         print("c%d CNAME h%d" % (i, i))
 PYEOF
-export KNOT_ZONES_EXTRA
 start_knot example.test batch.test
 LS="@127.0.0.1:$KNOT_PORT"
 

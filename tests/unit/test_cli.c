@@ -234,8 +234,10 @@ static void test_numbers_and_repeats(void **state)
  * listing them; the first is the default; --json is --format json. */
 static void test_formats(void **state)
 {
-	assert_int_equal(parse(4, "--format=ndjson", "127.0.0.1", "80"), -1);
-	assert_string_equal(err, "unknown --format 'ndjson': use text, json");
+	assert_int_equal(parse(3, "--format=xml", "127.0.0.1", "80"), -1);
+	assert_string_equal(err, "unknown --format 'xml': use text, ndjson, json");
+	assert_int_equal(parse(3, "--format=ndjson", "127.0.0.1", "80"), 0);
+	assert_int_equal(cli.format, NP_FORMAT_NDJSON);
 	assert_int_equal(parse(3, "listen", "--format=xml", "0"), -1);
 	assert_string_equal(err, "unknown --format 'xml': use text, ndjson, json");
 	assert_int_equal(parse(4, "local", "--format", "", "22"), -1);
@@ -277,7 +279,8 @@ static void test_command_table(void **state)
 		assert_non_null(np_lookup_reporters[*f].report);
 	/* the default has no word: "probe" is a host name, as it always was */
 	assert_int_equal(parse(3, "--json", "probe", "80"), 0);
-	assert_string_equal(probe_cfg()->target.host, "probe");
+	assert_int_equal(probe_cfg()->nwords, 2);	/* words point into parse()'s argv */
+	assert_true(probe_cfg()->one_target);
 	assert_int_equal(parse(2, "lookup", "x.test"), 0);
 	assert_ptr_equal(cli.command, &np_cmd_lookup);
 }

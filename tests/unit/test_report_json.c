@@ -413,7 +413,7 @@ static void test_document_valid_ok(void **state)
 	json_t *targets = json_array();
 
 	json_array_append_new(targets, np_json_target(&result));
-	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, 1));
+	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, &(struct np_run_summary){ .targets = 1, .exit_code = 1 }));
 }
 
 static void test_document_valid_failure(void **state)
@@ -427,7 +427,7 @@ static void test_document_valid_failure(void **state)
 	result.nprobes = result.nopen = 0;
 	result.verdict = np_verdict_of(&result);
 	json_array_append_new(targets, np_json_target(&result));
-	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, 2));
+	validate(np_json_document("2026-11-25T14:50:00.123Z", targets, &(struct np_run_summary){ .targets = 1, .exit_code = 2 }));
 }
 
 static void test_document_invalid_is_caught(void **state)
@@ -446,7 +446,7 @@ static void test_document_invalid_is_caught(void **state)
 	}
 	json_object_del(t, "verdict");
 	json_array_append_new(targets, t);
-	doc = np_json_document("2026-11-25T14:50:00.123Z", targets, 0);
+	doc = np_json_document("2026-11-25T14:50:00.123Z", targets, &(struct np_run_summary){ .targets = 1, .exit_code = 0 });
 	fd = mkstemp(file);
 	f = fdopen(fd, "w");
 	json_dumpf(doc, f, 0);
@@ -459,6 +459,42 @@ static void test_document_invalid_is_caught(void **state)
 	if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
 		skip();
 	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 1);
+}
+
+/* The streamed document is, byte for byte, what jansson prints of the whole:
+ * zero items, one, and two with a bad line among them. */
+static void test_stream_equals_document(void **state)
+{
+	struct np_bad_line bad = { .file = "<stdin>", .line = 7, .input = "x 99999" };
+	struct np_run_summary sum = { .targets = 2, .bad_lines = 1, .exit_code = 3 };
+	struct np_report_info info = { .started_at = "2026-11-25T14:50:00.123Z" };
+
+	np_error_set(&bad.err, "BAD_LINE", "port 99999 is out of range");
+	for (int n = 0; n <= 2; n++) {
+		char *streamed = NULL, *whole = NULL;
+		size_t len1 = 0, len2 = 0;
+		FILE *f1 = open_memstream(&streamed, &len1), *f2 = open_memstream(&whole, &len2);
+		void *rs = np_reporter_json.begin(f1, &info);
+		json_t *items = json_array(), *doc;
+
+		for (int i = 0; i < n; i++) {
+			np_reporter_json.target(rs, &result);
+			json_array_append_new(items, np_json_target(&result));
+			if (i == 0) {
+				np_reporter_json.bad_line(rs, &bad);
+				json_array_append_new(items, np_json_bad_line(&bad));
+			}
+		}
+		np_reporter_json.end(rs, &sum);
+		doc = np_json_document(info.started_at, items, &sum);
+		np_json_print(f2, doc, false);
+		json_decref(doc);
+		fclose(f1);
+		fclose(f2);
+		assert_string_equal(streamed, whole);
+		free(streamed);
+		free(whole);
+	}
 }
 
 int main(void)
@@ -478,6 +514,7 @@ int main(void)
 		cmocka_unit_test_setup(test_document_valid_ok, setup_dual),
 		cmocka_unit_test_setup(test_document_valid_failure, setup_dual),
 		cmocka_unit_test_setup(test_document_invalid_is_caught, setup_dual),
+		cmocka_unit_test_setup(test_stream_equals_document, setup_dual),
 	};
 
 	return cmocka_run_group_tests_name("report_json", tests, NULL, NULL);
