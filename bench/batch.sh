@@ -519,6 +519,18 @@ if [ "$BATCH_OK" = 1 ]; then
 		R[d_rss_$n]=$rss_med
 	done
 	R[d_curve]=$CURVE
+	# RSS against --jobs (targets in flight), at 20,000 literals
+	if has --help | grep -q -- '--jobs'; then
+		"$PY" "$SCRIPT_DIR/gen_zone.py" literals "$TMP/lit_j.txt" --count 20000 --port "$P_LIT"
+		JC=""
+		for j in 16 64 256 1024 4096; do
+			timeout 900 /usr/bin/time -v -o "$TMP/time_j" "$NETPROBE" -f ndjson --jobs "$j" --file "$TMP/lit_j.txt" \
+				>/dev/null 2>&1
+			JC="$JC $j:$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$TMP/time_j")"
+		done
+		echo "  peak RSS against --jobs, 20,000 literals (jobs:KiB):$JC"
+		R[d_jobs]=$JC
+	fi
 	# 100k targets at ulimit -n 256: no EMFILE may appear, every target reported
 	n=$EMFILE_TARGETS
 	[ -f "$TMP/lit_$n.txt" ] || "$PY" "$SCRIPT_DIR/gen_zone.py" literals "$TMP/lit_$n.txt" --count "$n" --port "$P_LIT"
@@ -545,11 +557,11 @@ if [ "$HAVE_COUNT" = 1 ] && [ "$HAVE_NDJSON" = 1 ]; then
 	for what in open closed; do
 		port=$P_COUNT; [ "$what" = closed ] && port=$P_CLOSED
 		t0=$(date +%s.%N)
-		timeout 60 "$NETPROBE" -c 20 -i 0.05 -f ndjson 127.0.0.1 "$port" >"$TMP/count_$what.ndjson" 2>"$TMP/count_$what.err"
+		timeout 60 "$NETPROBE" --count 20 --interval 0.05 -f ndjson 127.0.0.1 "$port" >"$TMP/count_$what.ndjson" 2>"$TMP/count_$what.err"
 		rc=$?; t1=$(date +%s.%N)
-		echo "  netprobe -c 20 -i 0.05 -f ndjson 127.0.0.1 $port ($what): exit $rc, $(calc "round($t1 - $t0, 3)") s"
+		echo "  netprobe --count 20 --interval 0.05 -f ndjson 127.0.0.1 $port ($what): exit $rc, $(calc "round($t1 - $t0, 3)") s"
 		"${CHECK[@]}" count "$TMP/count_$what.ndjson" | tee "$TMP/chk_e_$what" | sed 's/^/  /'
-		timeout 60 "$NETPROBE" -c 20 -i 0.05 127.0.0.1 "$port" >"$TMP/count_$what.txt" 2>&1
+		timeout 60 "$NETPROBE" --count 20 --interval 0.05 127.0.0.1 "$port" >"$TMP/count_$what.txt" 2>&1
 		echo "  text output ($what): exit $?"
 		"${CHECK[@]}" count-text "$TMP/count_$what.txt" | tee "$TMP/chk_et_$what" | sed 's/^/  /'
 		R[e_$what]="ndjson $(kvget agree "$(lastline "$TMP/chk_e_$what")"), text $(kvget agree "$(lastline "$TMP/chk_et_$what")"), loss $(kvget loss "$(lastline "$TMP/chk_e_$what")") %, rounds $(kvget rounds "$(lastline "$TMP/chk_e_$what")"), median gap $(kvget median_gap_ms "$(lastline "$TMP/chk_e_$what")") ms"
@@ -615,7 +627,7 @@ if [ "$PROFILE" = 1 ] && { [ "$BATCH_OK" = 1 ] || [ "$HAVE_LOOKUP_FILE" = 1 ]; }
 		CMD_LABELS+=("lookup -f ndjson --jobs 64"); CMD_STRS+=("$NP_LOOKUP --jobs 64")
 		CMD_LABELS+=("lookup -f ndjson --jobs 1024"); CMD_STRS+=("$NP_LOOKUP --jobs 1024")
 	fi
-	echo "  -- output format and --jobs at $NAMES targets (hyperfine, 3 runs each; the default --jobs at ulimit -n $(ulimit -Sn) is min(256, (n - 32) / 4))"
+	echo "  -- output format and --jobs at $NAMES targets (hyperfine, 3 runs each; the default --jobs at ulimit -n $(ulimit -Sn) is min(256, (n - 32) / 4) for probes, 100 for lookup)"
 	hf f 3 0
 	if [ "$BATCH_OK" = 1 ]; then
 		cg_run f_ir "names" "$SERVER -f ndjson --file $TMP/names_ports_cg.txt"
@@ -671,6 +683,7 @@ echo "# b) sanity: $(g b_sanity)"
 echo "# c) sanity: $(g c_sanity)"
 echo "# d) curve (targets:RSS KiB:wall s):$(g d_curve)"
 echo "# d) ulimit -n 256: $(g d_256)"
+echo "# d) peak RSS against --jobs at 20,000 literals (jobs:KiB):$(g d_jobs)"
 echo "# load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "# command: bash bench/batch.sh (NAMES=$NAMES RUNS=$RUNS WARMUP=$WARMUP SAMPLE=$SAMPLE DNSPERF_SECONDS=$DNSPERF_SECONDS RSS_SIZES='$RSS_SIZES' RSS_RUNS=$RSS_RUNS EMFILE_TARGETS=$EMFILE_TARGETS PROFILE=$PROFILE CG_TARGETS=$CG_TARGETS)"
