@@ -94,7 +94,6 @@ if [ -z "${BATCH_NS:-}" ]; then
 	need ip iproute2
 	need nft nftables
 	need knotd knot
-	need knotc knot
 	need kdig knot-dnsutils
 	need dig dnsutils
 	need dnsperf dnsperf
@@ -113,6 +112,7 @@ if [ -z "${BATCH_NS:-}" ]; then
 	[ "$(id -u)" -eq 0 ] || { echo "batch: run as root: it makes its own network namespace (unshare --net)" >&2; exit 1; }
 	# Into a private network + mount + PID namespace: when this script ends,
 	# every process it started ends with it.
+	# shellcheck disable=SC2093  # exec on purpose; die only if unshare cannot run
 	BATCH_NS=1 exec unshare --net --mount --pid --fork --mount-proc --kill-child \
 		bash "${BASH_SOURCE[0]}" "$@"
 	die "unshare failed"
@@ -136,7 +136,6 @@ P_COUNT=7002        # listener: --count (e)
 P_CLOSED=7099       # nothing listens: closed
 SERVER=@127.0.0.1:$KPORT
 KNOTD=$(command -v knotd 2>/dev/null || echo /usr/sbin/knotd)
-KNOTC=$(command -v knotc 2>/dev/null || echo /usr/sbin/knotc)
 
 if [ -z "${NETPROBE:-}" ]; then
 	for c in "$TOP/build/src/netprobe" "$TOP/src/netprobe"; do
