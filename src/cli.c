@@ -12,7 +12,7 @@
 
 /* The first row is the default: netprobe HOST PORT, with no word for it. */
 static const struct np_command *const commands[] = {
-	&np_cmd_probe, &np_cmd_listen, &np_cmd_local, &np_cmd_lookup,
+	&np_cmd_probe, &np_cmd_listen, &np_cmd_local, &np_cmd_lookup, &np_cmd_exporter,
 };
 
 const struct np_command *np_cli_command(const char *name)

@@ -30,7 +30,8 @@ struct np_command {
 };
 
 /* The rows, one file each. */
-extern const struct np_command np_cmd_probe, np_cmd_listen, np_cmd_local, np_cmd_lookup;
+extern const struct np_command np_cmd_probe, np_cmd_listen, np_cmd_local, np_cmd_lookup,
+	np_cmd_exporter;
 
 enum np_cli_action { NP_CLI_RUN, NP_CLI_HELP, NP_CLI_VERSION };
 
