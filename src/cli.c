@@ -124,6 +124,16 @@ int np_cli_unescape(const char *opt, const char *s, uint8_t *out, size_t cap, si
 	return 0;
 }
 
+int np_cli_family(struct np_resolve_opts *dns, int c, char *err, size_t errlen)
+{
+	int family = c == '4' ? AF_INET : AF_INET6;
+
+	if (dns->family != AF_UNSPEC && dns->family != family)
+		NP_FAIL("-4 and -6 exclude each other");	/* -4 -4 is just -4 */
+	dns->family = family;
+	return 0;
+}
+
 int np_cli_server(struct np_resolve_opts *dns, const char *s, char *err, size_t errlen)
 {
 	if (dns->server_len)

@@ -105,11 +105,7 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 		return parse_listen(optarg, cfg, err, errlen);
 	case '4':
 	case '6':
-		if (cfg->resolve.family != AF_UNSPEC &&
-		    cfg->resolve.family != (c == '4' ? AF_INET : AF_INET6))
-			FAIL("-4 and -6 exclude each other");
-		cfg->resolve.family = c == '4' ? AF_INET : AF_INET6;
-		return 0;
+		return np_cli_family(&cfg->resolve, c, err, errlen);
 	case 's':
 		return np_cli_server(&cfg->resolve, optarg, err, errlen);
 	case 'T':
