@@ -6,7 +6,8 @@
  *   CARES_HOSTS works (ares_gethostbyname_file ignores it), and ARES_AI_NOSORT
  *   spares one UDP socket per address for RFC 6724 sorting we do not need.
  * - the DNS server that answered is read with getpeername() on the socket c-ares
- *   is processing when our callback runs (c-ares connects its sockets). */
+ *   is processing when our callback runs (c-ares connects its sockets); once per
+ *   socket, since a connected socket's peer never changes. */
 #include <config.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,12 +19,17 @@
 #include "bytes.h"
 #include "clock.h"
 #include "dnsanswer.h"
+#include "hostsnames.h"
 #include "resolve.h"
 
 struct np_ares_io {
 	struct np_io io;
 	struct np_resolver *r;
 	struct np_ares_io *next;
+	/* what getsockopt/getpeername said about io.fd, asked once per socket */
+	bool known;			/* type read, peer reset */
+	int type;			/* SOCK_DGRAM or SOCK_STREAM */
+	struct sockaddr_storage peer;	/* ss_family 0: not known yet */
 };
 
 struct lookup;
@@ -78,10 +84,10 @@ static void on_ares_io(void *arg, uint32_t events)
 	struct np_resolver *r = a->r;
 	int fd = a->io.fd;
 
-	r->current_fd = fd;
+	r->current = a;
 	ares_process_fd(r->channel, (events & (NP_EV_READ | NP_EV_ERROR)) ? fd : ARES_SOCKET_BAD,
 			(events & NP_EV_WRITE) ? fd : ARES_SOCKET_BAD);
-	r->current_fd = -1;
+	r->current = NULL;
 	np_resolver_rearm(r);
 }
 
@@ -113,6 +119,7 @@ static void on_sock_state(void *data, ares_socket_t fd, int readable, int writab
 		}
 		np_io_init(&a->io, fd, on_ares_io, a);
 		a->r = r;
+		a->known = false;
 	}
 	np_io_set(r->loop, &a->io, ev);
 }
@@ -132,7 +139,35 @@ static ares_socket_t sock_open(int family, int type, int protocol, void *data)
 
 static int sock_close(ares_socket_t fd, void *data)
 {
+	struct np_resolver *r = data;
+
+	/* the number may come back for another socket: forget what we knew */
+	for (struct np_ares_io *a = r->ios; a; a = a->next)
+		if (a->io.fd == fd)
+			a->known = false;
 	return close(fd);
+}
+
+/* The socket c-ares is processing, its type read once and its peer once it is
+ * connected (a TCP socket still connecting has none yet: asked again later). */
+static const struct np_ares_io *current_socket(struct np_resolver *r)
+{
+	struct np_ares_io *a = r->current;
+	socklen_t len = sizeof(a->type);
+
+	if (!a)
+		return NULL;
+	if (!a->known) {
+		if (getsockopt(a->io.fd, SOL_SOCKET, SO_TYPE, &a->type, &len) != 0)
+			a->type = 0;
+		a->peer.ss_family = 0;
+		a->known = true;
+	}
+	len = sizeof(a->peer);
+	if (a->peer.ss_family == 0 &&
+	    getpeername(a->io.fd, (struct sockaddr *)&a->peer, &len) != 0)
+		a->peer.ss_family = 0;
+	return a;
 }
 
 static int sock_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len,
@@ -233,7 +268,7 @@ int np_resolver_init(struct np_resolver *r, struct np_loop *loop,
 		   ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS;
 	int rc;
 
-	*r = (struct np_resolver){ .loop = loop, .opts = *opts, .current_fd = -1 };
+	*r = (struct np_resolver){ .loop = loop, .opts = *opts };
 	np_timer_init(&r->timer, on_ares_timer, r);
 	ao.flags = ARES_FLAG_NOCHECKRESP | (opts->tcp ? ARES_FLAG_USEVC : 0);
 	/* One retry: the first try gets a third of the budget, the retry the rest
@@ -273,6 +308,8 @@ void np_resolver_free(struct np_resolver *r)
 		free(r->ios);
 		r->ios = next;
 	}
+	np_hostsnames_free(r->hosts);
+	r->hosts = NULL;
 	r->channel = NULL;
 }
 
@@ -608,14 +645,12 @@ static void finish(struct lookup *lk)
 
 void np_resolver_server(struct np_resolver *r, char *buf, size_t len)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
+	const struct np_ares_io *a = current_socket(r);
 	struct ares_addr_port_node *servers = NULL;
 
 	buf[0] = '\0';
-	if (r->current_fd >= 0 && getpeername(r->current_fd, (struct sockaddr *)&ss, &sl) == 0 &&
-	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
-		np_sockaddr_endpoint((struct sockaddr *)&ss, buf, len);
+	if (a && (a->peer.ss_family == AF_INET || a->peer.ss_family == AF_INET6)) {
+		np_sockaddr_endpoint((const struct sockaddr *)&a->peer, buf, len);
 		return;
 	}
 	/* No socket in hand (a timeout): name the server that was asked first. */
@@ -804,7 +839,11 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
 		return -1;
 	*lk = (struct lookup){ .r = r, .t = t, .dns = dns, .done = done, .arg = arg,
 			       .t0 = np_now_ms() };
-	if (r->opts.no_hosts) {
+	if (!r->opts.no_hosts && !r->hosts_read) {
+		r->hosts = np_hostsnames_load();	/* once per run, at the first name */
+		r->hosts_read = true;
+	}
+	if (r->opts.no_hosts || !np_hostsnames_may_hold(r->hosts, t->host)) {
 		send_queries(lk);
 		return 0;
 	}
@@ -835,10 +874,7 @@ double np_resolver_waited_ms(double elapsed_ms, double limit_ms, unsigned resend
 
 bool np_resolver_via_tcp(struct np_resolver *r)
 {
-	int type = 0;
-	socklen_t len = sizeof(type);
+	const struct np_ares_io *a = current_socket(r);
 
-	return r->current_fd >= 0 &&
-	       getsockopt(r->current_fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
-	       type == SOCK_STREAM;
+	return a && a->type == SOCK_STREAM;
 }

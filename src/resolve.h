@@ -19,6 +19,7 @@ struct np_resolve_opts {
 };
 
 struct np_ares_io;
+struct np_hostsnames;
 
 /* What the socket layer saw under c-ares, which it does not tell: why a socket
  * could not be opened, and each UDP answer's real size and TC bit (an answer
@@ -36,9 +37,11 @@ struct np_resolver {
 	struct np_resolve_opts opts;
 	struct np_timer timer;		/* c-ares' own retransmit timer */
 	struct np_ares_io *ios;		/* one per c-ares socket, kept until free */
-	int current_fd;			/* socket being processed: who answered */
+	struct np_ares_io *current;	/* socket being processed: who answered */
 	int socket_errno;		/* last socket() failure (EMFILE...), 0: none */
 	struct np_udp_seen udp_seen[NP_UDP_SEEN];	/* ring of the last UDP answers */
+	struct np_hostsnames *hosts;	/* names the hosts file may hold (NULL: any) */
+	bool hosts_read;		/* hosts loaded (once per run, when first needed) */
 	size_t udp_next;
 };
 
