@@ -147,7 +147,7 @@ json_t *np_json_referral(const struct np_dns_referral *ref)
 {
 	json_t *servers;
 
-	if (!ref->zone[0])
+	if (!ref || !ref->zone[0])
 		return json_null();
 	servers = json_array();
 	for (size_t i = 0; i < ref->nns; i++) {
@@ -195,7 +195,7 @@ static json_t *dns_json(const struct np_dns_result *d)
 		"time_ms", np_json_ms(d->time_ms), "error", np_json_error(&d->err, NP_JSON_ERRNO_NONE),
 		"queries", queries,
 		"addresses", addrs, "addresses_dropped", (json_int_t)d->dropped,
-		"referral", np_json_referral(&d->referral));
+		"referral", np_json_referral(d->referral));
 }
 
 static json_t *local_json(const struct np_probe_result *p)

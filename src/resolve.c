@@ -423,9 +423,19 @@ static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
 			break;
 	}
 	if (dns->ncnames == 0 && n > 0) {	/* A and AAAA see the same chain */
-		for (size_t i = 0; i < n; i++)
-			copy_name(dns->cnames[i], chain[i]);
-		dns->ncnames = n;
+		const char *names[NP_MAX_CNAMES];
+
+		for (size_t i = 0; i < n; i++) {
+			size_t len = strlen(chain[i]);
+
+			if (len > 1 && chain[i][len - 1] == '.')	/* as copy_name does */
+				chain[i][len - 1] = '\0';
+			names[i] = chain[i];
+		}
+		if (np_dns_result_set_cnames(dns, names, n) < 0) {
+			np_error_set(&q->err, "ENOMEM", "out of memory for a CNAME chain");
+			return -1;
+		}
 	}
 	return (int)n;
 }
@@ -527,13 +537,16 @@ static void explain_empty(const uint8_t *msg, size_t len, const char *qname, con
 			     "(RA=0): ask a recursive resolver", qname, last, q->server);
 		break;
 	}
-	if (dns->referral.zone[0])
+	if (dns->referral || !ref.zone[0])
 		return;
 	/* names as the probe reports them: without the final dot */
 	copy_name(ref.zone, ref.zone);
 	for (size_t i = 0; i < ref.nns; i++)
 		copy_name(ref.ns[i].name, ref.ns[i].name);
-	dns->referral = ref;
+	/* no memory: the status and message still say referral, without the list */
+	dns->referral = malloc(sizeof(*dns->referral));
+	if (dns->referral)
+		*dns->referral = ref;
 }
 
 void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_t qtype,
@@ -825,6 +838,7 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
 {
 	struct lookup *lk;
 
+	np_dns_result_clear(dns);	/* a --re-resolve round's previous answer */
 	memset(dns, 0, sizeof(*dns));
 	dns->rcode = -1;
 	if (t->literal_family) {
