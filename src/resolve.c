@@ -203,6 +203,27 @@ static const struct ares_socket_functions sock_funcs = {
 	sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv,
 };
 
+/* Every answer in flight may be queued on the one UDP socket at once while we
+ * are busy (or not scheduled): at 256 answers the default receive buffer
+ * (208 KiB, each datagram costing a page or so of it) overflows, and a
+ * dropped answer costs a whole c-ares retry (a third of the timeout). Ask for
+ * room for them all; the kernel caps it at rmem_max. */
+static int size_socket(ares_socket_t fd, int type, void *data)
+{
+	const struct np_resolver *r = data;
+	int size = r->answers > 256 * 1024 ? 1 << 30 : (int)r->answers * 4096;
+
+	if (type == SOCK_DGRAM && size > 212992)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return 0;	/* a smaller buffer only costs retries */
+}
+
+void np_resolver_expect_answers(struct np_resolver *r, size_t answers)
+{
+	r->answers = answers;
+	ares_set_socket_configure_callback(r->channel, size_socket, r);
+}
+
 /* When c-ares reports "connection refused" but the socket could not even be
  * opened (EMFILE, ENFILE...): fill e with the real cause and return true. */
 static bool socket_error(const struct np_resolver *r, struct np_error *e)

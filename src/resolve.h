@@ -42,6 +42,7 @@ struct np_resolver {
 	struct np_udp_seen udp_seen[NP_UDP_SEEN];	/* ring of the last UDP answers */
 	struct np_hostsnames *hosts;	/* names the hosts file may hold (NULL: any) */
 	bool hosts_read;		/* hosts loaded (once per run, when first needed) */
+	size_t answers;			/* UDP answers that may be in flight at once */
 	size_t udp_next;
 };
 
@@ -80,6 +81,9 @@ bool np_resolver_resend_due(double deadline_ms, unsigned *resends);
  * (then the time it really waited). A late callback on a loaded machine never
  * turns the limit into a larger number. */
 double np_resolver_waited_ms(double elapsed_ms, double limit_ms, unsigned resends);
+/* A batch: up to answers UDP answers may arrive at once; the UDP socket's
+ * receive buffer is sized for them (when c-ares opens it). */
+void np_resolver_expect_answers(struct np_resolver *r, size_t answers);
 /* Arm the loop timer for c-ares' next timeout (after sending queries). */
 void np_resolver_rearm(struct np_resolver *r);
 
