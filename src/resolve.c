@@ -859,9 +859,7 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
 {
 	struct lookup *lk;
 
-	np_dns_result_clear(dns);	/* a --re-resolve round's previous answer */
-	memset(dns, 0, sizeof(*dns));
-	dns->rcode = -1;
+	np_dns_result_reset(dns);	/* frees a --re-resolve round's previous chain */
 	if (t->literal_family) {
 		dns->status = NP_DNS_STATUS_SKIPPED;
 		dns->source = NP_SOURCE_LITERAL;

@@ -165,6 +165,13 @@ void np_dns_result_clear(struct np_dns_result *d)
 	d->referral = NULL;
 }
 
+void np_dns_result_reset(struct np_dns_result *d)
+{
+	np_dns_result_clear(d);
+	memset(d, 0, offsetof(struct np_dns_result, addrs));
+	d->rcode = -1;
+}
+
 void np_dns_result_move(struct np_dns_result *dst, struct np_dns_result *src)
 {
 	if (dst == src)
