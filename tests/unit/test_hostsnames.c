@@ -79,8 +79,10 @@ static void check_sound(struct np_hostsnames *h, const char *text, size_t len,
 		np_hostsnames_free(h);                                                     \
 	}
 
+/* not "localhost" here: c-ares 1.18 leaks its name when it answers it
+ * without the file (test_filters checks the filter passes it on) */
 FILE_CASE(test_plain, "127.0.0.5 myhost.test myalias.test\n::1 twohost.test\n",
-	  "MyHost.Test", "localhost", "127.0.0.1")
+	  "MyHost.Test", "127.0.0.1")
 FILE_CASE(test_crlf, "127.0.0.5 crlf.test\r\n127.0.0.6\tcr.test \r\n", "crlf.test\r")
 FILE_CASE(test_spaces, "127.0.0.5\tTab.Test\vvt.test\fff.test\n  ::1   sp.test\t\n",
 	  "tab.test\vvt.test")

@@ -275,6 +275,7 @@ static void test_dns_failure_keeps_keys(void **state)
 {
 	json_t *t;
 
+	np_dns_result_clear(&result.dns);
 	memset(&result.dns, 0, sizeof(result.dns));
 	result.dns.status = NP_DNS_STATUS_NXDOMAIN;
 	result.dns.rcode = 3;
