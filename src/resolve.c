@@ -28,7 +28,7 @@ struct np_ares_io {
 	struct np_ares_io *next;
 	/* what getsockopt/getpeername said about io.fd, asked once per socket */
 	bool known;			/* type read, peer reset */
-	int type;			/* SOCK_DGRAM or SOCK_STREAM */
+	int socktype;			/* SOCK_DGRAM or SOCK_STREAM */
 	struct sockaddr_storage peer;	/* ss_family 0: not known yet */
 };
 
@@ -153,13 +153,13 @@ static int sock_close(ares_socket_t fd, void *data)
 static const struct np_ares_io *current_socket(struct np_resolver *r)
 {
 	struct np_ares_io *a = r->current;
-	socklen_t len = sizeof(a->type);
+	socklen_t len = sizeof(a->socktype);
 
 	if (!a)
 		return NULL;
 	if (!a->known) {
-		if (getsockopt(a->io.fd, SOL_SOCKET, SO_TYPE, &a->type, &len) != 0)
-			a->type = 0;
+		if (getsockopt(a->io.fd, SOL_SOCKET, SO_TYPE, &a->socktype, &len) != 0)
+			a->socktype = 0;
 		a->peer.ss_family = 0;
 		a->known = true;
 	}
@@ -909,5 +909,5 @@ bool np_resolver_via_tcp(struct np_resolver *r)
 {
 	const struct np_ares_io *a = current_socket(r);
 
-	return a && a->type == SOCK_STREAM;
+	return a && a->socktype == SOCK_STREAM;
 }
