@@ -28,7 +28,7 @@ _netprobe_npositional()
             continue
         fi
         case $word in
-            -s | -T | -f | -F | -c | -i | --server | --timeout | --format | --send | --expect | --retries | --file | --jobs | --count | --interval)
+            -s | -T | -f | -F | -i | -w | -c | -o | --server | --timeout | --format | --send | --expect | --retries | --file | --jobs | --count | --interval | --warning | --critical | --output)
                 skip=1
                 ;;
             --) ;;
@@ -146,10 +146,10 @@ _netprobe_lookup()
 
     case $prev in
         -f | --format)
-            COMPREPLY=($(compgen -W 'text ndjson json' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text ndjson json prometheus' -- "$cur"))
             return
             ;;
-        -F | --file)
+        -F | --file | -o | --output)
             _filedir
             return
             ;;
@@ -164,7 +164,7 @@ _netprobe_lookup()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-s --server= -x --reverse= -t --tcp --norecurse
             --short --compare-system -T --timeout= -d --dump -F --file= --jobs=
-            -f --format= -j --json -h --help' -- "$cur"))
+            -f --format= -j --json -o --output= -h --help' -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return
     fi
@@ -186,7 +186,7 @@ _netprobe_lookup()
             -x?* | --reverse=*) reverse=1 ;;
             -F | --file) reverse=1 skip=1 ;;    # no NAME either: TYPEs only
             -F?* | --file=*) reverse=1 ;;
-            -s | -T | -f | --server | --timeout | --format | --jobs) skip=1 ;;
+            -s | -T | -f | -o | --server | --timeout | --format | --jobs | --output) skip=1 ;;
             -* | @*) ;;
             *) ((n++)) ;;
         esac
@@ -226,14 +226,18 @@ _netprobe()
 
     case $prev in
         -f | --format)
-            COMPREPLY=($(compgen -W 'text ndjson json' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text ndjson json nagios prometheus' -- "$cur"))
             return
             ;;
-        -F | --file)
+        -F | --file | -o | --output)
             _filedir
             return
             ;;
-        --jobs | -c | --count | -i | --interval)
+        -w | --warning | -c | --critical)
+            # Nagios ranges: nothing to offer.
+            return
+            ;;
+        --jobs | --count | -i | --interval)
             # A number: nothing to offer.
             return
             ;;
@@ -255,9 +259,9 @@ _netprobe()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-4 --ipv4 -6 --ipv6 -s --server= -t --tcp
             -u --udp --dgram -T --timeout= --send= --expect= --retries=
-            -F --file= --jobs= -c --count= -i --interval= --re-resolve
-            -f --format= -j --json -d --dump --no-hosts -h --help
-            -V --version' \
+            -F --file= --jobs= --count= -i --interval= --re-resolve
+            -f --format= -j --json -w --warning= -c --critical= -o --output=
+            -d --dump --no-hosts -h --help -V --version' \
             -- "$cur"))
         [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
         return

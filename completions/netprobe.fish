@@ -14,7 +14,7 @@ function __netprobe_npositional
             continue
         end
         switch $t
-            case -s -T -f -F -c -i --server --timeout --format --send --expect --retries --file --jobs --count --interval
+            case -s -T -f -F -i -w -c -o --server --timeout --format --send --expect --retries --file --jobs --count --interval --warning --critical --output
                 set skip 1
             case '-*' '@*'
             case '*'
@@ -112,7 +112,7 @@ function __netprobe_lookup_npositional
                 set skip 1
             case '-F?*' '--file=*'
                 set reverse 1
-            case -s -T -f --server --timeout --format --jobs
+            case -s -T -f -o --server --timeout --format --jobs --output
                 set skip 1
             case '-*' '@*'
             case '*'
@@ -150,10 +150,13 @@ complete -c netprobe -n __netprobe_no_subcommand -l expect -x -d 'The answer mus
 complete -c netprobe -n __netprobe_no_subcommand -l retries -x -a '(seq 0 10)' -d 'UDP: resends within the timeout (default 2)'
 complete -c netprobe -n __netprobe_no_subcommand -s F -l file -r -F -d 'Targets from FILE, one a line (- is standard input)'
 complete -c netprobe -n __netprobe_no_subcommand -l jobs -x -d 'Targets in flight at once (default from ulimit -n)'
-complete -c netprobe -n __netprobe_no_subcommand -s c -l count -x -d 'Probe N rounds, as ping does (0: until interrupted)'
+complete -c netprobe -n __netprobe_no_subcommand -l count -x -d 'Probe N rounds, as ping does (0: until interrupted)'
 complete -c netprobe -n __netprobe_no_subcommand -s i -l interval -x -d 'Seconds between the starts of rounds (default 1)'
 complete -c netprobe -n __netprobe_no_subcommand -l re-resolve -d 'Resolve the name again before every round'
-complete -c netprobe -n __netprobe_no_subcommand -s f -l format -x -a 'text ndjson json' -d 'Output format'
+complete -c netprobe -n __netprobe_no_subcommand -s f -l format -x -a 'text ndjson json nagios prometheus' -d 'Output format'
+complete -c netprobe -n __netprobe_no_subcommand -s w -l warning -x -d '--format nagios: WARNING outside TIME[,LOSS%]'
+complete -c netprobe -n __netprobe_no_subcommand -s c -l critical -x -d '--format nagios: CRITICAL outside TIME[,LOSS%]'
+complete -c netprobe -n __netprobe_no_subcommand -s o -l output -r -F -d 'Write the report to FILE whole, then rename it'
 complete -c netprobe -n __netprobe_no_subcommand -s j -l json -d 'Same as --format=json'
 complete -c netprobe -n __netprobe_no_subcommand -s d -l dump -d 'Show each sockaddr byte by byte'
 complete -c netprobe -n __netprobe_no_subcommand -l no-hosts -d 'Do not consult the hosts file'
@@ -205,8 +208,9 @@ complete -c netprobe -n '__netprobe_using lookup' -l compare-system -d 'Also ask
 complete -c netprobe -n '__netprobe_using lookup' -s T -l timeout -x -d 'Give up after this long, seconds (default 3)'
 complete -c netprobe -n '__netprobe_using lookup' -s d -l dump -d 'Each reply as annotated hex, field by field'
 complete -c netprobe -n '__netprobe_using lookup' -s F -l file -r -F -d 'Ask for every NAME [TYPE...] line of FILE (- for stdin)'
-complete -c netprobe -n '__netprobe_using lookup' -l jobs -x -d 'Names in flight with --file (default 256)'
-complete -c netprobe -n '__netprobe_using lookup' -s f -l format -x -a 'text ndjson json' -d 'Output format'
+complete -c netprobe -n '__netprobe_using lookup' -l jobs -x -d 'Names in flight with --file (default 100)'
+complete -c netprobe -n '__netprobe_using lookup' -s f -l format -x -a 'text ndjson json prometheus' -d 'Output format'
+complete -c netprobe -n '__netprobe_using lookup' -s o -l output -r -F -d 'Write the report to FILE whole, then rename it'
 complete -c netprobe -n '__netprobe_using lookup' -s j -l json -d 'Same as --format=json'
 complete -c netprobe -n '__netprobe_using lookup' -s h -l help -d 'Show help and exit'
 complete -c netprobe -n __netprobe_lookup_wants_name -a '(__fish_print_hostnames)' -d Name

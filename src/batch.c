@@ -36,6 +36,7 @@ struct batch {
 	struct np_run_summary sum;
 	double t0;
 	int write_errno;		/* the output failed: stop at once */
+	int format_code;		/* the reporter's own exit code; -1: none */
 	bool input_failed;
 };
 
@@ -398,18 +399,20 @@ static void batch_close(struct batch *b)
 /* The run's end: the summary, and the exit code with the output's fate in it. */
 static int finish(struct batch *b, const struct np_run_config *cfg)
 {
-	char msg[128];
+	char msg[512];
 
 	b->sum.wall_ms = np_now_ms() - b->t0;
 	b->sum.interrupted = np_stop_signal;
 	b->rep->end(b->rs, &b->sum);
+	if (b->format_code >= 0)	/* nagios: its status is the exit code */
+		b->sum.exit_code = b->format_code;
 	if (!b->write_errno && (fflush(b->out) != 0 || ferror(b->out)))
 		b->write_errno = errno ? errno : EIO;
 	if (!b->write_errno)
 		return b->sum.exit_code;
 	if (b->write_errno != EPIPE) {	/* a reader that went away is not news */
-		snprintf(msg, sizeof(msg), "cannot write the report to standard output: %s",
-			 strerror(b->write_errno));
+		snprintf(msg, sizeof(msg), "cannot write the report to %.400s: %s",
+			 cfg->output ? cfg->output : "standard output", strerror(b->write_errno));
 		np_report_fatal(msg);
 	}
 	return cfg->batch || b->write_errno != EPIPE ? 3 : b->sum.exit_code;
@@ -439,6 +442,13 @@ int np_batch_run(const struct np_run_config *cfg, bool dump, const struct np_rep
 	}
 	np_report_info_init(&info, dump);
 	info.batch = cfg->batch;
+	info.several = cfg->file || (!cfg->one_target && cfg->nwords > 1);
+	info.timeout_ms = cfg->probe.timeout_ms;
+	info.expect = cfg->probe.expect != NULL;
+	info.warn = &cfg->warn;
+	info.crit = &cfg->crit;
+	b->format_code = -1;
+	info.exit_code = &b->format_code;
 	b->rs = rep->begin(out, &info);
 	if (!b->rs) {
 		np_report_fatal("out of memory");

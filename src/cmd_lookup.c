@@ -3,10 +3,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <ares.h>
 #include "cli.h"
 #include "cmd_lookup.h"
+#include "outfile.h"
 #include "dnsdecode.h"
 #include "lookup_batch.h"
 #include "report.h"
@@ -28,6 +28,7 @@ static const struct option options[] = {
 	{ "dump", no_argument, NULL, 'd' },
 	{ "file", required_argument, NULL, 'F' },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
+	{ "output", required_argument, NULL, 'o' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -61,10 +62,14 @@ static const char usage[] =
 	"                           queries in flight, each name printed as it is done,\n"
 	"                           then a summary; the TYPEs given here are the default\n"
 	"                           for lines without (# starts a comment)\n"
-	"      --jobs=N             names in flight with --file (1-65536; default 256, or\n"
-	"                           fewer under a low ulimit -n)\n"
+	"      --jobs=N             names in flight with --file (1-65536; default 100,\n"
+	"                           as dnsperf keeps 100 queries out)\n"
 	"  -f, --format=FORMAT      text (default), ndjson (one object a line, then a\n"
-	"                           summary object) or json\n"
+	"                           summary object), json, or prometheus (the first\n"
+	"                           TYPE's reply as blackbox_exporter's dns metrics;\n"
+	"                           not with --file)\n"
+	"  -o, --output=FILE        write the report to FILE whole, then rename it into\n"
+	"                           place\n"
 	"  -j, --json               the same as --format json\n"
 	"  -h, --help               this help\n"
 	"\n"
@@ -78,7 +83,7 @@ static const char usage[] =
 	"if any line was bad or the output could not be written).\n";
 
 static const enum np_format formats[] = {
-	NP_FORMAT_TEXT, NP_FORMAT_NDJSON, NP_FORMAT_JSON, NP_FORMAT_END
+	NP_FORMAT_TEXT, NP_FORMAT_NDJSON, NP_FORMAT_JSON, NP_FORMAT_PROMETHEUS, NP_FORMAT_END
 };
 
 #define FAIL NP_FAIL
@@ -112,6 +117,8 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 		return 0;
 	case OPT_JOBS:
 		return np_cli_count("jobs", optarg, 1, 65536, &cfg->jobs, err, errlen);
+	case 'o':
+		return np_outfile_option(optarg, &cfg->output, err, errlen);
 	default:
 		FAIL("unhandled option: see netprobe lookup --help");
 	}
@@ -252,50 +259,59 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 		FAIL("too many arguments: one name and at most %d types", NP_LOOKUP_MAX_TYPES);
 	if (npos < 0 || lookup_args(npos, pos, cfg, err, errlen) < 0)
 		return -1;
+	if (cfg->file && cli->format == NP_FORMAT_PROMETHEUS)
+		FAIL("--format prometheus is one name's metrics: not with --file (probe them with "
+		     "netprobe exporter, one /probe each)");
 	cfg->lookup.resolve.timeout_ms = cli->timeout_ms;
 	cfg->lookup.resolve.family = AF_UNSPEC;
 	cfg->lookup.annotate = cli->dump;	/* the field notes are --dump's */
 	return 0;
 }
 
-/* The default --jobs: 256, fewer when the descriptors are few (SPEC-10's
- * rule, shared with the probe's --file). */
-static unsigned long default_jobs(void)
-{
-	struct rlimit rl;
-	unsigned long soft = 1024;
+/* Names in flight by default: dnsperf's 100 outstanding queries. At 256 names
+ * (512 queries in one burst) a knotd with default buffers dropped queries, and
+ * each drop cost a c-ares retry a third of --timeout later. Names need no
+ * descriptors of their own (one channel), so ulimit -n does not enter. */
+#define NP_LOOKUP_JOBS_DEFAULT 100
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		soft = (unsigned long)rl.rlim_cur;
-	soft = soft > 36 ? (soft - 32) / 4 : 1;
-	return soft < 256 ? soft : 256;
-}
+/* Where --file's names go as they are done. */
+struct sink_ctx {
+	struct np_lookup_stream *st;
+	FILE *out;
+};
 
 static void sink_name(void *arg, const struct np_lookup_result *r, const char *file,
 		      unsigned long line, int exit_code)
 {
-	np_lookup_stream_name(arg, r, file, line, exit_code);
+	struct sink_ctx *c = arg;
+
+	np_lookup_stream_name(c->st, r, file, line, exit_code);
 }
 
 static void sink_bad_line(void *arg, const char *file, unsigned long line, const char *input,
 			  const struct np_error *e)
 {
-	np_lookup_stream_bad_line(arg, file, line, input, e);
+	struct sink_ctx *c = arg;
+
+	np_lookup_stream_bad_line(c->st, file, line, input, e);
 }
 
 static int sink_flush(void *arg)
 {
-	return fflush(stdout) == 0 && !ferror(stdout) ? 0 : -1;
+	struct sink_ctx *c = arg;
+
+	return fflush(c->out) == 0 && !ferror(c->out) ? 0 : -1;
 }
 
 /* --file: every line's name, as it is done, then the summary. */
-static int run_file(const struct np_cli *cli, const struct np_lookup_view *view)
+static int run_file(const struct np_cli *cli, const struct np_lookup_view *view, FILE *out)
 {
 	const struct np_lookup_config *cfg = cli->config;
 	struct np_lookup_batch_opts o = { .base = cfg->lookup, .path = cfg->file,
-					  .jobs = cfg->jobs ? cfg->jobs : default_jobs() };
-	struct np_lookup_stream *st = np_lookup_stream_begin(stdout, cli->format, view);
-	struct np_lookup_sink sink = { sink_name, sink_bad_line, sink_flush, st };
+					  .jobs = cfg->jobs ? cfg->jobs : NP_LOOKUP_JOBS_DEFAULT };
+	struct np_lookup_stream *st = np_lookup_stream_begin(out, cli->format, view);
+	struct sink_ctx ctx = { st, out };
+	struct np_lookup_sink sink = { sink_name, sink_bad_line, sink_flush, &ctx };
 	struct np_lookup_summary sum;
 	struct np_error err = { 0 };
 
@@ -317,7 +333,7 @@ static int run_file(const struct np_cli *cli, const struct np_lookup_view *view)
 }
 
 /* One name: the document (or text) as always. */
-static int run_one(const struct np_cli *cli, const struct np_lookup_view *view)
+static int run_one(const struct np_cli *cli, const struct np_lookup_view *view, FILE *out)
 {
 	static struct np_lookup_result r;
 	const struct np_lookup_config *cfg = cli->config;
@@ -330,24 +346,46 @@ static int run_one(const struct np_cli *cli, const struct np_lookup_view *view)
 		return 3;
 	}
 	code = np_lookup_exit_code(&r);
-	np_lookup_reporters[cli->format].report(stdout, &r, view, code);
+	if (cli->format == NP_FORMAT_PROMETHEUS) {
+		if (np_report_lookup_prom(out, &r) < 0)
+			code = 3;
+	} else {
+		np_lookup_reporters[cli->format].report(out, &r, view, code);
+	}
 	np_lookup_free(&r);
 	return np_report_finish(code);
 }
 
-/* The exit code says what DNS said (see np_lookup_exit_code). */
+/* The exit code says what DNS said (see np_lookup_exit_code). --output: the
+ * report goes to FILE once whole (outfile.h). */
 static int run(const struct np_cli *cli)
 {
 	const struct np_lookup_config *cfg = cli->config;
 	struct np_lookup_view view = { cfg->short_form, cli->dump };
+	struct np_outfile of = { 0 };
+	FILE *out = stdout;
+	char err[600];
 	int code;
 
+	if (cfg->output) {
+		if (np_outfile_open(&of, cfg->output, err, sizeof(err)) < 0) {
+			np_report_fatal(err);
+			return 3;
+		}
+		out = of.f;
+	}
 	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
 		np_report_fatal("cannot initialise c-ares");
-		return 3;
+		code = 3;
+	} else {
+		code = cfg->file ? run_file(cli, &view, out) : run_one(cli, &view, out);
+		ares_library_cleanup();
 	}
-	code = cfg->file ? run_file(cli, &view) : run_one(cli, &view);
-	ares_library_cleanup();
+	if (!cfg->output)
+		return code;
+	code = np_outfile_end(&of, code, err, sizeof(err));
+	if (*err)
+		np_report_fatal(err);
 	return code;
 }
 

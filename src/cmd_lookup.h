@@ -13,6 +13,7 @@ struct np_lookup_config {
 	const char *reverse;		/* -x ADDRESS, NULL when not given */
 	const char *file;		/* --file FILE, NULL when not given */
 	unsigned long jobs;		/* --jobs, 0: not given */
+	const char *output;		/* --output FILE, NULL: standard output */
 };
 
 /* One TYPE argument (A, mx, TYPE65...) into its code; -1 with a reason for an

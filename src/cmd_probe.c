@@ -6,12 +6,13 @@
 #include <ares.h>
 #include "cli.h"
 #include "batch.h"
+#include "outfile.h"
 #include "report.h"
 #include "run.h"
 #include "target.h"
 
 enum {
-	OPT_NO_HOSTS = 256, OPT_SEND, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS,
+	OPT_NO_HOSTS = 256, OPT_SEND, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS, OPT_COUNT,
 	OPT_RE_RESOLVE,
 };
 
@@ -31,9 +32,12 @@ static const struct option options[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "file", required_argument, NULL, 'F' },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
-	{ "count", required_argument, NULL, 'c' },
+	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "re-resolve", no_argument, NULL, OPT_RE_RESOLVE },
+	{ "warning", required_argument, NULL, 'w' },
+	{ "critical", required_argument, NULL, 'c' },
+	{ "output", required_argument, NULL, 'o' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -75,16 +79,26 @@ static const char usage[] =
 	"                           command line's; read as it goes, never whole\n"
 	"      --jobs=N             targets in flight at once (1-65536; default\n"
 	"                           min(256, (ulimit -n - 32) / 4))\n"
-	"  -c, --count=N            probe N rounds, as ping does (0: until SIGINT),\n"
+	"      --count=N            probe N rounds, as ping does (0: until SIGINT),\n"
 	"                           a line per probe and round, then per address and\n"
 	"                           port: sent, open, loss, min/avg/max/mdev time\n"
 	"  -i, --interval=SECONDS   between the starts of rounds (default 1; at least\n"
 	"                           0.01, fractions allowed)\n"
 	"      --re-resolve         resolve the name again before every round (default:\n"
 	"                           once, before the first)\n"
-	"  -f, --format=FORMAT      text (default), json or ndjson (an object a line:\n"
-	"                           each target as it completes, then the summary)\n"
+	"  -f, --format=FORMAT      text (default), json, ndjson (an object a line:\n"
+	"                           each target as it completes, then the summary),\n"
+	"                           nagios (a plugin's status line, perfdata and long\n"
+	"                           output; the exit code is the status) or prometheus\n"
+	"                           (the text exposition format: man netprobe, OUTPUT)\n"
 	"  -j, --json               the same as --format json\n"
+	"  -w, --warning=RANGES     --format nagios: WARNING when the response time\n"
+	"                           (seconds) or, with --count, the loss percent is\n"
+	"                           outside its range; RANGES is TIME[,LOSS%], each\n"
+	"                           Nagios' [@][START:]END (0.5, 0.5,20%, ,20%, @0:0.1)\n"
+	"  -c, --critical=RANGES    the same for CRITICAL\n"
+	"  -o, --output=FILE        write the report to FILE whole, then rename it into\n"
+	"                           place (a node_exporter textfile: FILE.prom)\n"
 	"  -d, --dump               show each socket address byte by byte as it sits\n"
 	"                           in memory, field by field, with its byte order\n"
 	"      --no-hosts           skip the hosts file, ask DNS only\n"
@@ -103,7 +117,7 @@ static const char usage[] =
 	"peer_closed reset (after connecting), error.\n"
 	"CARES_HOSTS=FILE reads FILE instead of /etc/hosts.\n"
 	"\n"
-	"Exit status (Nagios plugin convention):\n"
+	"Exit status (Nagios plugin convention; --format nagios: its status, -w/-c in):\n"
 	"  0  OK: every probe connected\n"
 	"  1  WARNING: degraded, some addresses connected and some did not\n"
 	"  2  CRITICAL: nothing connected, or the name did not resolve (nxdomain,\n"
@@ -112,9 +126,28 @@ static const char usage[] =
 	"With several targets, the worst of them.\n";
 
 static const enum np_format formats[] = { NP_FORMAT_TEXT, NP_FORMAT_NDJSON, NP_FORMAT_JSON,
-					   NP_FORMAT_END };
+					   NP_FORMAT_NAGIOS, NP_FORMAT_PROMETHEUS, NP_FORMAT_END };
 
 #define FAIL NP_FAIL
+
+/* -w, -c and --output: how the report is judged and where it goes. */
+static int report_option(int c, struct np_run_config *cfg, char *err, size_t errlen)
+{
+	char why[256];
+
+	switch (c) {
+	case 'w':
+	case 'c':
+		if (np_thresholds_parse(optarg, c == 'w' ? &cfg->warn : &cfg->crit, why,
+					sizeof(why)) < 0)
+			FAIL("%s: %s", c == 'w' ? "-w/--warning" : "-c/--critical", why);
+		return 0;
+	case 'o':
+		return np_outfile_option(optarg, &cfg->output, err, errlen);
+	default:
+		FAIL("unhandled option: see netprobe --help");
+	}
+}
 
 /* Where the targets come from, how many at once, how many rounds. */
 static int batch_option(int c, struct np_run_config *cfg, char *err, size_t errlen)
@@ -132,7 +165,7 @@ static int batch_option(int c, struct np_run_config *cfg, char *err, size_t errl
 			return -1;
 		cfg->jobs = (unsigned)v;
 		return 0;
-	case 'c':
+	case OPT_COUNT:
 		if (np_cli_count("count", optarg, 0, 1000000000, &v, err, errlen) < 0)
 			return -1;
 		cfg->counting = true;
@@ -148,7 +181,7 @@ static int batch_option(int c, struct np_run_config *cfg, char *err, size_t errl
 		cfg->re_resolve = true;
 		return 0;
 	default:
-		FAIL("unhandled option: see netprobe --help");
+		return report_option(c, cfg, err, errlen);
 	}
 }
 
@@ -230,6 +263,22 @@ static int parse_targets(struct np_run_config *cfg, char **pos, int npos, char *
 	return 0;
 }
 
+/* Why a threshold judges nothing, or cannot: checked once every option is in. */
+static int check_thresholds(const struct np_cli *cli, char *err, size_t errlen)
+{
+	const struct np_run_config *cfg = cli->config;
+	bool warn = cfg->warn.time.set || cfg->warn.loss.set;
+	bool any = warn || cfg->crit.time.set || cfg->crit.loss.set;
+
+	if (any && cli->format != NP_FORMAT_NAGIOS)
+		FAIL("%s: thresholds set the status of --format nagios: give it too",
+		     warn ? "-w/--warning" : "-c/--critical");
+	if ((cfg->warn.loss.set || cfg->crit.loss.set) && !cfg->counting)
+		FAIL("%s: a loss range (,LOSS%%) needs --count: one round has no loss to judge",
+		     cfg->warn.loss.set ? "-w/--warning" : "-c/--critical");
+	return 0;
+}
+
 static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t errlen)
 {
 	struct np_run_config *cfg = cli->config;
@@ -259,20 +308,35 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 	if (!cfg->interval_ms)
 		cfg->interval_ms = 1000.0;
 	cfg->batch = cfg->file || cfg->counting || (!cfg->one_target && npos > 1);
-	return 0;
+	return check_thresholds(cli, err, errlen);
 }
 
-/* The exit code is the worst verdict's (batch.c). */
+/* The exit code is the worst verdict's (batch.c), or with --format nagios the
+ * Nagios status. --output: the report goes to FILE once whole (outfile.h). */
 static int run(const struct np_cli *cli)
 {
+	const struct np_run_config *cfg = cli->config;
+	struct np_outfile of = { 0 };
+	char err[600];
 	int code;
 
-	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
-		np_report_fatal("cannot initialise c-ares");
+	if (cfg->output && np_outfile_open(&of, cfg->output, err, sizeof(err)) < 0) {
+		np_report_fatal(err);
 		return 3;
 	}
-	code = np_batch_run(cli->config, cli->dump, np_reporters[cli->format], stdout);
-	ares_library_cleanup();
+	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
+		np_report_fatal("cannot initialise c-ares");
+		code = 3;
+	} else {
+		code = np_batch_run(cfg, cli->dump, np_reporters[cli->format],
+				    cfg->output ? of.f : stdout);
+		ares_library_cleanup();
+	}
+	if (!cfg->output)
+		return code;
+	code = np_outfile_end(&of, code, err, sizeof(err));
+	if (*err)
+		np_report_fatal(err);
 	return code;
 }
 

@@ -7,6 +7,8 @@ static const char *const names[NP_FORMAT_END] = {
 	[NP_FORMAT_TEXT] = "text",
 	[NP_FORMAT_NDJSON] = "ndjson",
 	[NP_FORMAT_JSON] = "json",
+	[NP_FORMAT_NAGIOS] = "nagios",
+	[NP_FORMAT_PROMETHEUS] = "prometheus",
 };
 
 const char *np_format_name(enum np_format f)

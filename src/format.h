@@ -7,6 +7,8 @@ enum np_format {
 	NP_FORMAT_TEXT,
 	NP_FORMAT_NDJSON,
 	NP_FORMAT_JSON,
+	NP_FORMAT_NAGIOS,	/* a plugin's status line, perfdata, long output */
+	NP_FORMAT_PROMETHEUS,	/* the text exposition format (docs/METRICS.md) */
 	NP_FORMAT_END		/* ends a command's list; the size of reporter tables */
 };
 

@@ -15,6 +15,8 @@ const struct np_reporter *const np_reporters[NP_FORMAT_END] = {
 	[NP_FORMAT_TEXT] = &np_reporter_text,
 	[NP_FORMAT_NDJSON] = &np_reporter_ndjson,
 	[NP_FORMAT_JSON] = &np_reporter_json,
+	[NP_FORMAT_NAGIOS] = &np_reporter_nagios,
+	[NP_FORMAT_PROMETHEUS] = &np_reporter_prom,
 };
 
 void np_report_info_init(struct np_report_info *info, bool dump)

@@ -8,11 +8,22 @@
 #include "format.h"
 #include "escape.h"
 #include "result.h"
+#include "thresholds.h"
 
 struct np_report_info {
 	char started_at[48];	/* RFC 3339 UTC */
 	bool dump;
 	bool batch;		/* several targets, --file or --count: text ends with a summary */
+	/* for the monitoring formats (nagios, prometheus: docs/METRICS.md) */
+	bool several;		/* more than one target may come (--file, or several
+				 * on the command line): each is named in the output */
+	double timeout_ms;	/* --timeout in effect */
+	bool expect;		/* --expect given */
+	const struct np_thresholds *warn, *crit;	/* -w, -c; NULL: none */
+	/* Where a format that decides the exit code itself leaves it at end
+	 * (nagios: its status; prometheus: 3 when nothing could be written);
+	 * -1 before: the run's own code stands. NULL: nobody asks. */
+	int *exit_code;
 };
 
 /* A line of --file that is not a target. */
@@ -39,6 +50,8 @@ struct np_reporter {
 extern const struct np_reporter np_reporter_text;
 extern const struct np_reporter np_reporter_json;
 extern const struct np_reporter np_reporter_ndjson;
+extern const struct np_reporter np_reporter_nagios;
+extern const struct np_reporter np_reporter_prom;
 
 /* netprobe HOST PORT's reporters; NULL where a format is not one of the probe's. */
 extern const struct np_reporter *const np_reporters[NP_FORMAT_END];

@@ -11,6 +11,7 @@
 #include "hexdump.h"
 #include "report_json.h"
 #include "report_lookup.h"
+#include "signals.h"
 
 static const char *const section_names[] = { "QUESTION", "ANSWER", "AUTHORITY", "ADDITIONAL" };
 
@@ -437,12 +438,8 @@ struct np_lookup_stream {
 	const struct stream_row *row;
 	size_t items;
 	struct np_report_info info;
+	struct np_json_stream doc;	/* json: the document, streamed */
 };
-
-static const char *signal_name(int sig)
-{
-	return sig == SIGINT ? "SIGINT" : sig == SIGHUP ? "SIGHUP" : "SIGTERM";
-}
 
 static json_t *source_json(const char *file, unsigned long line)
 {
@@ -469,7 +466,7 @@ static json_t *summary_json(const struct np_lookup_summary *sum)
 		"statuses", st, "wall_ms", np_json_ms(sum->wall_ms),
 		"queries_per_second", np_json_checked(json_real((double)(unsigned long)
 								       queries_per_second(sum))),
-		"interrupted", sum->signal ? json_string(signal_name(sum->signal)) : json_null(),
+		"interrupted", sum->signal ? json_string(np_signal_name(sum->signal)) : json_null(),
 		"unfinished", (json_int_t)sum->unfinished, "exit_code", sum->exit_code));
 }
 
@@ -488,7 +485,7 @@ static void text_end(struct np_lookup_stream *s, const struct np_lookup_summary 
 	}
 	fprintf(s->out, "; %lu bad lines", sum->bad_lines);
 	if (sum->signal)
-		fprintf(s->out, " (interrupted by %s: %lu unfinished)", signal_name(sum->signal),
+		fprintf(s->out, " (interrupted by %s: %lu unfinished)", np_signal_name(sum->signal),
 			sum->unfinished);
 	fputc('\n', s->out);
 }
@@ -506,64 +503,25 @@ static void ndjson_end(struct np_lookup_stream *s, const struct np_lookup_summar
 	json_decref(o);
 }
 
-/* o as the document prints it, every line after the first led by pad. */
-static void print_indented(FILE *out, const json_t *o, const char *pad)
-{
-	char *buf = NULL, *p, *nl;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-
-	if (!m)
-		np_json_checked(NULL);	/* says so and exits 3 */
-	np_json_print(m, o, false);
-	fclose(m);
-	if (len && buf[len - 1] == '\n')
-		buf[len - 1] = '\0';
-	for (p = buf; (nl = strchr(p, '\n')); p = nl + 1) {
-		fwrite(p, 1, (size_t)(nl - p) + 1, out);
-		fputs(pad, out);
-	}
-	fputs(p, out);
-	free(buf);
-}
-
-/* The envelope's head (np_json_envelope's keys but exit_code), then the array. */
+/* The envelope's head (np_json_envelope's keys but exit_code), then the array:
+ * the same streamed document as the probe's (np_json_stream). */
 static void json_begin(struct np_lookup_stream *s)
 {
-	json_t *env = np_json_envelope("lookup", s->info.started_at, json_object(), 0);
-	const char *key;
-	json_t *v;
+	json_t *head = np_json_envelope("lookup", s->info.started_at, json_object(), 0);
 
-	fputs("{\n", s->out);
-	json_object_foreach(env, key, v) {
-		char *text;
-
-		if (strcmp(key, "exit_code") == 0)
-			continue;
-		text = json_dumps(v, JSON_ENCODE_ANY);
-		if (!text)
-			np_json_checked(NULL);	/* says so and exits 3 */
-		fprintf(s->out, "  \"%s\": %s,\n", key, text);
-		free(text);
-	}
-	json_decref(env);
-	fputs("  \"lookups\": [", s->out);
+	json_object_del(head, "exit_code");
+	np_json_stream_begin(&s->doc, s->out, head, "lookups");
 }
 
 static void json_item(struct np_lookup_stream *s, json_t *o)
 {
-	fputs(s->items ? ",\n    " : "\n    ", s->out);
-	print_indented(s->out, o, "    ");
+	np_json_stream_item(&s->doc, json_incref(o));
 }
 
 static void json_end(struct np_lookup_stream *s, const struct np_lookup_summary *sum)
 {
-	json_t *o = summary_json(sum);
-
-	fputs(s->items ? "\n  ],\n  \"summary\": " : "],\n  \"summary\": ", s->out);
-	print_indented(s->out, o, "  ");
-	fprintf(s->out, ",\n  \"exit_code\": %d\n}\n", sum->exit_code);
-	json_decref(o);
+	np_json_stream_end(&s->doc, np_json_checked(json_pack("{s:o, s:i}", "summary",
+				summary_json(sum), "exit_code", sum->exit_code)));
 }
 
 static const struct stream_row stream_rows[NP_FORMAT_END] = {

@@ -21,6 +21,10 @@ struct np_lookup_reporter {
 /* Indexed by the format (ndjson: the name's line and a summary of one). */
 extern const struct np_lookup_reporter np_lookup_reporters[NP_FORMAT_END];
 json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code);
+/* lookup --format prometheus (report_prom.c): docs/METRICS.md's lookup
+ * families for the first type asked. 0, or -1 with nothing written (said on
+ * stderr: the writer refused, a bug). */
+int np_report_lookup_prom(FILE *out, const struct np_lookup_result *r);
 
 /* lookup --file's output, as it goes: begin, one call per name done or bad
  * line, then end (the summary) or abort (the output is gone). Text: each name

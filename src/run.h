@@ -11,6 +11,7 @@
 #include "resolve.h"
 #include "series.h"
 #include "target.h"
+#include "thresholds.h"
 
 /* What netprobe was asked (cmd_probe.c fills it in): the options every target
  * shares, and where the targets come from. */
@@ -29,6 +30,10 @@ struct np_run_config {
 	unsigned long count;	/* --count: rounds per target; 0 until stopped */
 	double interval_ms;	/* --interval: from one round's start to the next */
 	bool re_resolve;	/* --re-resolve: every round asks DNS again */
+	/* --format nagios: -w/--warning, -c/--critical (unset: never alert) */
+	struct np_thresholds warn, crit;
+	const char *output;	/* --output FILE (the report's name in messages);
+				 * NULL: standard output */
 };
 
 /* What every job of a run shares. */

@@ -44,7 +44,7 @@ print("; ".join(bad) if bad else "agree (%d slots, %d rounds)" % (len(stats), le
 '
 
 # ---- loss 0 % on a listener, 100 % on a closed port, both in one target
-np_run -c 5 -i 0.05 --format ndjson 127.0.0.1 "$P,$C"
+np_run --count 5 -i 0.05 --format ndjson 127.0.0.1 "$P,$C"
 O=$NP_OUT
 assert_rc 1 "listener and closed port: degraded (1)"
 check_lines "--count ndjson" "$O"
@@ -62,13 +62,13 @@ assert_eq "the target keeps its 5 rounds, none dropped" "5 0" \
 assert_eq "the summary counts every round's probes" '10 {"closed":5,"open":5}' \
 	"$(ndpy "$O" '"%d %s" % (S["probes"], json.dumps(S["states"], sort_keys=True, separators=(",", ":")))')"
 
-np_run -c 4 -i 0.05 127.0.0.1 "$C"
+np_run --count 4 -i 0.05 127.0.0.1 "$C"
 assert_rc 2 "closed port: down (2)"
 assert_match "text, closed port: 100% loss, no time part" \
 	"^127\.0\.0\.1 $C/tcp: 4 sent, 0 open, 100% loss$" "$(grep "sent," "$NP_OUT")"
 
 # ---- text: the round lines and the statistics agree too
-np_run -c 6 -i 0.05 127.0.0.1 "$P"
+np_run --count 6 -i 0.05 127.0.0.1 "$P"
 assert_rc 0 "listener: ok (0)"
 assert_eq "text: a line per round" "6" "$(grep -c "^127\.0\.0\.1 $P/tcp: seq=[1-6] open time=[0-9.]* ms$" "$NP_OUT")"
 assert_match "text: the statistics heading" "^--- 127\.0\.0\.1 statistics: 6 rounds ---$" "$(grep '^--- 127' "$NP_OUT")"
@@ -87,25 +87,25 @@ assert_match "text: the summary line last" "^--- 1 targets, 6 probes: 6 open; 0 
 	"$(tail -n 1 "$NP_OUT")"
 
 # ---- JSON: one document, rounds and statistics in the target
-np_json -c 3 -i 0.05 "127.0.0.1:$P"
+np_json --count 3 -i 0.05 "127.0.0.1:$P"
 check_json_basics "--count json" "$NP_JSON" 0
 assert_eq "json: 3 rounds, statistics of one slot" "3 1 3" \
 	"$(jpy "$NP_JSON" '"%d %d %d" % (len(t["rounds"]), len(t["statistics"]), t["statistics"][0]["sent"])')"
 
 # ---- --re-resolve: knotd is asked every round (kdig: the oracle for the address)
-np_run "$K" -c 3 -i 0.05 --re-resolve --format ndjson a4.example.test "$P"
+np_run "$K" --count 3 -i 0.05 --re-resolve --format ndjson a4.example.test "$P"
 assert_eq "--re-resolve: every round resolved, to what kdig says" \
 	"[[1,\"ok\",\"$(kdig_addrs a4.example.test | cut -d' ' -f1)\"],[2,\"ok\",\"127.0.0.1\"],[3,\"ok\",\"127.0.0.1\"]]" \
 	"$(ndpy "$NP_OUT" '[[o["seq"], o["dns"]["status"], ",".join(o["dns"]["addresses"])] for o in L if o["type"] == "round"]')"
-np_run "$K" -c 3 -i 0.05 --re-resolve a4.example.test "$P"
+np_run "$K" --count 3 -i 0.05 --re-resolve a4.example.test "$P"
 assert_eq "--re-resolve, text: a dns line in rounds 2 and 3" "2" \
 	"$(grep -c '^seq=[23]: dns ok in [0-9.]* ms, 1 address$' "$NP_OUT")"
-np_run "$K" -c 3 -i 0.05 nxdomain.example.test "$P"
+np_run "$K" --count 3 -i 0.05 nxdomain.example.test "$P"
 assert_rc 2 "a name that does not resolve: dns_failed (2)"
 assert_match "... and one round is enough without --re-resolve" "statistics: 1 round ---" "$(np_stdout)"
 
 # ---- --count 0 ends when its reader does (| head -2)
-timeout -k 2 "$NP_TIMEOUT_WALL" "$NETPROBE" -c 0 -i 0.01 127.0.0.1 "$C" 2>"$NP_TMP/head.err" | head -n 2 >/dev/null
+timeout -k 2 "$NP_TIMEOUT_WALL" "$NETPROBE" --count 0 -i 0.01 127.0.0.1 "$C" 2>"$NP_TMP/head.err" | head -n 2 >/dev/null
 rcs=("${PIPESTATUS[@]}")
 assert_eq "--count 0 | head -2: netprobe ends by itself, exit 3, silent" "3 " \
 	"${rcs[0]} $(cat "$NP_TMP/head.err")"
@@ -113,14 +113,14 @@ assert_eq "--count 0 | head -2: netprobe ends by itself, exit 3, silent" "3 " \
 # ---- options
 np_run -i 0.5 127.0.0.1 "$P"
 assert_rc 3 "--interval without --count: usage error"
-np_run -c 2 -i 0.001 127.0.0.1 "$P"
+np_run --count 2 -i 0.001 127.0.0.1 "$P"
 assert_rc 3 "--interval below 0.01: usage error"
 assert_match "... saying the bound" "at least 0.01" "$(cat "$NP_ERR")"
 
 # ---- SIGINT in the middle of --count 0: the complete rounds' statistics
 for fmt in ndjson text; do
 	out="$NP_TMP/int.$fmt"
-	"$NETPROBE" -c 0 -i 0.05 --format "$fmt" 127.0.0.1 "$P" "$C" >"$out" 2>"$out.err" &
+	"$NETPROBE" --count 0 -i 0.05 --format "$fmt" 127.0.0.1 "$P" "$C" >"$out" 2>"$out.err" &
 	pid=$!
 	np_bg_register "$pid"
 	for i in $(seq 1 "$NP_POLLS"); do
@@ -151,7 +151,7 @@ done
 # lookup in flight ends before that target is freed (ASan, valgrind: no answer
 # may land in freed memory); the literal beside it is resolved once
 out="$NP_TMP/rr.ndjson"
-"$NETPROBE" "@127.0.0.1:$SILENT_PORT" -T 0.3 -c 0 -i 0.05 --re-resolve --format ndjson \
+"$NETPROBE" "@127.0.0.1:$SILENT_PORT" -T 0.3 --count 0 -i 0.05 --re-resolve --format ndjson \
 	"n1.silent.test:$P" "127.0.0.1:$P" >"$out" 2>"$out.err" &
 pid=$!
 np_bg_register "$pid"
