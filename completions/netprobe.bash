@@ -201,6 +201,31 @@ _netprobe_lookup()
     fi
 }
 
+# netprobe exporter [OPTIONS] [@SERVER[:PORT]]
+_netprobe_exporter()
+{
+    case $prev in
+        --listen)
+            COMPREPLY=($(compgen -W '127.0.0.1:9116 [::1]:9116 0.0.0.0:9116' -- "$cur"))
+            __ltrim_colon_completions "$cur"
+            return
+            ;;
+        -T | --timeout | -s | --server | --max-probes | --max-timeout | -h | --help)
+            return
+            ;;
+    esac
+
+    $split && return
+
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W '--listen= -4 --ipv4 -6 --ipv6 -s --server= -T --timeout=
+            --no-hosts --max-probes= --max-timeout= --allow-unix -h --help' -- "$cur"))
+        [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+        return
+    fi
+    # @SERVER[:PORT] is an address literal; nothing else is an argument.
+}
+
 _netprobe()
 {
     local cur prev words cword split
@@ -219,6 +244,10 @@ _netprobe()
                 ;;
             lookup)
                 _netprobe_lookup
+                return
+                ;;
+            exporter)
+                _netprobe_exporter
                 return
                 ;;
         esac
@@ -273,7 +302,7 @@ _netprobe()
     if (($(_netprobe_npositional) == 0)); then
         _netprobe_target
         # The subcommands may only be the first word.
-        ((cword == 1)) && COMPREPLY+=($(compgen -W 'listen local lookup' -- "$cur"))
+        ((cword == 1)) && COMPREPLY+=($(compgen -W 'listen local lookup exporter' -- "$cur"))
     else
         COMPREPLY=($(compgen -W '$(_netprobe_services)' -- "$cur"))
     fi

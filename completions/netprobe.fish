@@ -33,11 +33,11 @@ function __netprobe_wants_port
 end
 
 # The subcommands count only as the first word (netprobe listen ..., netprobe local ...,
-# netprobe lookup ...).
+# netprobe lookup ..., netprobe exporter ...).
 function __netprobe_subcommand
     set -l tokens (commandline -opc)
     test (count $tokens) -ge 2; or return 1
-    contains -- $tokens[2] listen local lookup; or return 1
+    contains -- $tokens[2] listen local lookup exporter; or return 1
     echo $tokens[2]
 end
 
@@ -170,6 +170,7 @@ complete -c netprobe -n __netprobe_wants_port -a '(__netprobe_services)' -d Port
 complete -c netprobe -n __netprobe_first_word -a listen -d 'Play the server: bind, listen, accept, echo'
 complete -c netprobe -n __netprobe_first_word -a local -d 'Who listens on a port here, and who can reach it'
 complete -c netprobe -n __netprobe_first_word -a lookup -d 'Ask DNS as dig does: any type, every section, TTLs'
+complete -c netprobe -n __netprobe_first_word -a exporter -d "Serve Prometheus metrics, a probe per scrape (blackbox_exporter's pattern)"
 
 # netprobe listen [OPTIONS] [ADDR] PORT | unix:/PATH | unix:@ABSTRACT
 complete -c netprobe -n '__netprobe_using listen' -s b -l bind -x -a '127.0.0.1 ::1 0.0.0.0 ::' -d 'Bind this address (repeatable)'
@@ -225,3 +226,15 @@ complete -c netprobe -n __netprobe_lookup_wants_type -a SOA -d 'Start of authori
 complete -c netprobe -n __netprobe_lookup_wants_type -a PTR -d 'Pointer (reverse)'
 complete -c netprobe -n __netprobe_lookup_wants_type -a CAA -d 'Certification authority authorization'
 complete -c netprobe -n __netprobe_lookup_wants_type -a ANY -d 'Every type the server holds for the name'
+
+# netprobe exporter [OPTIONS] [@SERVER[:PORT]]
+complete -c netprobe -n '__netprobe_using exporter' -l listen -x -a '127.0.0.1:9116 [::1]:9116 0.0.0.0:9116' -d 'Listen on ADDR:PORT (127.0.0.1:9116)'
+complete -c netprobe -n '__netprobe_using exporter' -s 4 -l ipv4 -d 'Probe IPv4 addresses only (family=ip6 overrides)'
+complete -c netprobe -n '__netprobe_using exporter' -s 6 -l ipv6 -d 'Probe IPv6 addresses only (family=ip4 overrides)'
+complete -c netprobe -n '__netprobe_using exporter' -s s -l server -x -d 'DNS server ADDRESS[:PORT], as @SERVER'
+complete -c netprobe -n '__netprobe_using exporter' -s T -l timeout -x -d "Each probe's timeout, seconds (default 3)"
+complete -c netprobe -n '__netprobe_using exporter' -l no-hosts -d 'Do not read the hosts file'
+complete -c netprobe -n '__netprobe_using exporter' -l max-probes -x -d 'Probes at once; more scrapes get 503 (64)'
+complete -c netprobe -n '__netprobe_using exporter' -l max-timeout -x -d 'No scrape gets a longer timeout, seconds (30)'
+complete -c netprobe -n '__netprobe_using exporter' -l allow-unix -d 'Serve module=unix'
+complete -c netprobe -n '__netprobe_using exporter' -s h -l help -d 'Show help and exit'

@@ -320,6 +320,7 @@ static int batch_open(struct batch *b, const struct np_run_config *cfg)
 	}
 	np_gate_init(&b->gate, 0);
 	np_gate_init(&b->dns_gate, NP_DNS_INFLIGHT);
+	np_resolver_expect_answers(&b->resolver, 2 * NP_DNS_INFLIGHT);	/* A and AAAA */
 	b->sh = (struct np_run_shared){ .cfg = cfg, .loop = &b->loop, .resolver = &b->resolver,
 					.gate = &b->gate, .dns_gate = &b->dns_gate };
 	np_timer_init(&b->reap, refill, b);

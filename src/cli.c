@@ -12,7 +12,7 @@
 
 /* The first row is the default: netprobe HOST PORT, with no word for it. */
 static const struct np_command *const commands[] = {
-	&np_cmd_probe, &np_cmd_listen, &np_cmd_local, &np_cmd_lookup,
+	&np_cmd_probe, &np_cmd_listen, &np_cmd_local, &np_cmd_lookup, &np_cmd_exporter,
 };
 
 const struct np_command *np_cli_command(const char *name)
@@ -121,6 +121,16 @@ int np_cli_unescape(const char *opt, const char *s, uint8_t *out, size_t cap, si
 		out[n++] = (uint8_t)c;
 	}
 	*len = n;
+	return 0;
+}
+
+int np_cli_family(struct np_resolve_opts *dns, int c, char *err, size_t errlen)
+{
+	int family = c == '4' ? AF_INET : AF_INET6;
+
+	if (dns->family != AF_UNSPEC && dns->family != family)
+		NP_FAIL("-4 and -6 exclude each other");	/* -4 -4 is just -4 */
+	dns->family = family;
 	return 0;
 }
 

@@ -30,7 +30,8 @@ struct np_command {
 };
 
 /* The rows, one file each. */
-extern const struct np_command np_cmd_probe, np_cmd_listen, np_cmd_local, np_cmd_lookup;
+extern const struct np_command np_cmd_probe, np_cmd_listen, np_cmd_local, np_cmd_lookup,
+	np_cmd_exporter;
 
 enum np_cli_action { NP_CLI_RUN, NP_CLI_HELP, NP_CLI_VERSION };
 
@@ -65,6 +66,9 @@ int np_cli_options(int argc, char *argv[], struct np_cli *cli, np_option_fn fn, 
 int np_cli_arguments(int argc, char *argv[], struct np_resolve_opts *dns, char *pos[], int max,
 		     char *err, size_t errlen);
 int np_cli_server(struct np_resolve_opts *dns, const char *s, char *err, size_t errlen);
+/* -4 or -6 (c): the family to ask and probe; the other one given too is an
+ * error, the same one twice is not. */
+int np_cli_family(struct np_resolve_opts *dns, int c, char *err, size_t errlen);
 /* SECONDS of --timeout, -T or --idle: opt names the option in the message. */
 int np_cli_seconds(const char *opt, const char *s, double *ms, char *err, size_t errlen);
 /* A decimal count from min to max; opt is the option's name without "--". */

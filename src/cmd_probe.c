@@ -50,6 +50,7 @@ static const char usage[] =
 	"       netprobe listen [OPTIONS] [ADDR] PORT | unix:/PATH   (see listen --help)\n"
 	"       netprobe local [OPTIONS] PORT                        (see local --help)\n"
 	"       netprobe lookup [OPTIONS] NAME [TYPE...] | -x ADDR   (see lookup --help)\n"
+	"       netprobe exporter [OPTIONS]                          (see exporter --help)\n"
 	"\n"
 	"Resolve HOST with c-ares (hosts file, then A and AAAA in parallel, as dig asks)\n"
 	"and connect to every address it gets, all at once, over TCP (stream) and/or\n"
@@ -193,11 +194,7 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 	switch (c) {
 	case '4':
 	case '6':
-		if (cfg->resolve.family != AF_UNSPEC &&
-		    cfg->resolve.family != (c == '4' ? AF_INET : AF_INET6))
-			FAIL("-4 and -6 exclude each other");	/* -4 -4 is just -4 */
-		cfg->resolve.family = c == '4' ? AF_INET : AF_INET6;
-		return 0;
+		return np_cli_family(&cfg->resolve, c, err, errlen);
 	case 's':
 		return np_cli_server(&cfg->resolve, optarg, err, errlen);
 	case 'T':

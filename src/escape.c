@@ -94,17 +94,48 @@ static size_t escape_one(const struct np_escape_rules *r, const uint8_t *s, size
 	return (size_t)snprintf(e, 5, r->decimal ? "\\%03u" : "\\x%02x", c);
 }
 
+#define NP_STYLES (sizeof(rules) / sizeof(rules[0]))
+
+/* Which ASCII bytes a style prints as they are, read from escape_one itself
+ * once per style: names in a batch are almost all such bytes, and asking
+ * escape_one (two strchr) per byte was a fifth of a batch's instructions. */
+static const bool *plain_ascii(enum np_escape_style style)
+{
+	static bool plain[NP_STYLES][128], ready[NP_STYLES];
+
+	if (!ready[style]) {
+		for (unsigned c = 0; c < 128; c++) {
+			uint8_t b = (uint8_t)c;
+			char e[5];
+			size_t keep, k = escape_one(&rules[style], &b, 1, e, &keep);
+
+			plain[style][c] = k == 1 && keep == 1;	/* no lookahead below 0x80 */
+		}
+		ready[style] = true;
+	}
+	return plain[style];
+}
+
 size_t np_escape(const uint8_t *s, size_t n, enum np_escape_style style, char *out,
 		 size_t outlen)
 {
 	const struct np_escape_rules *r = &rules[style];
+	const bool *plain = plain_ascii(style);
 	size_t o = 0, i = 0;
 
 	if (outlen == 0)
 		return 0;
 	while (i < n) {
 		char e[5];
-		size_t keep, k = escape_one(r, s + i, n - i, e, &keep);
+		size_t keep, k;
+
+		if (s[i] < 0x80 && plain[s[i]]) {
+			if (o + 1 >= outlen)
+				break;
+			out[o++] = (char)s[i++];
+			continue;
+		}
+		k = escape_one(r, s + i, n - i, e, &keep);
 
 		if (o + k >= outlen)	/* room for it whole and the NUL, or stop */
 			break;
@@ -119,12 +150,18 @@ size_t np_escape(const uint8_t *s, size_t n, enum np_escape_style style, char *o
 size_t np_escape_size(const uint8_t *s, size_t n, enum np_escape_style style)
 {
 	const struct np_escape_rules *r = &rules[style];
+	const bool *plain = plain_ascii(style);
 	size_t o = 0, i = 0;
 
 	while (i < n) {
 		char e[5];
 		size_t keep;
 
+		if (s[i] < 0x80 && plain[s[i]]) {
+			o++;
+			i++;
+			continue;
+		}
 		o += escape_one(r, s + i, n - i, e, &keep);
 		i += keep ? keep : 1;
 	}

@@ -230,21 +230,6 @@ static void after_batch(void *arg)
 	}
 }
 
-/* Every name in flight may have its answer queued on the one UDP socket at
- * once while we are busy (or not scheduled): at 256 answers the default
- * receive buffer (208 KiB, each datagram costing a page or so of it)
- * overflows, and a dropped answer costs a whole c-ares retry (a third of the
- * timeout). Ask for room for them all; the kernel caps it at rmem_max. */
-static int size_socket(ares_socket_t fd, int type, void *arg)
-{
-	const struct np_lookup_batch *b = arg;
-	int size = b->o->jobs > 256 * 1024 ? 1 << 30 : (int)b->o->jobs * 4096;
-
-	if (type == SOCK_DGRAM && size > 212992)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	return 0;	/* a smaller buffer only costs retries */
-}
-
 static int batch_open(struct np_lookup_batch *b, struct np_error *err)
 {
 	if (np_linesrc_open(&b->src, b->o->path) < 0) {
@@ -262,7 +247,7 @@ static int batch_open(struct np_lookup_batch *b, struct np_error *err)
 		np_linesrc_close(&b->src);
 		return -1;
 	}
-	ares_set_socket_configure_callback(b->resolver.channel, size_socket, b);
+	np_resolver_expect_answers(&b->resolver, b->o->jobs);	/* a name's answers */
 	b->pollable = !b->src.regular;
 	np_io_init(&b->src_io, b->src.fd, on_input, b);
 	np_timer_init(&b->refill, on_refill, b);

@@ -36,6 +36,11 @@ int np_io_set(struct np_loop *loop, struct np_io *io, uint32_t events)
 	return 0;
 }
 
+void np_io_closing(struct np_io *io)
+{
+	io->events = 0;
+}
+
 void np_timer_init(struct np_timer *t, np_timer_cb cb, void *arg)
 {
 	*t = (struct np_timer){ .slot = NP_TIMER_IDLE, .cb = cb, .arg = arg };

@@ -50,6 +50,11 @@ void np_loop_free(struct np_loop *loop);
 void np_io_init(struct np_io *io, int fd, np_io_cb cb, void *arg);
 /* Register, change or (events == 0) remove interest in io->fd. */
 int np_io_set(struct np_loop *loop, struct np_io *io, uint32_t events);
+/* io->fd is about to be closed and was never duplicated: the kernel drops it
+ * from epoll with its last descriptor, so this only forgets it (no
+ * EPOLL_CTL_DEL: a syscall per probe in a batch). Events of it already
+ * fetched in this batch are skipped, as after np_io_set(.., 0). */
+void np_io_closing(struct np_io *io);
 
 void np_timer_init(struct np_timer *t, np_timer_cb cb, void *arg);
 int np_timer_arm(struct np_loop *loop, struct np_timer *t, double deadline_ms);

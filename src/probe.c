@@ -114,7 +114,7 @@ static void let_go(struct np_probe *p)
 	free(p->buf);
 	p->buf = NULL;
 	if (p->fd >= 0) {
-		np_io_set(p->loop, &p->io, 0);
+		np_io_closing(&p->io);	/* our socket alone: close takes it off epoll */
 		close(p->fd);
 		p->fd = -1;
 	}

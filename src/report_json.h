@@ -19,7 +19,7 @@ json_t *np_json_checked(json_t *v);
 json_t *np_json_sockaddr(const struct sockaddr *sa, socklen_t salen);
 json_t *np_json_target(const struct np_target_result *r);
 /* A referral's zone and name servers with their glue; null when there is none. */
-json_t *np_json_referral(const struct np_dns_referral *ref);
+json_t *np_json_referral(const struct np_dns_referral *ref);	/* NULL: null */
 /* Milliseconds as every JSON time is: rounded to the microsecond the clock
  * resolves, always a real. */
 json_t *np_json_ms(double ms);

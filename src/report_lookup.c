@@ -438,8 +438,6 @@ struct np_lookup_stream {
 	const struct stream_row *row;
 	size_t items;
 	struct np_report_info info;
-	char *line;			/* ndjson: one object, dumped whole */
-	size_t linecap;
 	struct np_json_stream doc;	/* json: the document, streamed */
 };
 
@@ -492,27 +490,9 @@ static void text_end(struct np_lookup_stream *s, const struct np_lookup_summary 
 	fputc('\n', s->out);
 }
 
-/* One compact object a line, as np_json_print writes it, but dumped into a
- * buffer and written at once: json_dumpf writes token by token, and those
- * fwrite calls were a fifth of lookup --file's time. */
 static void ndjson_item(struct np_lookup_stream *s, json_t *o)
 {
-	size_t flags = JSON_COMPACT | JSON_REAL_PRECISION(12);
-	size_t n = json_dumpb(o, s->line, s->linecap, flags);
-
-	if (n >= s->linecap) {	/* too small: grow to what it needs, dump again */
-		char *p = realloc(s->line, n + 1);
-
-		if (!p) {
-			np_json_print(s->out, o, true);
-			return;
-		}
-		s->line = p;
-		s->linecap = n + 1;
-		n = json_dumpb(o, s->line, s->linecap, flags);
-	}
-	s->line[n] = '\n';
-	fwrite(s->line, 1, n + 1, s->out);
+	np_json_print(s->out, o, true);
 }
 
 static void ndjson_end(struct np_lookup_stream *s, const struct np_lookup_summary *sum)
@@ -599,7 +579,6 @@ void np_lookup_stream_bad_line(struct np_lookup_stream *s, const char *file, uns
 
 void np_lookup_stream_abort(struct np_lookup_stream *s)
 {
-	free(s->line);
 	free(s);
 }
 

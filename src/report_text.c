@@ -117,8 +117,8 @@ static void print_dns_detail(FILE *out, const struct np_dns_result *d)
 			fprintf(out, " %s ->", d->cnames[i]);
 		fprintf(out, " %s\n", d->canonical);
 	}
-	if (d->referral.zone[0])
-		print_referral(out, &d->referral);
+	if (d->referral)
+		print_referral(out, d->referral);
 	if (d->source == NP_SOURCE_LITERAL)
 		return;
 	for (size_t i = 0; i < d->naddrs; i++) {

@@ -6,7 +6,8 @@
  *   CARES_HOSTS works (ares_gethostbyname_file ignores it), and ARES_AI_NOSORT
  *   spares one UDP socket per address for RFC 6724 sorting we do not need.
  * - the DNS server that answered is read with getpeername() on the socket c-ares
- *   is processing when our callback runs (c-ares connects its sockets). */
+ *   is processing when our callback runs (c-ares connects its sockets); once per
+ *   socket, since a connected socket's peer never changes. */
 #include <config.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,12 +19,17 @@
 #include "bytes.h"
 #include "clock.h"
 #include "dnsanswer.h"
+#include "hostsnames.h"
 #include "resolve.h"
 
 struct np_ares_io {
 	struct np_io io;
 	struct np_resolver *r;
 	struct np_ares_io *next;
+	/* what getsockopt/getpeername said about io.fd, asked once per socket */
+	bool known;			/* type read, peer reset */
+	int socktype;			/* SOCK_DGRAM or SOCK_STREAM */
+	struct sockaddr_storage peer;	/* ss_family 0: not known yet */
 };
 
 struct lookup;
@@ -78,10 +84,10 @@ static void on_ares_io(void *arg, uint32_t events)
 	struct np_resolver *r = a->r;
 	int fd = a->io.fd;
 
-	r->current_fd = fd;
+	r->current = a;
 	ares_process_fd(r->channel, (events & (NP_EV_READ | NP_EV_ERROR)) ? fd : ARES_SOCKET_BAD,
 			(events & NP_EV_WRITE) ? fd : ARES_SOCKET_BAD);
-	r->current_fd = -1;
+	r->current = NULL;
 	np_resolver_rearm(r);
 }
 
@@ -113,6 +119,7 @@ static void on_sock_state(void *data, ares_socket_t fd, int readable, int writab
 		}
 		np_io_init(&a->io, fd, on_ares_io, a);
 		a->r = r;
+		a->known = false;
 	}
 	np_io_set(r->loop, &a->io, ev);
 }
@@ -132,7 +139,35 @@ static ares_socket_t sock_open(int family, int type, int protocol, void *data)
 
 static int sock_close(ares_socket_t fd, void *data)
 {
+	struct np_resolver *r = data;
+
+	/* the number may come back for another socket: forget what we knew */
+	for (struct np_ares_io *a = r->ios; a; a = a->next)
+		if (a->io.fd == fd)
+			a->known = false;
 	return close(fd);
+}
+
+/* The socket c-ares is processing, its type read once and its peer once it is
+ * connected (a TCP socket still connecting has none yet: asked again later). */
+static const struct np_ares_io *current_socket(struct np_resolver *r)
+{
+	struct np_ares_io *a = r->current;
+	socklen_t len = sizeof(a->socktype);
+
+	if (!a)
+		return NULL;
+	if (!a->known) {
+		if (getsockopt(a->io.fd, SOL_SOCKET, SO_TYPE, &a->socktype, &len) != 0)
+			a->socktype = 0;
+		a->peer.ss_family = 0;
+		a->known = true;
+	}
+	len = sizeof(a->peer);
+	if (a->peer.ss_family == 0 &&
+	    getpeername(a->io.fd, (struct sockaddr *)&a->peer, &len) != 0)
+		a->peer.ss_family = 0;
+	return a;
 }
 
 static int sock_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len,
@@ -167,6 +202,27 @@ static ares_ssize_t sock_sendv(ares_socket_t fd, const struct iovec *iov, int n,
 static const struct ares_socket_functions sock_funcs = {
 	sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv,
 };
+
+/* Every answer in flight may be queued on the one UDP socket at once while we
+ * are busy (or not scheduled): at 256 answers the default receive buffer
+ * (208 KiB, each datagram costing a page or so of it) overflows, and a
+ * dropped answer costs a whole c-ares retry (a third of the timeout). Ask for
+ * room for them all; the kernel caps it at rmem_max. */
+static int size_socket(ares_socket_t fd, int type, void *data)
+{
+	const struct np_resolver *r = data;
+	int size = r->answers > 256 * 1024 ? 1 << 30 : (int)r->answers * 4096;
+
+	if (type == SOCK_DGRAM && size > 212992)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	return 0;	/* a smaller buffer only costs retries */
+}
+
+void np_resolver_expect_answers(struct np_resolver *r, size_t answers)
+{
+	r->answers = answers;
+	ares_set_socket_configure_callback(r->channel, size_socket, r);
+}
 
 /* When c-ares reports "connection refused" but the socket could not even be
  * opened (EMFILE, ENFILE...): fill e with the real cause and return true. */
@@ -233,7 +289,7 @@ int np_resolver_init(struct np_resolver *r, struct np_loop *loop,
 		   ARES_OPT_SOCK_STATE_CB | ARES_OPT_LOOKUPS;
 	int rc;
 
-	*r = (struct np_resolver){ .loop = loop, .opts = *opts, .current_fd = -1 };
+	*r = (struct np_resolver){ .loop = loop, .opts = *opts };
 	np_timer_init(&r->timer, on_ares_timer, r);
 	ao.flags = ARES_FLAG_NOCHECKRESP | (opts->tcp ? ARES_FLAG_USEVC : 0);
 	/* One retry: the first try gets a third of the budget, the retry the rest
@@ -273,6 +329,8 @@ void np_resolver_free(struct np_resolver *r)
 		free(r->ios);
 		r->ios = next;
 	}
+	np_hostsnames_free(r->hosts);
+	r->hosts = NULL;
 	r->channel = NULL;
 }
 
@@ -386,9 +444,19 @@ static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
 			break;
 	}
 	if (dns->ncnames == 0 && n > 0) {	/* A and AAAA see the same chain */
-		for (size_t i = 0; i < n; i++)
-			copy_name(dns->cnames[i], chain[i]);
-		dns->ncnames = n;
+		const char *names[NP_MAX_CNAMES];
+
+		for (size_t i = 0; i < n; i++) {
+			size_t len = strlen(chain[i]);
+
+			if (len > 1 && chain[i][len - 1] == '.')	/* as copy_name does */
+				chain[i][len - 1] = '\0';
+			names[i] = chain[i];
+		}
+		if (np_dns_result_set_cnames(dns, names, n) < 0) {
+			np_error_set(&q->err, "ENOMEM", "out of memory for a CNAME chain");
+			return -1;
+		}
 	}
 	return (int)n;
 }
@@ -490,13 +558,16 @@ static void explain_empty(const uint8_t *msg, size_t len, const char *qname, con
 			     "(RA=0): ask a recursive resolver", qname, last, q->server);
 		break;
 	}
-	if (dns->referral.zone[0])
+	if (dns->referral || !ref.zone[0])
 		return;
 	/* names as the probe reports them: without the final dot */
 	copy_name(ref.zone, ref.zone);
 	for (size_t i = 0; i < ref.nns; i++)
 		copy_name(ref.ns[i].name, ref.ns[i].name);
-	dns->referral = ref;
+	/* no memory: the status and message still say referral, without the list */
+	dns->referral = malloc(sizeof(*dns->referral));
+	if (dns->referral)
+		*dns->referral = ref;
 }
 
 void np_dns_interpret(const uint8_t *msg, size_t len, const char *qname, uint16_t qtype,
@@ -608,14 +679,12 @@ static void finish(struct lookup *lk)
 
 void np_resolver_server(struct np_resolver *r, char *buf, size_t len)
 {
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
+	const struct np_ares_io *a = current_socket(r);
 	struct ares_addr_port_node *servers = NULL;
 
 	buf[0] = '\0';
-	if (r->current_fd >= 0 && getpeername(r->current_fd, (struct sockaddr *)&ss, &sl) == 0 &&
-	    (ss.ss_family == AF_INET || ss.ss_family == AF_INET6)) {
-		np_sockaddr_endpoint((struct sockaddr *)&ss, buf, len);
+	if (a && (a->peer.ss_family == AF_INET || a->peer.ss_family == AF_INET6)) {
+		np_sockaddr_endpoint((const struct sockaddr *)&a->peer, buf, len);
 		return;
 	}
 	/* No socket in hand (a timeout): name the server that was asked first. */
@@ -790,8 +859,7 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
 {
 	struct lookup *lk;
 
-	memset(dns, 0, sizeof(*dns));
-	dns->rcode = -1;
+	np_dns_result_reset(dns);	/* frees a --re-resolve round's previous chain */
 	if (t->literal_family) {
 		dns->status = NP_DNS_STATUS_SKIPPED;
 		dns->source = NP_SOURCE_LITERAL;
@@ -804,7 +872,11 @@ int np_resolve_start(struct np_resolver *r, const struct np_target *t,
 		return -1;
 	*lk = (struct lookup){ .r = r, .t = t, .dns = dns, .done = done, .arg = arg,
 			       .t0 = np_now_ms() };
-	if (r->opts.no_hosts) {
+	if (!r->opts.no_hosts && !r->hosts_read) {
+		r->hosts = np_hostsnames_load();	/* once per run, at the first name */
+		r->hosts_read = true;
+	}
+	if (r->opts.no_hosts || !np_hostsnames_may_hold(r->hosts, t->host)) {
 		send_queries(lk);
 		return 0;
 	}
@@ -835,10 +907,7 @@ double np_resolver_waited_ms(double elapsed_ms, double limit_ms, unsigned resend
 
 bool np_resolver_via_tcp(struct np_resolver *r)
 {
-	int type = 0;
-	socklen_t len = sizeof(type);
+	const struct np_ares_io *a = current_socket(r);
 
-	return r->current_fd >= 0 &&
-	       getsockopt(r->current_fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
-	       type == SOCK_STREAM;
+	return a && a->socktype == SOCK_STREAM;
 }

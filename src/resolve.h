@@ -19,6 +19,7 @@ struct np_resolve_opts {
 };
 
 struct np_ares_io;
+struct np_hostsnames;
 
 /* What the socket layer saw under c-ares, which it does not tell: why a socket
  * could not be opened, and each UDP answer's real size and TC bit (an answer
@@ -36,9 +37,12 @@ struct np_resolver {
 	struct np_resolve_opts opts;
 	struct np_timer timer;		/* c-ares' own retransmit timer */
 	struct np_ares_io *ios;		/* one per c-ares socket, kept until free */
-	int current_fd;			/* socket being processed: who answered */
+	struct np_ares_io *current;	/* socket being processed: who answered */
 	int socket_errno;		/* last socket() failure (EMFILE...), 0: none */
 	struct np_udp_seen udp_seen[NP_UDP_SEEN];	/* ring of the last UDP answers */
+	struct np_hostsnames *hosts;	/* names the hosts file may hold (NULL: any) */
+	bool hosts_read;		/* hosts loaded (once per run, when first needed) */
+	size_t answers;			/* UDP answers that may be in flight at once */
 	size_t udp_next;
 };
 
@@ -77,6 +81,9 @@ bool np_resolver_resend_due(double deadline_ms, unsigned *resends);
  * (then the time it really waited). A late callback on a loaded machine never
  * turns the limit into a larger number. */
 double np_resolver_waited_ms(double elapsed_ms, double limit_ms, unsigned resends);
+/* A batch: up to answers UDP answers may arrive at once; the UDP socket's
+ * receive buffer is sized for them (when c-ares opens it). */
+void np_resolver_expect_answers(struct np_resolver *r, size_t answers);
 /* Arm the loop timer for c-ares' next timeout (after sending queries). */
 void np_resolver_rearm(struct np_resolver *r);
 

@@ -1,6 +1,7 @@
 /* Names of result values, and the verdict rule (Nagios: ok, warning, critical). */
 #include <config.h>
 #include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 #include "result.h"
 
@@ -153,4 +154,58 @@ void np_run_summary_add(struct np_run_summary *s, const struct np_target_result 
 	s->verdicts[r->verdict]++;
 	if (r->verdict == NP_VERDICT_DNS_FAILED)
 		s->dns_failures++;
+}
+
+void np_dns_result_clear(struct np_dns_result *d)
+{
+	free(d->cnames);
+	free(d->referral);
+	d->cnames = NULL;
+	d->ncnames = 0;
+	d->referral = NULL;
+}
+
+void np_dns_result_reset(struct np_dns_result *d)
+{
+	np_dns_result_clear(d);
+	memset(d, 0, offsetof(struct np_dns_result, addrs));
+	d->rcode = -1;
+}
+
+void np_dns_result_move(struct np_dns_result *dst, struct np_dns_result *src)
+{
+	if (dst == src)
+		return;
+	np_dns_result_clear(dst);
+	*dst = *src;
+	src->cnames = NULL;
+	src->ncnames = 0;
+	src->referral = NULL;
+}
+
+int np_dns_result_set_cnames(struct np_dns_result *d, const char *const *names, size_t n)
+{
+	size_t size = n * sizeof(char *);
+	char **v, *p;
+
+	for (size_t i = 0; i < n; i++)
+		size += strlen(names[i]) + 1;
+	free(d->cnames);
+	d->cnames = NULL;
+	d->ncnames = 0;
+	if (n == 0)
+		return 0;
+	v = malloc(size);	/* the pointers, then the names they point to */
+	if (!v)
+		return -1;
+	p = (char *)(v + n);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(names[i]) + 1;
+
+		v[i] = memcpy(p, names[i], len);
+		p += len;
+	}
+	d->cnames = v;
+	d->ncnames = n;
+	return 0;
 }

@@ -59,17 +59,31 @@ struct np_dns_result {
 	int rcode;			/* of the deciding query; -1 when none */
 	char server[NP_ENDPOINT_LEN];	/* that answered; "" when none */
 	char canonical[NP_DNS_TEXT_MAX];
-	char cnames[NP_MAX_CNAMES][NP_DNS_TEXT_MAX];
+	/* The rare parts are allocated only when a reply has them (a batch keeps
+	 * hundreds of these in flight): the CNAME chain, ncnames names (NULL when
+	 * none), and the referral (NULL when none). np_dns_result_clear frees them. */
+	char **cnames;
 	size_t ncnames;
 	double time_ms;
 	struct np_error err;
 	struct np_dns_query queries[2];
 	size_t nqueries;
-	struct np_address addrs[NP_MAX_ADDRS];
 	size_t naddrs;
 	size_t dropped;			/* addresses beyond NP_MAX_ADDRS */
-	struct np_dns_referral referral;	/* status referral (or incomplete into one) */
+	struct np_dns_referral *referral;	/* status referral (or incomplete into one) */
+	/* last: only addrs[0..naddrs) is ever read, so a new lookup clears the
+	 * fields above it and not its 8.7 KB (np_dns_result_reset) */
+	struct np_address addrs[NP_MAX_ADDRS];
 };
+
+/* Free what d owns (the chain, the referral) and leave it without them. */
+void np_dns_result_clear(struct np_dns_result *d);
+/* Clear and empty d for a new lookup: rcode -1, no addresses. */
+void np_dns_result_reset(struct np_dns_result *d);
+/* Move src into dst (dst's own parts freed first); src keeps none. */
+void np_dns_result_move(struct np_dns_result *dst, struct np_dns_result *src);
+/* Set the CNAME chain to a copy of names[0..n) in one allocation; -1: no memory. */
+int np_dns_result_set_cnames(struct np_dns_result *d, const char *const *names, size_t n);
 
 #define NP_EXCHANGE_KEEP 256	/* bytes of the peer's answer kept for the report */
 

@@ -45,9 +45,10 @@ static int keep_last(struct np_job *job)
 	struct np_target_result *r = &job->result;
 
 	if (job->sh->cfg->re_resolve) {
-		if (!job->last_dns && !(job->last_dns = malloc(sizeof(*job->last_dns))))
+		if (!job->last_dns && !(job->last_dns = calloc(1, sizeof(*job->last_dns))))
 			return -1;
-		*job->last_dns = r->dns;
+		/* moved, not copied: the chain and referral have one owner */
+		np_dns_result_move(job->last_dns, &r->dns);
 	}
 	free(job->last_probes);
 	job->last_probes = r->probes;
@@ -360,7 +361,7 @@ bool np_job_abandon(struct np_job *job)
 		r->nopen = job->last_nopen;
 		job->last_probes = NULL;
 		if (job->last_dns)
-			r->dns = *job->last_dns;
+			np_dns_result_move(&r->dns, job->last_dns);
 		np_happy_eyeballs(r);
 	}
 	r->seq = job->series.last.seq;
@@ -377,6 +378,9 @@ void np_job_free(struct np_job *job)
 	np_timer_cancel(job->sh->loop, &job->next_round);
 	free_round(job);
 	free(job->last_probes);
+	np_dns_result_clear(&job->result.dns);
+	if (job->last_dns)
+		np_dns_result_clear(job->last_dns);
 	free(job->last_dns);
 	np_series_free(&job->series);
 	free(job);

@@ -2,7 +2,7 @@
 # The options of each command are written down in five places besides the code:
 # its --help (the source of truth: it is what the binary accepts), its man page,
 # and the bash, zsh and fish completions. This test takes every option, long and
-# short, from `netprobe [CMD] --help` for CMD in probe, listen, local, lookup and
+# short, from `netprobe [CMD] --help` for CMD in probe, listen, local, lookup, exporter and
 # fails, naming the option and the place, when
 #   - the command's man page has no entry for it in its OPTIONS section,
 #   - a completion does not offer it for that command,
@@ -29,7 +29,7 @@ tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 
 # --help of each command, as the binary prints it.
-for cmd in probe listen local lookup; do
+for cmd in probe listen local lookup exporter; do
     if [ "$cmd" = probe ]; then
         "$NETPROBE" --help >"$tmp/$cmd.help" 2>&1
     else

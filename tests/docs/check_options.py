@@ -2,7 +2,7 @@
 """Compare each command's options in --help with its man page and completions.
 
 Usage: check_options.py TOP_SRCDIR HELPDIR, where HELPDIR holds probe.help,
-listen.help, local.help, lookup.help (the output of `netprobe [CMD] --help`).
+listen.help, local.help, lookup.help, exporter.help (the output of `netprobe [CMD] --help`).
 Prints one FAIL line per disagreement, naming the option and the place, and
 exits 1 if there is any. check_docs.sh runs it.
 """
@@ -11,21 +11,23 @@ import re
 import shlex
 import sys
 
-COMMANDS = ("probe", "listen", "local", "lookup")
+COMMANDS = ("probe", "listen", "local", "lookup", "exporter")
 MAN = {"probe": "man/netprobe.1", "listen": "man/netprobe-listen.1",
-       "local": "man/netprobe-local.1", "lookup": "man/netprobe-lookup.1"}
+       "local": "man/netprobe-local.1", "lookup": "man/netprobe-lookup.1",
+       "exporter": "man/netprobe-exporter.1"}
 PAGES = ["netprobe(1)", "netprobe-listen(1)", "netprobe-local(1)",
-         "netprobe-lookup(1)", "netprobe-json(5)"]
+         "netprobe-lookup(1)", "netprobe-exporter(1)", "netprobe-json(5)"]
 # Each bash completion function, and the functions/loops that count positional
 # arguments (and so must skip every option that takes one).
 BASH_FUNC = {"probe": "_netprobe", "listen": "_netprobe_listen",
-             "local": "_netprobe_local", "lookup": "_netprobe_lookup"}
+             "local": "_netprobe_local", "lookup": "_netprobe_lookup", "exporter": "_netprobe_exporter"}
 BASH_SKIP = {"probe": "_netprobe_npositional", "lookup": "_netprobe_lookup"}
 ZSH_ARRAY = {"probe": "args", "listen": "listen_args", "local": "local_args",
-             "lookup": "lookup_args"}
+             "lookup": "lookup_args", "exporter": "exporter_args"}
 ZSH_SKIP = {"lookup": "_netprobe_lookup_args"}
 FISH_COND = {"probe": "__netprobe_no_subcommand", "listen": "__netprobe_using listen",
-             "local": "__netprobe_using local", "lookup": "__netprobe_using lookup"}
+             "local": "__netprobe_using local", "lookup": "__netprobe_using lookup",
+             "exporter": "__netprobe_using exporter"}
 FISH_SKIP = {"probe": "__netprobe_npositional", "lookup": "__netprobe_lookup_npositional"}
 
 failures = []

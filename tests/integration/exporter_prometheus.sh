@@ -36,9 +36,6 @@ command -v prometheus >/dev/null 2>&1 || skip "prometheus not installed (Debian 
 command -v promtool >/dev/null 2>&1 || skip "promtool not installed (Debian package prometheus)"
 command -v curl >/dev/null 2>&1 || skip "curl not installed (Debian package curl)"
 np_in_private_ns "$@"
-# DEVELOPMENT ONLY (removed when the exporter lands on main): the netprobe half
-"$NETPROBE" exporter --help >/dev/null 2>&1 ||
-	skip "netprobe exporter is not built yet: the blackbox half alone is ready"
 
 # ---------------------------------------------------------------- inside the namespaces
 np_init

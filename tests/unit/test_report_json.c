@@ -27,6 +27,7 @@ static int setup_dual(void **state)
 	struct np_dns_result *d = &result.dns;
 
 	memset(&target, 0, sizeof(target));
+	np_dns_result_clear(&result.dns);	/* the previous test's chain */
 	memset(&result, 0, sizeof(result));
 	memset(probes, 0, sizeof(probes));
 	snprintf(target.input, sizeof(target.input), "dual.example.test:8080");
@@ -39,7 +40,7 @@ static int setup_dual(void **state)
 	d->time_ms = 0.4124;
 	snprintf(d->server, sizeof(d->server), "127.0.0.1:5353");
 	snprintf(d->canonical, sizeof(d->canonical), "dual.example.test");
-	snprintf(d->cnames[d->ncnames++], NP_DNS_TEXT_MAX, "c1.example.test");
+	assert_int_equal(np_dns_result_set_cnames(d, (const char *const[]){ "c1.example.test" }, 1), 0);
 	d->nqueries = 2;
 	d->queries[0] = (struct np_dns_query){ .qtype = 1, .rcode = 0, .answers = 1, .time_ms = 0.3 };
 	d->queries[1] = (struct np_dns_query){ .qtype = 28, .rcode = 0, .answers = 1, .time_ms = 0.4 };
@@ -274,6 +275,7 @@ static void test_dns_failure_keeps_keys(void **state)
 {
 	json_t *t;
 
+	np_dns_result_clear(&result.dns);
 	memset(&result.dns, 0, sizeof(result.dns));
 	result.dns.status = NP_DNS_STATUS_NXDOMAIN;
 	result.dns.rcode = 3;

@@ -22,6 +22,7 @@ static struct fixture *interpret(const struct msg *m, const char *qname, uint16_
 {
 	static struct fixture f;
 
+	np_dns_result_clear(&f.dns);	/* the previous test's chain and referral */
 	memset(&f, 0, sizeof(f));
 	f.q.qtype = qtype;
 	f.q.rcode = -1;
@@ -260,12 +261,13 @@ static void test_referral(void **state)
 	f = interpret(&m, "host.deleg.example.test", 1);
 	assert_int_equal(f->q.status, NP_DNS_STATUS_REFERRAL);
 	assert_string_equal(f->q.err.code, "REFERRAL");
-	assert_string_equal(f->dns.referral.zone, "deleg.example.test");
-	assert_int_equal(f->dns.referral.nns, 2);
-	assert_string_equal(f->dns.referral.ns[0].name, "ns1.deleg.example.test");
-	assert_int_equal(f->dns.referral.ns[0].nglue, 1);
-	assert_string_equal(f->dns.referral.ns[0].glue[0], "127.0.0.2");
-	assert_int_equal(f->dns.referral.ns[1].nglue, 0);
+	assert_non_null(f->dns.referral);
+	assert_string_equal(f->dns.referral->zone, "deleg.example.test");
+	assert_int_equal(f->dns.referral->nns, 2);
+	assert_string_equal(f->dns.referral->ns[0].name, "ns1.deleg.example.test");
+	assert_int_equal(f->dns.referral->ns[0].nglue, 1);
+	assert_string_equal(f->dns.referral->ns[0].glue[0], "127.0.0.2");
+	assert_int_equal(f->dns.referral->ns[1].nglue, 0);
 	assert_int_equal(f->dns.naddrs, 0);
 
 	/* the same with AA set is the zone's own NODATA, not a referral */
