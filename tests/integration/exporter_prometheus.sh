@@ -36,6 +36,8 @@ command -v prometheus >/dev/null 2>&1 || skip "prometheus not installed (Debian 
 command -v promtool >/dev/null 2>&1 || skip "promtool not installed (Debian package prometheus)"
 command -v curl >/dev/null 2>&1 || skip "curl not installed (Debian package curl)"
 np_in_private_ns "$@"
+# check_promtool, metric
+. "$top_srcdir/tests/integration/exporter_lib.sh"
 
 # ---------------------------------------------------------------- inside the namespaces
 np_init
@@ -68,17 +70,6 @@ assert_eq "the namespace's system resolver is our knotd: dual.example.test" "127
 fetch() {
 	local url=$1; shift
 	HTTP_CODE=$(curl -s -o "$NP_TMP/body" -w '%{http_code}' --max-time 30 "$@" "$url") || true
-}
-
-# promtool_ok DESCRIPTION: promtool check metrics accepts the last body
-promtool_ok() {
-	if promtool check metrics <"$NP_TMP/body" >"$NP_TMP/promtool.out" 2>&1; then
-		ok "$1: promtool check metrics accepts it"
-	else
-		not_ok "$1: promtool check metrics refuses it"
-		sed 's/^/#   /' "$NP_TMP/promtool.out" | head -n 20
-		sed 's/^/#   body: /' "$NP_TMP/body" | head -n 40
-	fi
 }
 
 # start_server NAME PORTVAR PATH CMD...: start a server whose command line
@@ -115,6 +106,7 @@ start_server() {
 # ---------------------------------------------------------------- the exporters
 
 # blackbox's modules: tests/helpers/blackbox.yml says what each is
+BB_PORT='' NP_PORT='' PROM_PORT=''	# start_server sets them
 start_server blackbox BB_PORT / "$BLACKBOX" --config.file="$HELPERS/blackbox.yml" \
 	--web.listen-address=127.0.0.1:PORT
 start_server netprobe NP_PORT / "$NETPROBE" exporter --listen 127.0.0.1:PORT @127.0.0.1:53
@@ -141,9 +133,8 @@ for c in "${CASES[@]}"; do
 	read -r name target npmod _ _ want <<<"$c"
 	fetch "http://127.0.0.1:$NP_PORT/probe?module=$npmod&target=$target"
 	assert_eq "$name: netprobe /probe?module=$npmod&target=$target: 200" 200 "$HTTP_CODE"
-	promtool_ok "$name: netprobe /probe"
-	assert_eq "$name: netprobe /probe: probe_success $want" "$want" \
-		"$(awk '$1 == "probe_success" { print $2 }' "$NP_TMP/body")"
+	check_promtool "$name: netprobe /probe"
+	assert_eq "$name: netprobe /probe: probe_success $want" "$want" "$(metric probe_success)"
 done
 
 # ---------------------------------------------------------------- Prometheus
@@ -268,7 +259,7 @@ assert_eq "Prometheus kept the probe families netprobe shares with blackbox" "$n
 # the exporter's own /metrics, directly and through Prometheus
 fetch "http://127.0.0.1:$NP_PORT/metrics"
 assert_eq "netprobe /metrics: 200" 200 "$HTTP_CODE"
-promtool_ok "netprobe /metrics"
+check_promtool "netprobe /metrics"
 served=$(pq 'sum(netprobe_exporter_requests_total{path="/probe",code="200"})')
 assert_match "Prometheus reads the exporter's count of /probe answers: at least the $n by hand" \
 	'^[0-9]+$' "$served"
