@@ -650,3 +650,69 @@ check_probes_sane() {
 		"$(jpy "$f" '{"probes": len(t["probes"]), "open": sum(1 for p in t["probes"] if p.get("state") == "open")}')" \
 		"$(jpy "$f" '{"probes": t["summary"]["probes"], "open": t["summary"]["open"]}')"
 }
+
+# ---------------------------------------------------------------- private namespaces
+
+# np_in_private_ns ARGS...: run this test again inside namespaces of its own
+# (mount, network, UTS, PID; a user namespace too when not root) and exit with
+# its exit status; inside them (NP_NS_INSIDE=1) it returns at once.  There the
+# test may bind-mount its own /etc files (np_private_etc) and serve port 53 on
+# a loopback nobody else sees: what a program asks the SYSTEM resolver reaches
+# the test's knotd, never the machine's.  SKIP (77) when namespaces cannot be
+# made.  No namespace, mount or process outlives the test: the test shell is
+# PID 1 of its PID namespace (when it exits the kernel kills everything in it;
+# the mount and network namespaces go with their last process), unshare
+# --kill-child kills it if unshare itself is killed, and SIGINT or SIGTERM to
+# the test reach that shell, which stops its servers and removes its files.
+np_in_private_ns() {
+	[ "${NP_NS_INSIDE:-}" = 1 ] && return 0
+	local flags=(--mount --net --uts --pid --fork --kill-child --mount-proc --propagation private)
+	local out rc
+	command -v unshare >/dev/null 2>&1 || skip "unshare(1) not found (Debian package util-linux)"
+	command -v ip >/dev/null 2>&1 || skip "ip(8) not found (Debian package iproute2)"
+	[ "$(id -u)" -eq 0 ] || flags=(--user --map-root-user "${flags[@]}")
+	out=$(unshare "${flags[@]}" true 2>&1) || skip "cannot make namespaces: $out"
+	env --default-signal=INT true 2>/dev/null || skip "env(1) lacks --default-signal (coreutils < 8.31)"
+	export NP_NS_INSIDE=1 top_srcdir
+	# unshare blocks SIGINT/SIGTERM while it waits: pass them to the test shell
+	# inside (it cleans up and exits); SIGKILL unshare if it is still there
+	# (a background job starts with SIGINT ignored: env gives it back)
+	unshare "${flags[@]}" env --default-signal=INT bash "$0" "$@" &
+	NP_NS_PID=$!
+	trap '_np_ns_signal INT' INT
+	trap '_np_ns_signal TERM' TERM
+	trap 'kill -KILL "$NP_NS_PID" 2>/dev/null' EXIT
+	while :; do
+		wait "$NP_NS_PID"
+		rc=$?
+		kill -0 "$NP_NS_PID" 2>/dev/null || break	# else a trap interrupted the wait
+	done
+	exit "$rc"
+}
+
+# shellcheck disable=SC2317  # called from np_in_private_ns's traps
+_np_ns_signal() {
+	local inner
+	inner=$(cat "/proc/$NP_NS_PID/task/$NP_NS_PID/children" 2>/dev/null)
+	[ -n "$inner" ] && kill "-$1" "$inner" 2>/dev/null
+}
+
+# np_private_etc: inside np_in_private_ns (after np_init), bring up the
+# namespace's loopback and give it its own /etc/hosts, /etc/resolv.conf and
+# /etc/nsswitch.conf: empty files in $ETC ($NP_TMP/etc), bind-mounted (write
+# them in place: the mounts hold the inodes).  nscd's socket folder, if any, is
+# hidden (nscd would answer from outside).  SKIP (77) when a mount is refused.
+np_private_etc() {
+	local f d out
+	ip link set lo up || fatal "cannot bring up lo in the test's network namespace"
+	ETC="$NP_TMP/etc"
+	mkdir -p "$ETC"
+	for f in hosts resolv.conf nsswitch.conf; do
+		: >"$ETC/$f"
+		out=$(mount --bind "$ETC/$f" "/etc/$f" 2>&1) || skip "cannot bind-mount /etc/$f: $out"
+	done
+	for d in /run/nscd /var/run/nscd; do
+		[ -d "$d" ] && { mount -t tmpfs none "$d" || fatal "cannot hide $d"; }
+	done
+	return 0
+}

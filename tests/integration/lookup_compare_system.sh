@@ -24,37 +24,12 @@
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
-NS_FLAGS=(--mount --net --uts --pid --fork --kill-child --mount-proc --propagation private)
-if [ "${NP_COMPARE_INSIDE:-}" != 1 ]; then
+if [ "${NP_NS_INSIDE:-}" != 1 ]; then
 	[ "$(id -u)" -eq 0 ] || skip "needs root for mount and network namespaces (uid $(id -u))"
-	command -v unshare >/dev/null 2>&1 || skip "unshare(1) not found (Debian package util-linux)"
-	command -v ip >/dev/null 2>&1 || skip "ip(8) not found (Debian package iproute2)"
 	command -v getent >/dev/null 2>&1 || skip "getent(1) not found (Debian package libc-bin)"
 	command -v dig >/dev/null 2>&1 || skip "dig not installed (Debian package bind9-dnsutils)"
-	out=$(unshare "${NS_FLAGS[@]}" true 2>&1) || skip "cannot make namespaces: $out"
-	env --default-signal=INT true 2>/dev/null || skip "env(1) lacks --default-signal (coreutils < 8.31)"
-	export NP_COMPARE_INSIDE=1 top_srcdir
-	# unshare blocks SIGINT/SIGTERM while it waits: pass them to the test shell
-	# inside (it cleans up and exits); SIGKILL unshare if it is still there
-	# (a background job starts with SIGINT ignored: env gives it back)
-	unshare "${NS_FLAGS[@]}" env --default-signal=INT bash "$0" "$@" &
-	NS_PID=$!
-	# shellcheck disable=SC2317  # called from the traps
-	ns_signal() {
-		local inner
-		inner=$(cat "/proc/$NS_PID/task/$NS_PID/children" 2>/dev/null)
-		[ -n "$inner" ] && kill "-$1" "$inner" 2>/dev/null
-	}
-	trap 'ns_signal INT' INT
-	trap 'ns_signal TERM' TERM
-	trap 'kill -KILL "$NS_PID" 2>/dev/null' EXIT
-	while :; do
-		wait "$NS_PID"
-		rc=$?
-		kill -0 "$NS_PID" 2>/dev/null || break	# else a trap interrupted the wait
-	done
-	exit "$rc"
 fi
+np_in_private_ns "$@"
 
 # ---------------------------------------------------------------- inside the namespaces
 np_init
@@ -63,18 +38,8 @@ LOOKUP_SCHEMA="$top_srcdir/docs/netprobe-lookup.schema.json"
 # nothing from the environment but our files
 export LC_ALL=C
 unset LOCALDOMAIN RES_OPTIONS HOSTALIASES
-ip link set lo up || fatal "cannot bring up lo in the test's network namespace"
 hostname np-compare || fatal "cannot set the host name in the test's UTS namespace"
-
-ETC="$NP_TMP/etc"
-mkdir -p "$ETC"
-for f in hosts resolv.conf nsswitch.conf; do
-	: >"$ETC/$f"
-	out=$(mount --bind "$ETC/$f" "/etc/$f" 2>&1) || skip "cannot bind-mount /etc/$f: $out"
-done
-for d in /run/nscd /var/run/nscd; do	# nscd would answer from outside
-	[ -d "$d" ] && { mount -t tmpfs none "$d" || fatal "cannot hide $d"; }
-done
+np_private_etc
 
 # system NSS HOSTS-LINES NAMESERVER: what the system resolver reads.  Written
 # in place (the bind mounts hold the inodes).
