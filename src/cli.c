@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ares.h>
 #include "cli.h"
+#include "outfile.h"
+#include "report.h"
 #include "target.h"
 
 /* The first row is the default: netprobe HOST PORT, with no word for it. */
@@ -276,4 +279,30 @@ void np_cli_free(struct np_cli *cli)
 {
 	free(cli->config);
 	cli->config = NULL;
+}
+
+int np_cli_run_dns(const struct np_cli *cli, const char *output,
+		   int (*body)(const struct np_cli *cli, FILE *out))
+{
+	struct np_outfile of = { 0 };
+	char err[600];
+	int code;
+
+	if (output && np_outfile_open(&of, output, err, sizeof(err)) < 0) {
+		np_report_fatal(err);
+		return 3;
+	}
+	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
+		np_report_fatal("cannot initialise c-ares");
+		code = 3;
+	} else {
+		code = body(cli, output ? of.f : stdout);
+		ares_library_cleanup();
+	}
+	if (!output)
+		return code;
+	code = np_outfile_end(&of, code, err, sizeof(err));
+	if (*err)
+		np_report_fatal(err);
+	return code;
 }

@@ -79,6 +79,13 @@ int np_cli_count(const char *opt, const char *s, unsigned long min, unsigned lon
 int np_cli_unescape(const char *opt, const char *s, uint8_t *out, size_t cap, size_t *len,
 		    char *err, size_t errlen);
 
+/* The frame of a command that asks DNS: c-ares initialised around body, which
+ * writes its report to out: standard output, or with output (--output) FILE,
+ * written whole then renamed (outfile.h). body's exit code; 3 when c-ares, the
+ * file or its rename failed (one line on stderr). */
+int np_cli_run_dns(const struct np_cli *cli, const char *output,
+		   int (*body)(const struct np_cli *cli, FILE *out));
+
 /* In a parser, with err and errlen in scope: say why and return -1. */
 #define NP_FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 

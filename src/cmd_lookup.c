@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <ares.h>
 #include "cli.h"
 #include "cmd_lookup.h"
 #include "outfile.h"
@@ -356,37 +355,21 @@ static int run_one(const struct np_cli *cli, const struct np_lookup_view *view, 
 	return np_report_finish(code);
 }
 
+static int run_lookup(const struct np_cli *cli, FILE *out)
+{
+	const struct np_lookup_config *cfg = cli->config;
+	struct np_lookup_view view = { cfg->short_form, cli->dump };
+
+	return cfg->file ? run_file(cli, &view, out) : run_one(cli, &view, out);
+}
+
 /* The exit code says what DNS said (see np_lookup_exit_code). --output: the
  * report goes to FILE once whole (outfile.h). */
 static int run(const struct np_cli *cli)
 {
 	const struct np_lookup_config *cfg = cli->config;
-	struct np_lookup_view view = { cfg->short_form, cli->dump };
-	struct np_outfile of = { 0 };
-	FILE *out = stdout;
-	char err[600];
-	int code;
 
-	if (cfg->output) {
-		if (np_outfile_open(&of, cfg->output, err, sizeof(err)) < 0) {
-			np_report_fatal(err);
-			return 3;
-		}
-		out = of.f;
-	}
-	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
-		np_report_fatal("cannot initialise c-ares");
-		code = 3;
-	} else {
-		code = cfg->file ? run_file(cli, &view, out) : run_one(cli, &view, out);
-		ares_library_cleanup();
-	}
-	if (!cfg->output)
-		return code;
-	code = np_outfile_end(&of, code, err, sizeof(err));
-	if (*err)
-		np_report_fatal(err);
-	return code;
+	return np_cli_run_dns(cli, cfg->output, run_lookup);
 }
 
 const struct np_command np_cmd_lookup = {

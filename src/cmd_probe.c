@@ -3,7 +3,6 @@
 #include <config.h>
 #include <stdio.h>
 #include <string.h>
-#include <ares.h>
 #include "cli.h"
 #include "batch.h"
 #include "outfile.h"
@@ -308,33 +307,18 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 	return check_thresholds(cli, err, errlen);
 }
 
+static int run_batch(const struct np_cli *cli, FILE *out)
+{
+	return np_batch_run(cli->config, cli->dump, np_reporters[cli->format], out);
+}
+
 /* The exit code is the worst verdict's (batch.c), or with --format nagios the
  * Nagios status. --output: the report goes to FILE once whole (outfile.h). */
 static int run(const struct np_cli *cli)
 {
 	const struct np_run_config *cfg = cli->config;
-	struct np_outfile of = { 0 };
-	char err[600];
-	int code;
 
-	if (cfg->output && np_outfile_open(&of, cfg->output, err, sizeof(err)) < 0) {
-		np_report_fatal(err);
-		return 3;
-	}
-	if (ares_library_init(ARES_LIB_INIT_ALL) != ARES_SUCCESS) {
-		np_report_fatal("cannot initialise c-ares");
-		code = 3;
-	} else {
-		code = np_batch_run(cfg, cli->dump, np_reporters[cli->format],
-				    cfg->output ? of.f : stdout);
-		ares_library_cleanup();
-	}
-	if (!cfg->output)
-		return code;
-	code = np_outfile_end(&of, code, err, sizeof(err));
-	if (*err)
-		np_report_fatal(err);
-	return code;
+	return np_cli_run_dns(cli, cfg->output, run_batch);
 }
 
 const struct np_command np_cmd_probe = {
