@@ -345,12 +345,7 @@ static int run_one(const struct np_cli *cli, const struct np_lookup_view *view, 
 		return 3;
 	}
 	code = np_lookup_exit_code(&r);
-	if (cli->format == NP_FORMAT_PROMETHEUS) {
-		if (np_report_lookup_prom(out, &r) < 0)
-			code = 3;
-	} else {
-		np_lookup_reporters[cli->format].report(out, &r, view, code);
-	}
+	code = np_lookup_reporters[cli->format].report(out, &r, view, code);
 	np_lookup_free(&r);
 	return np_report_finish(code);
 }

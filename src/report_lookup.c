@@ -194,7 +194,7 @@ static void print_system(FILE *out, const struct np_lookup_system *s)
 					: ";;   neither the system nor DNS has an address\n");
 }
 
-static void text_report(FILE *out, const struct np_lookup_result *r,
+static int text_report(FILE *out, const struct np_lookup_result *r,
 			const struct np_lookup_view *v, int exit_code)
 {
 	for (size_t i = 0; i < r->nreplies; i++) {
@@ -215,6 +215,7 @@ static void text_report(FILE *out, const struct np_lookup_result *r,
 			print_meaning(out, rep);
 	}
 	print_system(out, &r->system);
+	return exit_code;
 }
 
 /* String i of r (dig-escaped); NULL past the last. For a field that names one
@@ -414,13 +415,14 @@ json_t *np_json_lookup(const struct np_lookup_result *r, int exit_code)
 				exit_code);
 }
 
-static void json_report(FILE *out, const struct np_lookup_result *r,
+static int json_report(FILE *out, const struct np_lookup_result *r,
 			const struct np_lookup_view *v, int exit_code)
 {
 	json_t *doc = np_json_lookup(r, exit_code);
 
 	np_json_print(out, doc, false);
 	json_decref(doc);
+	return exit_code;
 }
 
 /* ---- lookup --file: the stream ------------------------------------------- */
@@ -590,7 +592,7 @@ void np_lookup_stream_end(struct np_lookup_stream *s, const struct np_lookup_sum
 
 /* One name in ndjson: its line, then the summary, as a list of one. The
  * queries run at once, so the run took about as long as the slowest. */
-static void ndjson_report(FILE *out, const struct np_lookup_result *r,
+static int ndjson_report(FILE *out, const struct np_lookup_result *r,
 			  const struct np_lookup_view *v, int exit_code)
 {
 	struct np_lookup_stream *s = np_lookup_stream_begin(out, NP_FORMAT_NDJSON, v);
@@ -604,10 +606,19 @@ static void ndjson_report(FILE *out, const struct np_lookup_result *r,
 			sum.wall_ms = r->replies[i].time_ms;
 	np_lookup_stream_name(s, r, NULL, 0, exit_code);
 	np_lookup_stream_end(s, &sum);
+	return exit_code;
+}
+
+/* The first type asked, as docs/METRICS.md's lookup families (report_prom.c). */
+static int prom_report(FILE *out, const struct np_lookup_result *r,
+		       const struct np_lookup_view *v, int exit_code)
+{
+	return np_report_lookup_prom(out, r) < 0 ? 3 : exit_code;
 }
 
 const struct np_lookup_reporter np_lookup_reporters[NP_FORMAT_END] = {
 	[NP_FORMAT_TEXT] = { text_report },
 	[NP_FORMAT_NDJSON] = { ndjson_report },
 	[NP_FORMAT_JSON] = { json_report },
+	[NP_FORMAT_PROMETHEUS] = { prom_report },
 };

@@ -14,8 +14,10 @@ struct np_lookup_view {
 };
 
 struct np_lookup_reporter {
-	void (*report)(FILE *out, const struct np_lookup_result *r,
-		       const struct np_lookup_view *v, int exit_code);
+	/* Print r; the exit code to give: exit_code, or 3 when the report could
+	 * not be made (said on stderr) */
+	int (*report)(FILE *out, const struct np_lookup_result *r,
+		      const struct np_lookup_view *v, int exit_code);
 };
 
 /* Indexed by the format (ndjson: the name's line and a summary of one). */
