@@ -127,6 +127,25 @@ int np_cli_unescape(const char *opt, const char *s, uint8_t *out, size_t cap, si
 	return 0;
 }
 
+int np_cli_dns_option(int c, struct np_cli *cli, struct np_resolve_opts *dns, char *err,
+		      size_t errlen)
+{
+	switch (c) {
+	case '4':
+	case '6':
+		return np_cli_family(dns, c, err, errlen);
+	case 's':
+		return np_cli_server(dns, optarg, err, errlen);
+	case 'T':
+		return np_cli_seconds("--timeout", optarg, &cli->timeout_ms, err, errlen);
+	case NP_OPT_NO_HOSTS:
+		dns->no_hosts = true;
+		return 0;
+	default:
+		return NP_CLI_NOT_MINE;
+	}
+}
+
 int np_cli_family(struct np_resolve_opts *dns, int c, char *err, size_t errlen)
 {
 	int family = c == '4' ? AF_INET : AF_INET6;

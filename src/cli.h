@@ -66,6 +66,13 @@ int np_cli_options(int argc, char *argv[], struct np_cli *cli, np_option_fn fn, 
 int np_cli_arguments(int argc, char *argv[], struct np_resolve_opts *dns, char *pos[], int max,
 		     char *err, size_t errlen);
 int np_cli_server(struct np_resolve_opts *dns, const char *s, char *err, size_t errlen);
+/* The options of every command that asks DNS for a target: -4, -6,
+ * -s/--server, -T/--timeout and --no-hosts (this value in a getopt table).
+ * 0 or -1 (err set) when c is one of them, NP_CLI_NOT_MINE when it is not. */
+#define NP_OPT_NO_HOSTS 0x1000
+#define NP_CLI_NOT_MINE 1
+int np_cli_dns_option(int c, struct np_cli *cli, struct np_resolve_opts *dns, char *err,
+		      size_t errlen);
 /* -4 or -6 (c): the family to ask and probe; the other one given too is an
  * error, the same one twice is not. */
 int np_cli_family(struct np_resolve_opts *dns, int c, char *err, size_t errlen);

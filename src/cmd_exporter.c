@@ -8,7 +8,7 @@
 #include "sockaddr.h"
 #include "target.h"
 
-enum { OPT_LISTEN = 256, OPT_MAX_PROBES, OPT_MAX_TIMEOUT, OPT_ALLOW_UNIX, OPT_NO_HOSTS };
+enum { OPT_LISTEN = 256, OPT_MAX_PROBES, OPT_MAX_TIMEOUT, OPT_ALLOW_UNIX };
 
 /* Its own; --format, --json and --help are added by np_cli_options. */
 static const struct option options[] = {
@@ -17,7 +17,7 @@ static const struct option options[] = {
 	{ "ipv6", no_argument, NULL, '6' },
 	{ "server", required_argument, NULL, 's' },
 	{ "timeout", required_argument, NULL, 'T' },
-	{ "no-hosts", no_argument, NULL, OPT_NO_HOSTS },
+	{ "no-hosts", no_argument, NULL, NP_OPT_NO_HOSTS },
 	{ "max-probes", required_argument, NULL, OPT_MAX_PROBES },
 	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
 	{ "allow-unix", no_argument, NULL, OPT_ALLOW_UNIX },
@@ -99,20 +99,13 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 {
 	struct np_exporter_config *cfg = cli->config;
 	unsigned long v;
+	int rc = np_cli_dns_option(c, cli, &cfg->resolve, err, errlen);
 
+	if (rc != NP_CLI_NOT_MINE)
+		return rc;
 	switch (c) {
 	case OPT_LISTEN:
 		return parse_listen(optarg, cfg, err, errlen);
-	case '4':
-	case '6':
-		return np_cli_family(&cfg->resolve, c, err, errlen);
-	case 's':
-		return np_cli_server(&cfg->resolve, optarg, err, errlen);
-	case 'T':
-		return np_cli_seconds("--timeout", optarg, &cli->timeout_ms, err, errlen);
-	case OPT_NO_HOSTS:
-		cfg->resolve.no_hosts = true;
-		return 0;
 	case OPT_MAX_PROBES:
 		if (np_cli_count("max-probes", optarg, 1, 100000, &v, err, errlen) < 0)
 			return -1;

@@ -11,7 +11,7 @@
 #include "target.h"
 
 enum {
-	OPT_NO_HOSTS = 256, OPT_SEND, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS, OPT_COUNT,
+	OPT_SEND = 256, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS, OPT_COUNT,
 	OPT_RE_RESOLVE,
 };
 
@@ -22,7 +22,7 @@ static const struct option options[] = {
 	{ "server", required_argument, NULL, 's' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "dump", no_argument, NULL, 'd' },
-	{ "no-hosts", no_argument, NULL, OPT_NO_HOSTS },
+	{ "no-hosts", no_argument, NULL, NP_OPT_NO_HOSTS },
 	{ "tcp", no_argument, NULL, 't' },
 	{ "udp", no_argument, NULL, 'u' },
 	{ "dgram", no_argument, NULL, OPT_DGRAM },
@@ -189,18 +189,11 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 {
 	struct np_run_config *cfg = cli->config;
 	unsigned long v;
+	int rc = np_cli_dns_option(c, cli, &cfg->resolve, err, errlen);
 
+	if (rc != NP_CLI_NOT_MINE)
+		return rc;
 	switch (c) {
-	case '4':
-	case '6':
-		return np_cli_family(&cfg->resolve, c, err, errlen);
-	case 's':
-		return np_cli_server(&cfg->resolve, optarg, err, errlen);
-	case 'T':
-		return np_cli_seconds("--timeout", optarg, &cli->timeout_ms, err, errlen);
-	case OPT_NO_HOSTS:
-		cfg->resolve.no_hosts = true;
-		return 0;
 	case 't':
 		cfg->tcp = true;
 		return 0;
