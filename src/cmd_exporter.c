@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+#include "report.h"
 #include "exporter.h"
 #include "sockaddr.h"
 #include "target.h"
@@ -156,15 +157,12 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 static int run(const struct np_cli *cli)
 {
 	const struct np_exporter_config *cfg = cli->config;
-	char ep[NP_ENDPOINT_LEN];
 	int code;
 	struct exporter *ex = np_exporter_open(cfg, &code);
 
 	if (!ex)
 		return code;
-	np_sockaddr_endpoint((const struct sockaddr *)&cfg->listen, ep, sizeof(ep));
-	printf("netprobe exporter %s listening on http://%s/\n", PACKAGE_VERSION, ep);
-	fflush(stdout);
+	np_report_exporter_listening(stdout, (const struct sockaddr *)&cfg->listen);
 	return np_exporter_serve(ex);
 }
 

@@ -50,6 +50,15 @@ void np_report_version(FILE *out)
 		ares_version(NULL), jansson_version_str());
 }
 
+void np_report_exporter_listening(FILE *out, const struct sockaddr *sa)
+{
+	char ep[NP_ENDPOINT_LEN];
+
+	np_sockaddr_endpoint(sa, ep, sizeof(ep));
+	fprintf(out, "netprobe exporter %s listening on http://%s/\n", PACKAGE_VERSION, ep);
+	fflush(out);
+}
+
 void np_report_fatal(const char *message)
 {
 	char line[2048];

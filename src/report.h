@@ -66,6 +66,9 @@ void np_report_escaped(FILE *out, const char *s, enum np_escape_style style);
 /* Outside a run: help, version, and the one line a fatal error gets. */
 void np_report_usage(FILE *out, const char *usage);
 void np_report_version(FILE *out);
+/* The exporter's one line once it listens (a supervisor's log, a test, learns
+ * it is up): its version and its URL. */
+void np_report_exporter_listening(FILE *out, const struct sockaddr *sa);
 void np_report_fatal(const char *message);
 /* netprobe: FILE:LINE: reason, on stderr. */
 void np_report_bad_line(const struct np_bad_line *b);
