@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "assert_json.h"
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -318,24 +319,6 @@ static void validate(json_t *doc)
 	if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
 		skip();
 	assert_int_equal(rc, 0);
-}
-
-/* Compact JSON of v (taken), for comparing whole objects key by key in order. */
-static char *compact(json_t *v)
-{
-	char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
-
-	json_decref(v);
-	assert_non_null(s);
-	return s;
-}
-
-static void assert_json(json_t *v, const char *want)
-{
-	char *s = compact(v);
-
-	assert_string_equal(s, want);
-	free(s);
 }
 
 /* Every document starts the same way, from one constant, and ends with exit_code. */

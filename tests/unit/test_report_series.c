@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include "assert_json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,23 +152,6 @@ static void test_statistics_host_escaped(void **state)
 		    "--- evil\\x1b]0;x\\x07.test statistics: 1 round ---\n"
 		    "127.0.0.1 8080/tcp: 1 sent, 1 open, 0% loss, "
 		    "time min/avg/max/mdev = 1.000/1.000/1.000/0.000 ms\n");
-}
-
-static char *compact(json_t *v)
-{
-	char *s = json_dumps(v, JSON_COMPACT | JSON_REAL_PRECISION(12));
-
-	json_decref(v);
-	assert_non_null(s);
-	return s;
-}
-
-static void assert_json(json_t *v, const char *want)
-{
-	char *s = compact(v);
-
-	assert_string_equal(s, want);
-	free(s);
 }
 
 static void test_round_json(void **state)
