@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dlist.h"
 #include "batch.h"
 #include "clock.h"
 #include "linesrc.h"
@@ -47,22 +48,11 @@ unsigned np_batch_default_jobs(void)
 	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 
-static void list_remove(struct np_job **head, struct np_job *job)
-{
-	if (job->prev)
-		job->prev->next = job->next;
-	else
-		*head = job->next;
-	if (job->next)
-		job->next->prev = job->prev;
-	job->prev = job->next = NULL;
-}
-
 static void on_job_done(struct np_job *job, void *arg)
 {
 	struct batch *b = arg;
 
-	list_remove(&b->running, job);
+	NP_DLIST_REMOVE(&b->running, job);
 	*b->done_tail = job;
 	b->done_tail = &job->next;
 	np_timer_arm(&b->loop, &b->reap, 0);	/* due at once: the next turn of the loop */
@@ -132,10 +122,7 @@ static void start_job(struct batch *b, const struct np_target *t, unsigned long 
 		job->result.source_file = b->ls.name;
 		job->result.source_line = line;
 	}
-	job->next = b->running;
-	if (b->running)
-		b->running->prev = job;
-	b->running = job;
+	NP_DLIST_PUSH(&b->running, job);
 	b->inflight++;
 	np_loop_hold(&b->loop);		/* until reported */
 	np_job_start(job);		/* may be done at once: it then waits on the done list */
@@ -361,7 +348,7 @@ static void abandon(struct batch *b)
 	for (struct np_job *j = b->running; j; j = next) {
 		next = j->next;
 		if (np_job_abandon(j) && !b->write_errno) {
-			list_remove(&b->running, j);
+			NP_DLIST_REMOVE(&b->running, j);
 			report_job(b, j);
 		} else {
 			b->sum.unfinished++;

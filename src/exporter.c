@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include "dlist.h"
 #include "cli.h"
 #include "clock.h"
 #include "cmd_lookup.h"
@@ -192,26 +193,6 @@ static struct np_resolver *resolver_for(struct exporter *ex, int family, struct 
 	return &ex->resolvers[i];
 }
 
-static void list_remove(struct probe **head, struct probe *p)
-{
-	if (p->prev)
-		p->prev->next = p->next;
-	else
-		*head = p->next;
-	if (p->next)
-		p->next->prev = p->prev;
-	p->prev = p->next = NULL;
-}
-
-static void list_push(struct probe **head, struct probe *p)
-{
-	p->prev = NULL;
-	p->next = *head;
-	if (*head)
-		(*head)->prev = p;
-	*head = p;
-}
-
 static bool probe_success(const struct probe *p)
 {
 	const struct np_lookup_reply *rep;
@@ -298,7 +279,7 @@ static void reap(void *arg)
 	while (ex->done) {
 		struct probe *p = ex->done;
 
-		list_remove(&ex->done, p);
+		NP_DLIST_REMOVE(&ex->done, p);
 		free_probe(p);
 	}
 }
@@ -318,9 +299,9 @@ static void probe_finished(struct probe *p)
 		p->req->probe = NULL;
 		p->req = NULL;
 	}
-	list_remove(&ex->running, p);
+	NP_DLIST_REMOVE(&ex->running, p);
 	ex->inflight--;
-	list_push(&ex->done, p);
+	NP_DLIST_PUSH(&ex->done, p);
 	np_timer_arm(&ex->loop, &ex->reap, 0);
 }
 
@@ -358,7 +339,7 @@ static int probe_start(struct probe *p, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	list_push(&ex->running, p);
+	NP_DLIST_PUSH(&ex->running, p);
 	ex->inflight++;
 	/* a lookup's queries end at its timeout by themselves (lookup.c), with
 	 * every family to say so; a job's DNS phase has the resolver's timeout,
@@ -369,7 +350,7 @@ static int probe_start(struct probe *p, char *err, size_t errlen)
 		p->lookup_started = true;
 		if (np_lookup_start(res, &p->lo, &p->lr, on_lookup_done, p) < 0) {
 			p->lookup_started = false;
-			list_remove(&ex->running, p);
+			NP_DLIST_REMOVE(&ex->running, p);
 			ex->inflight--;
 			np_timer_cancel(&ex->loop, &p->deadline);
 			snprintf(err, errlen, "out of memory");
@@ -927,7 +908,7 @@ static void close_all(struct exporter *ex)
 	while (ex->running) {
 		struct probe *p = ex->running;
 
-		list_remove(&ex->running, p);
+		NP_DLIST_REMOVE(&ex->running, p);
 		np_timer_cancel(&ex->loop, &p->deadline);
 		if (p->job)
 			np_job_abandon(p->job);
