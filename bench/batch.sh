@@ -48,38 +48,13 @@
 set -u
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=bench/knot.sh
-. "$SCRIPT_DIR/knot.sh"
+# shellcheck source=bench/lib.sh
+. "$SCRIPT_DIR/lib.sh"
 TOP=$(cd "$SCRIPT_DIR/.." && pwd)
 PY=/usr/bin/python3
 
 # ---------------------------------------------------------------- copy of the output
-if [ -z "${BATCH_CHILD:-}" ]; then
-	if [ -z "${RESULTS:-}" ]; then
-		RESULTS=$SCRIPT_DIR/results/batch-$(date -u +%Y-%m-%d)
-		if [ -e "$RESULTS.txt" ] || [ -e "$RESULTS.txt.partial" ]; then
-			n=2                                  # bounded: 1000 names
-			while [ "$n" -lt 1000 ] && { [ -e "$RESULTS-$n.txt" ] || [ -e "$RESULTS-$n.txt.partial" ]; }; do
-				n=$((n + 1))
-			done
-			RESULTS=$RESULTS-$n
-		fi
-		RESULTS=$RESULTS.txt
-	fi
-	if [ "$RESULTS" = - ]; then
-		BATCH_CHILD=1 exec bash "${BASH_SOURCE[0]}" "$@"
-	fi
-	mkdir -p "$(dirname "$RESULTS")" || exit 2
-	BATCH_CHILD=1 bash "${BASH_SOURCE[0]}" "$@" 2>&1 | tee "$RESULTS.partial"
-	rc=${PIPESTATUS[0]}
-	if [ "$rc" -eq 0 ]; then
-		mv -f "$RESULTS.partial" "$RESULTS"
-		echo "# raw output saved to $RESULTS"
-	else
-		echo "# run failed (exit $rc); partial output in $RESULTS.partial"
-	fi
-	exit "$rc"
-fi
+bench_tee batch "${BASH_SOURCE[0]}" "$@"
 
 die() { echo "batch: $*" >&2; exit 2; }
 

@@ -32,35 +32,10 @@ set -u
 # ---------------------------------------------------------------- copy of the output
 # Re-run ourselves through tee so the raw output lands in bench/results/ as well.
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=bench/knot.sh
-. "$SCRIPT_DIR/knot.sh"
+# shellcheck source=bench/lib.sh
+. "$SCRIPT_DIR/lib.sh"
 TOP=$(cd "$SCRIPT_DIR/.." && pwd)
-if [ -z "${ONESHOT_CHILD:-}" ]; then
-	if [ -z "${RESULTS:-}" ]; then
-		RESULTS=$SCRIPT_DIR/results/oneshot-$(date -u +%Y-%m-%d)
-		if [ -e "$RESULTS.txt" ] || [ -e "$RESULTS.txt.partial" ]; then
-			n=2                                  # bounded: 1000 names
-			while [ "$n" -lt 1000 ] && { [ -e "$RESULTS-$n.txt" ] || [ -e "$RESULTS-$n.txt.partial" ]; }; do
-				n=$((n + 1))
-			done
-			RESULTS=$RESULTS-$n
-		fi
-		RESULTS=$RESULTS.txt
-	fi
-	if [ "$RESULTS" = - ]; then
-		ONESHOT_CHILD=1 exec bash "${BASH_SOURCE[0]}" "$@"
-	fi
-	mkdir -p "$(dirname "$RESULTS")" || exit 2
-	ONESHOT_CHILD=1 bash "${BASH_SOURCE[0]}" "$@" 2>&1 | tee "$RESULTS.partial"
-	rc=${PIPESTATUS[0]}
-	if [ "$rc" -eq 0 ]; then
-		mv -f "$RESULTS.partial" "$RESULTS"
-		echo "# raw output saved to $RESULTS"
-	else
-		echo "# run failed (exit $rc); partial output in $RESULTS.partial"
-	fi
-	exit "$rc"
-fi
+bench_tee oneshot "${BASH_SOURCE[0]}" "$@"
 
 PY=/usr/bin/python3
 RUNS=${RUNS:-200}
