@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <unistd.h>
 #include "cli.h"
+#include "json_alloc.h"
 #include "report.h"
 
 /* A closed standard descriptor would be handed to our first socket, and the report
@@ -34,6 +35,7 @@ int main(int argc, char *argv[])
 
 	/* Sockets and pipes must report EPIPE, not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+	np_json_alloc_install();	/* before the first jansson value */
 	if (stdout_was_closed()) {
 		np_report_fatal("standard output is closed: nowhere to write the report");
 		return 3;

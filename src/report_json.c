@@ -9,6 +9,7 @@
 #include "dnsmsg.h"
 #include "escape.h"
 #include "hexdump.h"
+#include "json_write.h"
 #include "report.h"
 #include "report_json.h"
 #include "report_series.h"
@@ -84,29 +85,24 @@ json_t *np_json_error(const struct np_error *e, enum np_json_errno form)
 	return o;
 }
 
-#define NP_JSON_FLAGS (JSON_INDENT(2) | JSON_REAL_PRECISION(12))
 
-/* Dumped into a buffer and written at once: json_dumpf writes token by token,
- * and those stdio calls were a fifth of a batch's time in ndjson. */
+/* Written into a buffer and out at once: a write per token was a fifth of a
+ * batch's time in ndjson. */
+static void print_value(FILE *out, const json_t *v, int indent, int depth, bool newline)
+{
+	struct np_strbuf b = NP_STRBUF_INIT;
+
+	if (!np_json_write(&b, v, indent, depth) || (newline && !np_strbuf_putc(&b, '\n'))) {
+		np_report_fatal("internal error: cannot build the JSON output (out of memory?)");
+		exit(3);
+	}
+	fwrite(b.s, 1, b.len, out);
+	np_strbuf_free(&b);
+}
+
 void np_json_print(FILE *out, const json_t *doc, bool compact)
 {
-	size_t flags = compact ? JSON_COMPACT | JSON_REAL_PRECISION(12) : NP_JSON_FLAGS;
-	char small[8192], *buf = small;
-	size_t n = json_dumpb(doc, small, sizeof(small) - 1, flags);
-
-	if (n >= sizeof(small) - 1) {	/* too small: one the size it needs, dump again */
-		buf = malloc(n + 1);
-		if (!buf) {
-			json_dumpf(doc, out, flags);
-			fputc('\n', out);
-			return;
-		}
-		n = json_dumpb(doc, buf, n + 1, flags);
-	}
-	buf[n] = '\n';
-	fwrite(buf, 1, n + 1, out);
-	if (buf != small)
-		free(buf);
+	print_value(out, doc, compact ? 0 : 2, 0, true);
 }
 
 json_t *np_json_envelope(const char *command, const char *started_at, json_t *body,
@@ -373,37 +369,16 @@ json_t *np_json_document(const char *started_at, json_t *targets, const struct n
  * it completes, then the tail; byte for byte what np_json_print would print of
  * the whole document (jansson's 2-space indent), so nothing waits in memory. */
 
-/* v as jansson indents it, every line after the first shifted by indent. */
-static void print_shifted(FILE *out, const json_t *v, int indent)
-{
-	char *text = json_dumps(v, NP_JSON_FLAGS | JSON_ENCODE_ANY);
-
-	if (!text) {
-		np_report_fatal("internal error: cannot build the JSON output (out of memory?)");
-		exit(3);
-	}
-	for (const char *p = text, *nl; *p; p = nl + 1) {
-		nl = strchr(p, '\n');
-		if (!nl) {
-			fputs(p, out);
-			break;
-		}
-		fwrite(p, 1, (size_t)(nl - p) + 1, out);
-		fprintf(out, "%*s", indent, "");
-	}
-	free(text);
-}
-
 /* "key": value at the top level of the document. */
 static void print_member(FILE *out, const char *key, const json_t *v)
 {
 	json_t *k = np_json_checked(json_string(key));
 
 	fputs("  ", out);
-	print_shifted(out, k, 2);
+	print_value(out, k, 2, 1, false);
 	fputs(": ", out);
 	if (v)		/* NULL: the value follows, streamed */
-		print_shifted(out, v, 2);
+		print_value(out, v, 2, 1, false);
 	json_decref(k);
 }
 
@@ -427,7 +402,7 @@ void np_json_stream_begin(struct np_json_stream *st, FILE *out, json_t *head,
 void np_json_stream_item(struct np_json_stream *st, json_t *item)
 {
 	fputs(st->items++ ? ",\n    " : "\n    ", st->out);
-	print_shifted(st->out, item, 4);
+	print_value(st->out, item, 2, 2, false);
 	json_decref(item);
 }
 

@@ -29,8 +29,8 @@ void np_strbuf_reset(struct np_strbuf *b)
 		b->s[0] = '\0';
 }
 
-/* Room for need more bytes and the NUL; doubling keeps appends amortised linear. */
-static bool reserve(struct np_strbuf *b, size_t need)
+/* Doubling keeps appends amortised linear. */
+bool np_strbuf_grow(struct np_strbuf *b, size_t need)
 {
 	size_t c = b->cap ? b->cap : 128;
 	char *p;
@@ -54,24 +54,9 @@ static bool reserve(struct np_strbuf *b, size_t need)
 	return true;
 }
 
-bool np_strbuf_append(struct np_strbuf *b, const char *s, size_t n)
-{
-	if (!reserve(b, n))
-		return false;
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-	return true;
-}
-
 bool np_strbuf_puts(struct np_strbuf *b, const char *s)
 {
 	return np_strbuf_append(b, s, strlen(s));
-}
-
-bool np_strbuf_putc(struct np_strbuf *b, char c)
-{
-	return np_strbuf_append(b, &c, 1);
 }
 
 bool np_strbuf_printf(struct np_strbuf *b, const char *fmt, ...)
@@ -79,7 +64,7 @@ bool np_strbuf_printf(struct np_strbuf *b, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (!reserve(b, 0))
+	if (!np_strbuf_grow(b, 0))
 		return false;
 	va_start(ap, fmt);
 	n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
@@ -90,7 +75,7 @@ bool np_strbuf_printf(struct np_strbuf *b, const char *fmt, ...)
 		return false;
 	}
 	if ((size_t)n >= b->cap - b->len) {
-		if (!reserve(b, (size_t)n)) {
+		if (!np_strbuf_grow(b, (size_t)n)) {
 			b->s[b->len] = '\0';	/* vsnprintf wrote a cut copy there */
 			return false;
 		}

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct np_strbuf {
 	char *s;	/* NUL-terminated once anything was appended; NULL before */
@@ -21,10 +22,26 @@ void np_strbuf_init(struct np_strbuf *b);
 void np_strbuf_free(struct np_strbuf *b);
 /* Empty it, keeping the memory (and clearing `failed`). */
 void np_strbuf_reset(struct np_strbuf *b);
-/* Append n bytes of s (which may hold no NUL). False once `failed`. */
-bool np_strbuf_append(struct np_strbuf *b, const char *s, size_t n);
+/* Room for n more bytes and the NUL. False once `failed`. */
+bool np_strbuf_grow(struct np_strbuf *b, size_t n);
+/* Append n bytes of s (which may hold no NUL). False once `failed`. Inline: the
+ * JSON writer appends a few bytes at a time, a few hundred times a report. */
+static inline bool np_strbuf_append(struct np_strbuf *b, const char *s, size_t n)
+{
+	if ((b->failed || n >= b->cap - b->len) && !np_strbuf_grow(b, n))
+		return false;
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+	return true;
+}
+
+static inline bool np_strbuf_putc(struct np_strbuf *b, char c)
+{
+	return np_strbuf_append(b, &c, 1);
+}
+
 bool np_strbuf_puts(struct np_strbuf *b, const char *s);
-bool np_strbuf_putc(struct np_strbuf *b, char c);
 bool np_strbuf_printf(struct np_strbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The content, "" when nothing was appended. */

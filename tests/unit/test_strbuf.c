@@ -12,17 +12,7 @@
 #include <string.h>
 #include "strbuf.h"
 
-static int fail_in;	/* the n-th realloc from now fails; 0: none does */
-
-void *__real_realloc(void *p, size_t n);
-void *__wrap_realloc(void *p, size_t n);
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	if (fail_in > 0 && --fail_in == 0)
-		return NULL;
-	return __real_realloc(p, n);
-}
+#include "fail_realloc.h"
 
 static void test_empty(void **state)
 {
