@@ -287,7 +287,7 @@ _netprobe()
 
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W '-4 --ipv4 -6 --ipv6 -s --server= -t --tcp
-            -u --udp --dgram -T --timeout= --send= --expect= --retries=
+            -u --udp --dgram -T --timeout= --send= --expect= --reset --retries=
             -F --file= --jobs= --count= -i --interval= --re-resolve
             -f --format= -j --json -w --warning= -c --critical= -o --output=
             -d --dump --no-hosts -h --help -V --version' \

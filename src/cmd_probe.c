@@ -12,7 +12,7 @@
 
 enum {
 	OPT_SEND = 256, OPT_EXPECT, OPT_RETRIES, OPT_DGRAM, OPT_JOBS, OPT_COUNT,
-	OPT_RE_RESOLVE,
+	OPT_RE_RESOLVE, OPT_RESET,
 };
 
 /* Its own; --format, --json and --help are added by np_cli_options. */
@@ -29,6 +29,7 @@ static const struct option options[] = {
 	{ "send", required_argument, NULL, OPT_SEND },
 	{ "expect", required_argument, NULL, OPT_EXPECT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "reset", no_argument, NULL, OPT_RESET },
 	{ "file", required_argument, NULL, 'F' },
 	{ "jobs", required_argument, NULL, OPT_JOBS },
 	{ "count", required_argument, NULL, OPT_COUNT },
@@ -70,6 +71,9 @@ static const char usage[] =
 	"      --send=DATA          send DATA once connected (escapes: \\n \\r \\t \\0\n"
 	"                           \\\\ \\xHH); UDP sends it as the datagram\n"
 	"      --expect=TEXT        the answer must contain TEXT (a banner check)\n"
+	"      --reset              close each TCP connection with a reset (RST, as\n"
+	"                           nmap -sT does) instead of a FIN: no TIME_WAIT\n"
+	"                           socket is left here; the service sees a reset\n"
 	"      --retries=N          UDP: resend up to N times within the timeout\n"
 	"                           (default 2); to a host that rate-limits its ICMP\n"
 	"                           errors, paced while the timeout lasts (man\n"
@@ -212,6 +216,9 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 			FAIL("empty --expect: give the text the answer must contain");
 		cfg->probe.expect = optarg;
 		return 0;
+	case OPT_RESET:
+		cfg->probe.reset = true;
+		return 0;
 	case OPT_RETRIES:
 		if (np_cli_count("retries", optarg, 0, 10, &v, err, errlen) < 0)
 			return -1;
@@ -289,6 +296,8 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 	cfg->resolve.timeout_ms = cfg->probe.timeout_ms = cli->timeout_ms;
 	if (!cfg->tcp && !cfg->udp)
 		cfg->tcp = true;
+	if (cfg->probe.reset && !cfg->tcp)
+		FAIL("--reset: only a TCP connection has a reset to send; with --udp, add --tcp");
 	if (parse_targets(cfg, argv + optind, npos, err, errlen) < 0)
 		return -1;
 	if (!cfg->counting && (cfg->interval_ms || cfg->re_resolve))

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include "clock.h"
@@ -107,6 +108,17 @@ int np_probe_watch(struct np_probe *p, uint32_t events)
 	return -1;
 }
 
+/* --reset: a TCP connection that was made ends with a reset, as nmap -sT ends
+ * its own. SO_LINGER with a zero time makes close() abort it: a RST instead of
+ * a FIN, and no TIME_WAIT socket left on this host for a minute. */
+static void reset_on_close(const struct np_probe *p)
+{
+	static const struct linger abort_now = { .l_onoff = 1, .l_linger = 0 };
+
+	if (p->opts->reset && p->tp == &np_transport_tcp && p->phase == NP_PHASE_EXCHANGE)
+		(void)setsockopt(p->fd, SOL_SOCKET, SO_LINGER, &abort_now, sizeof(abort_now));
+}
+
 /* Let go of what the probe holds: its timer, its buffer, its socket. */
 static void let_go(struct np_probe *p)
 {
@@ -115,6 +127,7 @@ static void let_go(struct np_probe *p)
 	p->buf = NULL;
 	if (p->fd >= 0) {
 		np_io_closing(&p->io);	/* our socket alone: close takes it off epoll */
+		reset_on_close(p);
 		close(p->fd);
 		p->fd = -1;
 	}

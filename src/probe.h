@@ -19,6 +19,7 @@ struct np_probe_opts {
 	size_t send_len;
 	const char *expect;		/* --expect, NULL when not given */
 	unsigned retries;		/* UDP: datagrams after the first */
+	bool reset;			/* TCP: close with a reset (SO_LINGER 0), not a FIN */
 };
 
 struct np_transport {
