@@ -299,6 +299,9 @@ NP_BATCH="$NETPROBE $SERVER -f ndjson --file $TMP/names_ports.txt"
 NP_LOOKUP="$NETPROBE lookup $SERVER -f ndjson --file $TMP/names.txt"
 DIG_F="dig +noall +answer @127.0.0.1 -p $KPORT -f $TMP/names.txt"
 NP_LIT="$NETPROBE -f ndjson --file $TMP/literals.txt"
+# --reset closes as nmap -sT closes its connections (SO_LINGER 0: a RST, no FIN)
+NP_LIT_RST="$NETPROBE --reset -f ndjson --file $TMP/literals.txt"
+NP_LIT_RST_TEXT="$NETPROBE --reset -f text --file $TMP/literals.txt"
 NMAP="nmap -sT -n -Pn -p $P_LIT -iL $TMP/addrs.txt -oG $TMP/nmap.gnmap"
 
 # ================================================================ a) and b): sanity
@@ -352,6 +355,7 @@ CMD_LABELS=(); CMD_STRS=()
 if [ "$BATCH_OK" = 1 ]; then
 	CMD_LABELS+=("netprobe --file (A+AAAA + connect)"); CMD_STRS+=("$NP_BATCH")
 	CMD_LABELS+=("netprobe -4 --file (A + connect)"); CMD_STRS+=("$NETPROBE -4 $SERVER -f ndjson --file $TMP/names_ports.txt")
+	CMD_LABELS+=("netprobe -4 --reset --file (A + connect)"); CMD_STRS+=("$NETPROBE -4 --reset $SERVER -f ndjson --file $TMP/names_ports.txt")
 fi
 if [ "$HAVE_LOOKUP_FILE" = 1 ]; then
 	CMD_LABELS+=("netprobe lookup --file (A)"); CMD_STRS+=("$NP_LOOKUP")
@@ -367,6 +371,9 @@ if [ "$BATCH_OK" = 1 ]; then
 	s=$(median_of ab "netprobe -4 --file (A + connect)")
 	R[a4_nps]=$(calc "round($NAMES / $s)")
 	R[a4_ratio]=$(calc "round($dig_s / $s, 1)")
+	s=$(median_of ab "netprobe -4 --reset --file (A + connect)")
+	R[a4r_nps]=$(calc "round($NAMES / $s)")
+	R[a4r_ratio]=$(calc "round($dig_s / $s, 1)")
 fi
 if [ "$HAVE_LOOKUP_FILE" = 1 ]; then
 	s=$(median_of ab "netprobe lookup --file (A)")
@@ -423,9 +430,14 @@ if [ "$BATCH_OK" = 1 ]; then
 	"${CHECK[@]}" nmap "$TMP/np_lit.ndjson" "$TMP/nmap.gnmap" | tee "$TMP/chk_c2"
 	R[c_sanity]=$(lastline "$TMP/chk_c1")
 	R[c_disagree]=$(kvget disagreements "$(lastline "$TMP/chk_c2")")
+	timeout 600 $NP_LIT_RST >"$TMP/np_lit.ndjson" 2>"$TMP/np_lit.err"
+	echo "netprobe --reset --file (literals): exit $?, stderr $(wc -l <"$TMP/np_lit.err") lines"
+	"${CHECK[@]}" nmap "$TMP/np_lit.ndjson" "$TMP/nmap.gnmap" | tee "$TMP/chk_c3"
+	R[c_disagree_rst]=$(kvget disagreements "$(lastline "$TMP/chk_c3")")
 	rm -f "$TMP/np_lit.ndjson"
-	CMD_LABELS=("netprobe --file (literals)" "nmap -sT -n -Pn -iL")
-	CMD_STRS=("$NP_LIT" "$NMAP")
+	CMD_LABELS=("netprobe --file (literals)" "netprobe --reset --file (literals)"
+		"netprobe --reset -f text --file (literals)" "nmap -sT -n -Pn -iL")
+	CMD_STRS=("$NP_LIT" "$NP_LIT_RST" "$NP_LIT_RST_TEXT" "$NMAP")
 else
 	echo "netprobe --file: not in this build: c) netprobe not measured"
 	CMD_LABELS=("nmap -sT -n -Pn -iL"); CMD_STRS=("$NMAP")
@@ -437,6 +449,12 @@ if [ "$BATCH_OK" = 1 ]; then
 	s=$(median_of c "netprobe --file (literals)")
 	R[c_tps]=$(calc "round($NAMES / $s)")
 	R[c_ratio]=$(calc "round($nmap_s / $s, 2)")
+	s=$(median_of c "netprobe --reset --file (literals)")
+	R[cr_tps]=$(calc "round($NAMES / $s)")
+	R[cr_ratio]=$(calc "round($nmap_s / $s, 2)")
+	s=$(median_of c "netprobe --reset -f text --file (literals)")
+	R[crt_tps]=$(calc "round($NAMES / $s)")
+	R[crt_ratio]=$(calc "round($nmap_s / $s, 2)")
 fi
 echo
 
@@ -609,6 +627,7 @@ printf '%-58s %-32s %s\n' "a) netprobe --file, resolve + connect" "$(g a_nps) na
 printf '%-58s %-32s %s\n' "a) dig -f, resolve only (A)" "$(g dig_nps) names/s" ""
 printf '%-58s %-32s %s\n' "a) netprobe --file / dig -f" "$(g a_ratio) x" ">= 10x: $(verdict "$(g a_ratio) >= 10")"
 printf '%-58s %-32s %s\n' "a) netprobe -4 --file (A only, like dig) / dig -f" "$(g a4_nps) names/s, $(g a4_ratio) x" ""
+printf '%-58s %-32s %s\n' "a) netprobe -4 --reset --file / dig -f" "$(g a4r_nps) names/s, $(g a4r_ratio) x" ""
 printf '%-58s %-32s %s\n' "a) shell loop, one netprobe per name ($SAMPLE names)" "$(g loop_nps) names/s" ""
 printf '%-58s %-32s %s\n' "b) netprobe lookup --file (A)" "$(g b_nps) names/s" ">= 50,000/s: $(verdict "$(g b_nps) >= 50000")"
 printf '%-58s %-32s %s\n' "b) lookup --file / dig -f" "$(g b_ratio_dig) x" ""
@@ -616,7 +635,10 @@ printf '%-58s %-32s %s\n' "b) dnsperf ceiling (-c 4 -q 500 -l $DNSPERF_SECONDS; 
 printf '%-58s %-32s %s\n' "c) netprobe --file, $NAMES literals" "$(g c_tps) targets/s" ""
 printf '%-58s %-32s %s\n' "c) nmap -sT -n -Pn -iL" "$(g nmap_tps) targets/s" ""
 printf '%-58s %-32s %s\n' "c) netprobe / nmap" "$(g c_ratio) x" ">= 2x: $(verdict "$(g c_ratio) >= 2")"
+printf '%-58s %-32s %s\n' "c) netprobe --reset (closes as nmap does) / nmap" "$(g cr_tps) targets/s, $(g cr_ratio) x" ">= 2x: $(verdict "$(g cr_ratio) >= 2")"
+printf '%-58s %-32s %s\n' "c) netprobe --reset -f text / nmap" "$(g crt_tps) targets/s, $(g crt_ratio) x" ""
 printf '%-58s %-32s %s\n' "c) states netprobe vs nmap, address by address" "$(g c_disagree) disagreements" "0: $(verdict "$(g c_disagree) == 0")"
+printf '%-58s %-32s %s\n' "c) states netprobe --reset vs nmap" "$(g c_disagree_rst) disagreements" "0: $(verdict "$(g c_disagree_rst) == 0")"
 for n in $RSS_SIZES; do
 	printf '%-58s %-32s %s\n' "d) peak RSS at $n targets" "$(g d_rss_$n) KiB" "<= 16384 KiB: $(verdict "$(g d_rss_$n) <= 16384")"
 done
