@@ -3,15 +3,17 @@
 # nmap -sT does, instead of a FIN. In a network namespace of the test's own, the
 # kernel is the oracle: a graceful close leaves one TIME_WAIT socket per
 # connection (ss), a reset leaves none and counts one RST sent per connection
-# (nstat TcpOutRsts); the states reported are the same either way. Adversarial:
-# a refused port, an exchange (--send/--expect) before the reset, --reset where
-# there is no TCP (datagram only), --reset=ARG.
+# (nstat TcpOutRsts), and after an exchange `netprobe listen` sees its peer
+# reset the connection; the states reported are the same either way.
+# Adversarial: a refused port, --reset where there is no TCP (datagram only),
+# --reset=ARG.
 NP_NEED_BINARY=1
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/listen_lib.sh"
 command -v ss >/dev/null 2>&1 || skip "ss not found (Debian package iproute2)"
 command -v nstat >/dev/null 2>&1 || skip "nstat not found (Debian package iproute2)"
 np_in_private_ns "$@"
-np_init
+np_init_listen
 ip link set lo up || fatal "cannot bring up lo in the test's network namespace"
 
 start_listener r 127.0.0.1 127.0.0.2
@@ -53,9 +55,22 @@ np_run --reset 127.0.0.2 "$C"
 assert_rc 2 "--reset, refused port: exit 2"
 assert_match "--reset, refused port: closed" 'closed' "$(np_stdout)"
 
-# 4. An exchange first, then the reset: the banner check still passes
-np_run --reset --send 'x' --expect 'nothing-will-say-this' -T 0.5 127.0.0.2 "$P"
-assert_match "--reset with --expect: the listener's close is seen as before" 'peer_closed|mismatch' "$(np_stdout)"
+# 4. An exchange first, then the reset, against `netprobe listen` (it echoes):
+# the banner check passes, and the server sees its peer reset the connection
+# (without --reset: close it)
+start_listen srv 127.0.0.3 0
+for mode in reset close; do
+	opt=(); [ "$mode" = reset ] && opt=(--reset)
+	np_run "${opt[@]}" --send 'hello\n' --expect hello -f json 127.0.0.3 "$LPORT"
+	assert_rc 0 "$mode after an exchange: exit 0"
+	assert_eq "$mode after an exchange: open, the answer matched" "open true" \
+		"$(jpy "$NP_OUT" '"%s %s" % (t["probes"][0]["state"], json.dumps(t["probes"][0]["exchange"]["matched"]))')"
+	lport=$(jget "$NP_OUT" targets.0.probes.0.local.port)
+	wait_ev srv "peer('closed', $lport) is not None" || true
+	want="peer closed"; [ "$mode" = reset ] && want="reset (ECONNRESET)"
+	assert_ev "$mode after an exchange: the server saw: $want, 6 bytes in, 6 out" "$want 6 6" srv \
+		"(lambda e: '%s %s %s' % (e['reason'], e['bytes_in'], e['bytes_out']))(peer('closed', $lport))"
+done
 
 # 5. Bad input: one line on stderr, exit 3
 np_run --reset -u 127.0.0.2 "$P"
