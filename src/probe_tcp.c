@@ -1,6 +1,7 @@
 /* TCP: the stream client workflow of socket(), connect(), talk, close(), made
  * non-blocking: connect() says EINPROGRESS, the socket turns writable when the
- * handshake ends, and SO_ERROR says how it ended (0, ECONNREFUSED, EHOSTUNREACH).
+ * handshake ends, with an error flag when it failed, and then SO_ERROR says how
+ * (ECONNREFUSED, EHOSTUNREACH).
  * Silence until the timer fires means something dropped the SYN: filtered.
  * IP_RECVERR keeps the ICMP message behind an error, and who sent it. */
 #include <config.h>
@@ -48,6 +49,12 @@ static void tcp_on_ready(struct np_probe *p, uint32_t events)
 
 	if (p->phase == NP_PHASE_EXCHANGE) {
 		np_exchange_on_ready(p, events);
+		return;
+	}
+	/* Writable without an error or a hang-up: the handshake is done, and asking
+	 * SO_ERROR would be one syscall more a connect (a tenth of them). */
+	if ((events & NP_EV_WRITE) && !(events & NP_EV_ERROR)) {
+		connected(p);
 		return;
 	}
 	if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
