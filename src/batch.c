@@ -107,11 +107,35 @@ static void reap_done(struct batch *b)
 	}
 }
 
+/* --count 0 keeps every target in its place of --jobs until SIGINT: one more
+ * would wait forever, silently. Said as soon as it is seen, and the run stops. */
+static bool never_starts(struct batch *b, const struct np_target *t, unsigned long line)
+{
+	char where[NP_HOST_TEXT_MAX + 440], msg[sizeof(where) + 200];
+
+	if (!b->cfg->counting || b->cfg->count > 0 || b->inflight < b->jobs)
+		return false;
+	if (line)	/* FILE:LINE, as a bad line is named */
+		snprintf(where, sizeof(where), "%.400s:%lu", b->ls.name, line);
+	else
+		snprintf(where, sizeof(where), "%s", t->input);
+	snprintf(msg, sizeof(msg), "%s: --count 0 keeps each target in one of the %u places of "
+		 "--jobs until interrupted: this one would never start; give --jobs at least the "
+		 "number of targets", where, b->jobs);
+	np_report_fatal(msg);
+	worsen(b, 3);
+	b->loop.halt = true;
+	return true;
+}
+
 static void start_job(struct batch *b, const struct np_target *t, unsigned long line)
 {
-	struct np_job *job = np_job_new(&b->sh, t, on_job_done, on_job_round, b);
+	struct np_job *job;
 	char msg[NP_HOST_TEXT_MAX + 64];
 
+	if (never_starts(b, t, line))
+		return;
+	job = np_job_new(&b->sh, t, on_job_done, on_job_round, b);
 	if (!job) {
 		snprintf(msg, sizeof(msg), "%s: cannot probe: out of memory", t->input);
 		np_report_fatal(msg);
@@ -279,7 +303,9 @@ static void refill(void *arg)
 		reap_done(b);
 		if (b->write_errno || b->loop.halt || np_stop_signal)
 			break;
-		while (b->inflight < b->jobs && !b->input_done && next_target(b))
+		/* --count 0: one more target is read, to say it would never start */
+		while ((b->inflight < b->jobs || (b->cfg->counting && !b->cfg->count)) &&
+		       !b->input_done && !b->loop.halt && next_target(b))
 			continue;
 		if (!b->done_head)
 			break;

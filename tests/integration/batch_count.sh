@@ -117,6 +117,34 @@ np_run --count 2 -i 0.001 127.0.0.1 "$P"
 assert_rc 3 "--interval below 0.01: usage error"
 assert_match "... saying the bound" "at least 0.01" "$(cat "$NP_ERR")"
 
+# ---- --count 0 with more targets than --jobs: the others would wait forever
+# for a place (each target keeps its place until its last round); a usage
+# error, said as soon as it is known, not a silent stall
+np_run --count 0 -i 0.05 --jobs 2 -f ndjson "127.0.0.1:$P" "127.0.0.2:$P" "127.0.0.3:$P"
+assert_rc 3 "--count 0, 3 targets, --jobs 2: exit 3"
+assert_match "... one line naming the target that cannot start, and the way out" \
+	"^netprobe: 127\.0\.0\.3:$P: --count 0 keeps each target in one of the 2 places of --jobs until interrupted: this one would never start; give --jobs at least the number of targets$" \
+	"$(cat "$NP_ERR")"
+assert_eq "... one line on stderr" "1" "$(wc -l <"$NP_ERR")"
+check_lines "--count 0 over --jobs" "$NP_OUT"
+assert_eq "... the run stops at once: the summary counts the 2 started as unfinished, exit_code 3" \
+	"summary 2 3" "$(ndpy "$NP_OUT" '"%s %d %d" % (S["type"], S["unfinished"], S["exit_code"])')"
+printf '127.0.0.1 %s\n# the third line:\n127.0.0.1 %s\n127.0.0.1 %s\n' "$P" "$P" "$P" >"$NP_TMP/three.txt"
+np_run --count 0 -i 0.05 --jobs 2 --file "$NP_TMP/three.txt"
+assert_rc 3 "--count 0, a file of 3 targets, --jobs 2: exit 3"
+assert_match "... the line named as a bad line is" "^netprobe: $NP_TMP/three.txt:4: --count 0 keeps each target" "$(cat "$NP_ERR")"
+printf '# comment\n127.0.0.1 %s\n\n127.0.0.1 %s\n# another\n\n' "$P" "$P" >"$NP_TMP/two.txt"
+"$NETPROBE" --count 0 -i 0.05 --jobs 2 --file "$NP_TMP/two.txt" >"$NP_TMP/two.out" 2>"$NP_TMP/two.err" &
+pid=$!
+np_bg_register "$pid"
+for i in $(seq 1 "$NP_POLLS"); do
+	[ "$(grep -c 'seq=' "$NP_TMP/two.out")" -ge 6 ] && break
+	sleep 0.05
+done
+stop_with INT "$pid"
+assert_eq "--count 0, as many targets as --jobs (and comments after them): runs until SIGINT, exit 0, nothing on stderr" \
+	"0 " "$RC $(cat "$NP_TMP/two.err")"
+
 # ---- SIGINT in the middle of --count 0: the complete rounds' statistics
 for fmt in ndjson text; do
 	out="$NP_TMP/int.$fmt"
