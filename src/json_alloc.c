@@ -33,7 +33,7 @@ void *np_json_alloc(size_t n)
 
 	if (n > BIG)
 		return malloc(n);
-	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+	n = n ? (n + ALIGN - 1) & ~(size_t)(ALIGN - 1) : ALIGN;	/* each its own address */
 	if (!c || c->used + n > sizeof(c->data)) {
 		/* A full chunk stays on the list while values in it live. */
 		if (!(c = malloc(sizeof(*c))))

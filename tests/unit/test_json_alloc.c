@@ -34,6 +34,12 @@ static void test_reused_when_all_freed(void **state)
 	assert_ptr_equal(np_json_alloc(24), a);	/* all freed: from the start again */
 	np_json_free(a);
 	np_json_free(NULL);
+	a = np_json_alloc(0);	/* as malloc(0) may: a pointer of its own */
+	b = np_json_alloc(0);
+	assert_ptr_not_equal(a, b);
+	np_json_free(a);
+	np_json_free(b);
+	assert_int_equal(np_json_alloc_stats().live, 0);
 }
 
 static void test_survivor_keeps_its_bytes(void **state)
