@@ -85,7 +85,6 @@ json_t *np_json_error(const struct np_error *e, enum np_json_errno form)
 	return o;
 }
 
-
 /* Written into a buffer and out at once: a write per token was a fifth of a
  * batch's time in ndjson. */
 static void print_value(FILE *out, const json_t *v, int indent, int depth, bool newline)
