@@ -114,43 +114,12 @@ P_CLOSED=7099       # nothing listens: closed
 SERVER=@127.0.0.1:$KPORT
 KNOTD=$(command -v knotd 2>/dev/null || echo /usr/sbin/knotd)
 
-if [ -z "${NETPROBE:-}" ]; then
-	for c in "$TOP/build/src/netprobe" "$TOP/src/netprobe"; do
-		[ -x "$c" ] && NETPROBE=$c && break
-	done
-fi
-[ -n "${NETPROBE:-}" ] || die "no netprobe binary found (build it, or set NETPROBE)"
-[ -x "$NETPROBE" ] || die "NETPROBE=$NETPROBE is not executable"
-NETPROBE=$(cd "$(dirname "$NETPROBE")" && pwd)/$(basename "$NETPROBE")
+bench_netprobe "$TOP" || exit 2
 case "$NETPROBE" in *" "*) die "the netprobe path must not contain blanks (hyperfine -N splits on them)";; esac
 [ "$NAMES" -ge 1000 ] 2>/dev/null || die "NAMES must be a number >= 1000"
 
 # ---------------------------------------------------------------- lifecycle
-TMP=$(mktemp -d /tmp/netprobe-batch.XXXXXX) || die "mktemp failed"
-PIDS=()
-cleanup() {
-	local rc=$? pid i
-	trap - EXIT INT TERM
-	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-		for i in $(seq 1 30); do          # bounded: 3 s, then SIGKILL
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-: >"$TMP/hosts.empty"
-export CARES_HOSTS="$TMP/hosts.empty"   # c-ares reads this instead of /etc/hosts
+bench_lifecycle batch
 
 declare -A R                            # figures for the final table
 CHECK=("$PY" "$SCRIPT_DIR/batch_check.py")
@@ -294,6 +263,14 @@ hf() { # hf NAME RUNS WARMUP
 median_of() { # median_of NAME LABEL
 	awk -F'\t' -v l="$2" '$1 == l { print $2 }' "$TMP/hf-$1.tsv"
 }
+# rate KEY NAME LABEL REF_S DIGITS: R[KEY_rate], names or targets per second of
+# LABEL's median in hyperfine run NAME, and R[KEY_ratio], REF_S over it
+rate() {
+	local s
+	s=$(median_of "$2" "$3")
+	R[$1_rate]=$(calc "round($NAMES / $s)")
+	R[$1_ratio]=$(calc "round($4 / $s, $5)")
+}
 
 NP_BATCH="$NETPROBE $SERVER -f ndjson --file $TMP/names_ports.txt"
 NP_LOOKUP="$NETPROBE lookup $SERVER -f ndjson --file $TMP/names.txt"
@@ -365,20 +342,12 @@ hf ab "$RUNS" "$WARMUP"
 dig_s=$(median_of ab "dig -f (A)")
 R[dig_nps]=$(calc "round($NAMES / $dig_s)")
 if [ "$BATCH_OK" = 1 ]; then
-	s=$(median_of ab "netprobe --file (A+AAAA + connect)")
-	R[a_nps]=$(calc "round($NAMES / $s)")
-	R[a_ratio]=$(calc "round($dig_s / $s, 1)")
-	s=$(median_of ab "netprobe -4 --file (A + connect)")
-	R[a4_nps]=$(calc "round($NAMES / $s)")
-	R[a4_ratio]=$(calc "round($dig_s / $s, 1)")
-	s=$(median_of ab "netprobe -4 --reset --file (A + connect)")
-	R[a4r_nps]=$(calc "round($NAMES / $s)")
-	R[a4r_ratio]=$(calc "round($dig_s / $s, 1)")
+	rate a ab "netprobe --file (A+AAAA + connect)" "$dig_s" 1
+	rate a4 ab "netprobe -4 --file (A + connect)" "$dig_s" 1
+	rate a4r ab "netprobe -4 --reset --file (A + connect)" "$dig_s" 1
 fi
 if [ "$HAVE_LOOKUP_FILE" = 1 ]; then
-	s=$(median_of ab "netprobe lookup --file (A)")
-	R[b_nps]=$(calc "round($NAMES / $s)")
-	R[b_ratio_dig]=$(calc "round($dig_s / $s, 1)")
+	rate b ab "netprobe lookup --file (A)" "$dig_s" 1
 fi
 echo
 
@@ -446,15 +415,9 @@ hf c "$RUNS" "$WARMUP"
 nmap_s=$(median_of c "nmap -sT -n -Pn -iL")
 R[nmap_tps]=$(calc "round($NAMES / $nmap_s)")
 if [ "$BATCH_OK" = 1 ]; then
-	s=$(median_of c "netprobe --file (literals)")
-	R[c_tps]=$(calc "round($NAMES / $s)")
-	R[c_ratio]=$(calc "round($nmap_s / $s, 2)")
-	s=$(median_of c "netprobe --reset --file (literals)")
-	R[cr_tps]=$(calc "round($NAMES / $s)")
-	R[cr_ratio]=$(calc "round($nmap_s / $s, 2)")
-	s=$(median_of c "netprobe --reset -f text --file (literals)")
-	R[crt_tps]=$(calc "round($NAMES / $s)")
-	R[crt_ratio]=$(calc "round($nmap_s / $s, 2)")
+	rate c c "netprobe --file (literals)" "$nmap_s" 2
+	rate cr c "netprobe --reset --file (literals)" "$nmap_s" 2
+	rate crt c "netprobe --reset -f text --file (literals)" "$nmap_s" 2
 fi
 echo
 
@@ -623,20 +586,20 @@ verdict() { # verdict PY-CONDITION -> met / NOT met / not measured
 g() { echo "${R[$1]:-?}"; }
 echo "# ================= results (medians; names/s = $NAMES / median wall time of the whole process)"
 printf '%-58s %-32s %s\n' "measure" "figure" "target: verdict"
-printf '%-58s %-32s %s\n' "a) netprobe --file, resolve + connect" "$(g a_nps) names/s" ""
+printf '%-58s %-32s %s\n' "a) netprobe --file, resolve + connect" "$(g a_rate) names/s" ""
 printf '%-58s %-32s %s\n' "a) dig -f, resolve only (A)" "$(g dig_nps) names/s" ""
 printf '%-58s %-32s %s\n' "a) netprobe --file / dig -f" "$(g a_ratio) x" ">= 10x: $(verdict "$(g a_ratio) >= 10")"
-printf '%-58s %-32s %s\n' "a) netprobe -4 --file (A only, like dig) / dig -f" "$(g a4_nps) names/s, $(g a4_ratio) x" ""
-printf '%-58s %-32s %s\n' "a) netprobe -4 --reset --file / dig -f" "$(g a4r_nps) names/s, $(g a4r_ratio) x" ""
+printf '%-58s %-32s %s\n' "a) netprobe -4 --file (A only, like dig) / dig -f" "$(g a4_rate) names/s, $(g a4_ratio) x" ""
+printf '%-58s %-32s %s\n' "a) netprobe -4 --reset --file / dig -f" "$(g a4r_rate) names/s, $(g a4r_ratio) x" ""
 printf '%-58s %-32s %s\n' "a) shell loop, one netprobe per name ($SAMPLE names)" "$(g loop_nps) names/s" ""
-printf '%-58s %-32s %s\n' "b) netprobe lookup --file (A)" "$(g b_nps) names/s" ">= 50,000/s: $(verdict "$(g b_nps) >= 50000")"
-printf '%-58s %-32s %s\n' "b) lookup --file / dig -f" "$(g b_ratio_dig) x" ""
+printf '%-58s %-32s %s\n' "b) netprobe lookup --file (A)" "$(g b_rate) names/s" ">= 50,000/s: $(verdict "$(g b_rate) >= 50000")"
+printf '%-58s %-32s %s\n' "b) lookup --file / dig -f" "$(g b_ratio) x" ""
 printf '%-58s %-32s %s\n' "b) dnsperf ceiling (-c 4 -q 500 -l $DNSPERF_SECONDS; one pass -n 1)" "$(g dnsperf_qps) q/s; $(g dnsperf_n1) q/s" ""
-printf '%-58s %-32s %s\n' "c) netprobe --file, $NAMES literals" "$(g c_tps) targets/s" ""
+printf '%-58s %-32s %s\n' "c) netprobe --file, $NAMES literals" "$(g c_rate) targets/s" ""
 printf '%-58s %-32s %s\n' "c) nmap -sT -n -Pn -iL" "$(g nmap_tps) targets/s" ""
 printf '%-58s %-32s %s\n' "c) netprobe / nmap" "$(g c_ratio) x" ">= 2x: $(verdict "$(g c_ratio) >= 2")"
-printf '%-58s %-32s %s\n' "c) netprobe --reset (closes as nmap does) / nmap" "$(g cr_tps) targets/s, $(g cr_ratio) x" ">= 2x: $(verdict "$(g cr_ratio) >= 2")"
-printf '%-58s %-32s %s\n' "c) netprobe --reset -f text / nmap" "$(g crt_tps) targets/s, $(g crt_ratio) x" ""
+printf '%-58s %-32s %s\n' "c) netprobe --reset (closes as nmap does) / nmap" "$(g cr_rate) targets/s, $(g cr_ratio) x" ">= 2x: $(verdict "$(g cr_ratio) >= 2")"
+printf '%-58s %-32s %s\n' "c) netprobe --reset -f text / nmap" "$(g crt_rate) targets/s, $(g crt_ratio) x" ""
 printf '%-58s %-32s %s\n' "c) states netprobe vs nmap, address by address" "$(g c_disagree) disagreements" "0: $(verdict "$(g c_disagree) == 0")"
 printf '%-58s %-32s %s\n' "c) states netprobe --reset vs nmap" "$(g c_disagree_rst) disagreements" "0: $(verdict "$(g c_disagree_rst) == 0")"
 for n in $RSS_SIZES; do

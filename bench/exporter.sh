@@ -36,18 +36,16 @@
 
 set -u
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$SCRIPT_DIR/lib.sh"
 TOP=$(cd "$SCRIPT_DIR/.." && pwd)
+bench_tee exporter "${BASH_SOURCE[0]}" "$@"
 PY=/usr/bin/python3
 REQUESTS=${REQUESTS:-5000}
 ROUNDS=${ROUNDS:-3}
 CONCURRENCY=${CONCURRENCY:-1 50}
 KEEPALIVE=${KEEPALIVE:-1}
 BLACKBOX=${BLACKBOX:-$(command -v prometheus-blackbox-exporter || command -v blackbox_exporter)}
-if [ -z "${NETPROBE:-}" ]; then
-	for c in "$TOP/build/src/netprobe" "$TOP/src/netprobe"; do
-		[ -x "$c" ] && NETPROBE=$c && break
-	done
-fi
 
 die() { echo "exporter.sh: $*" >&2; exit 2; }
 missing() { echo "exporter.sh: $1 not found: apt-get install $2" >&2; exit 1; }
@@ -55,49 +53,11 @@ command -v ab >/dev/null 2>&1 || missing ab apache2-utils
 command -v curl >/dev/null 2>&1 || missing curl curl
 [ -x "${BLACKBOX:-/nonexistent}" ] || missing blackbox_exporter prometheus-blackbox-exporter
 [ -x "$PY" ] || missing /usr/bin/python3 python3
-[ -x "${NETPROBE:-/nonexistent}" ] || { echo "exporter.sh: no netprobe binary (build it, or set NETPROBE)" >&2; exit 1; }
+bench_netprobe "$TOP" || exit 1
 "$NETPROBE" exporter --help >/dev/null 2>&1 || { echo "exporter.sh: $NETPROBE has no exporter command" >&2; exit 1; }
 
-# ---------------------------------------------------------------- the copy of the output
-if [ "${RESULTS:-}" != - ]; then
-	if [ -z "${RESULTS:-}" ]; then
-		RESULTS=$SCRIPT_DIR/results/exporter-$(date -u +%Y-%m-%d)
-		n=2
-		if [ -e "$RESULTS.txt" ]; then
-			while [ "$n" -lt 1000 ] && [ -e "$RESULTS-$n.txt" ]; do n=$((n + 1)); done
-			RESULTS=$RESULTS-$n
-		fi
-		RESULTS=$RESULTS.txt
-	fi
-	mkdir -p "$(dirname "$RESULTS")" || exit 2
-	exec > >(tee "$RESULTS.partial") 2>&1
-fi
-
 # ---------------------------------------------------------------- processes and cleanup
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/netprobe-bench-exporter.XXXXXX") || die "mktemp failed"
-PIDS=()
-cleanup() {
-	local rc=$? pid
-	trap - EXIT INT TERM
-	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do kill -TERM "$pid" 2>/dev/null; done
-	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	rm -rf "$TMP"
-	if [ "${RESULTS:-}" != - ] && [ -e "${RESULTS}.partial" ]; then
-		if [ "$rc" -eq 0 ]; then
-			mv -f "$RESULTS.partial" "$RESULTS" && echo "# raw output saved to $RESULTS"
-		else
-			echo "# run failed (exit $rc); partial output in $RESULTS.partial"
-		fi
-	fi
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+bench_lifecycle bench-exporter
 
 # bg NAME CMD...: start CMD in the background (stdout in $TMP/NAME.out), keep
 # its pid for the cleanup; sets BG_PID

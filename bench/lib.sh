@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # bench/lib.sh, sourced by the benchmarks: what they share (the copy of the
-# output in bench/results/, the knotd configuration).
+# output in bench/results/, the knotd configuration, the temp dir and the
+# processes to stop, the netprobe binary).
 
 # knot_conf DIR PORT ZONE SCRIPT: knot.conf for a knotd on 127.0.0.1 and ::1 at
 # PORT serving ZONE from DIR/zones (DIR/run, DIR/db its own), on stdout;
@@ -67,4 +68,51 @@ bench_tee() {
 		echo "# run failed (exit $rc); partial output in $RESULTS.partial"
 	fi
 	exit "$rc"
+}
+
+# bench_lifecycle NAME: a temp dir $TMP (netprobe-NAME.XXXXXX under $TMPDIR or
+# /tmp), removed on exit, and $PIDS, the background processes to stop on exit
+# (SIGTERM, then SIGKILL after 3 s); c-ares reads an empty hosts file in $TMP
+# (CARES_HOSTS), so every name is answered by the benchmark's own knotd.
+bench_lifecycle() {
+	TMP=$(mktemp -d "${TMPDIR:-/tmp}/netprobe-$1.XXXXXX") || { echo "$1: mktemp failed" >&2; exit 2; }
+	PIDS=()
+	trap bench_cleanup EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	: >"$TMP/hosts.empty"
+	export CARES_HOSTS="$TMP/hosts.empty"
+}
+
+bench_cleanup() {
+	local rc=$? pid i
+	trap - EXIT INT TERM
+	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
+		kill -TERM "$pid" 2>/dev/null
+	done
+	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
+		for i in $(seq 1 30); do          # bounded: 3 s, then SIGKILL
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$TMP"
+	exit "$rc"
+}
+
+# bench_netprobe TOP: NETPROBE, as an absolute path: as given, else TOP's
+# build/src/netprobe or src/netprobe; false, with the reason on stderr, when
+# there is none.
+bench_netprobe() {
+	local c
+	if [ -z "${NETPROBE:-}" ]; then
+		for c in "$1/build/src/netprobe" "$1/src/netprobe"; do
+			[ -x "$c" ] && NETPROBE=$c && break
+		done
+	fi
+	[ -n "${NETPROBE:-}" ] || { echo "no netprobe binary found (build it, or set NETPROBE)" >&2; return 1; }
+	[ -x "$NETPROBE" ] || { echo "NETPROBE=$NETPROBE is not executable" >&2; return 1; }
+	NETPROBE=$(cd "$(dirname "$NETPROBE")" && pwd)/$(basename "$NETPROBE")
 }

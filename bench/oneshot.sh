@@ -69,44 +69,12 @@ ZONE=$TOP/tests/zones/example.test.zone
 [ -f "$LISTENER" ] || die "missing $LISTENER (the test suite's TCP listener helper)"
 [ -f "$ZONE" ] || die "missing $ZONE"
 
-if [ -z "${NETPROBE:-}" ]; then
-	for c in "$TOP/build/src/netprobe" "$TOP/src/netprobe"; do
-		[ -x "$c" ] && NETPROBE=$c && break
-	done
-fi
-[ -n "${NETPROBE:-}" ] || die "no netprobe binary found (build it, or set NETPROBE)"
-[ -x "$NETPROBE" ] || die "NETPROBE=$NETPROBE is not executable"
-NETPROBE=$(cd "$(dirname "$NETPROBE")" && pwd)/$(basename "$NETPROBE")
+bench_netprobe "$TOP" || exit 2
 
 # ---------------------------------------------------------------- lifecycle
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/netprobe-bench.XXXXXX") || die "mktemp failed"
-PIDS=()
-
-cleanup() {
-	local rc=$? pid i
-	trap - EXIT INT TERM
-	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in "${PIDS[@]+"${PIDS[@]}"}"; do
-		for i in $(seq 1 30); do          # bounded: 3 s, then SIGKILL
-			kill -0 "$pid" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	rm -rf "$TMP"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# netprobe consults the hosts file first: give it an empty one (c-ares reads
-# CARES_HOSTS instead of /etc/hosts), so the name is answered by our knotd only.
-: >"$TMP/hosts.empty"
-export CARES_HOSTS="$TMP/hosts.empty"
+# netprobe consults the hosts file first: bench_lifecycle gives it an empty
+# one, so the name is answered by our knotd only.
+bench_lifecycle bench
 
 # free_port: a port nobody holds for TCP or UDP on 127.0.0.1 and ::1 right now.
 free_port() {
