@@ -86,17 +86,18 @@ json_t *np_json_error(const struct np_error *e, enum np_json_errno form)
 }
 
 /* Written into a buffer and out at once: a write per token was a fifth of a
- * batch's time in ndjson. */
+ * batch's time in ndjson. One buffer for the run (netprobe is single-threaded),
+ * grown once to the largest report rather than from scratch for each. */
 static void print_value(FILE *out, const json_t *v, int indent, int depth, bool newline)
 {
-	struct np_strbuf b = NP_STRBUF_INIT;
+	static struct np_strbuf b = NP_STRBUF_INIT;
 
+	np_strbuf_reset(&b);
 	if (!np_json_write(&b, v, indent, depth) || (newline && !np_strbuf_putc(&b, '\n'))) {
 		np_report_fatal("internal error: cannot build the JSON output (out of memory?)");
 		exit(3);
 	}
 	fwrite(b.s, 1, b.len, out);
-	np_strbuf_free(&b);
 }
 
 void np_json_print(FILE *out, const json_t *doc, bool compact)
