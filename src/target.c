@@ -31,6 +31,16 @@ int np_parse_port(const char *s, uint16_t *port, char *err, size_t errlen)
 		*port = (uint16_t)v;
 		return 0;
 	}
+	/* glibc reads /etc/services anew for each getservbyname (setservent(1)
+	 * does not keep it open for them): a --file of `HOST https` lines keeps
+	 * the last answer instead (netprobe is single-threaded). */
+	static char last_name[32];
+	static uint16_t last_port;
+
+	if (last_port && strcmp(s, last_name) == 0) {
+		*port = last_port;
+		return 0;
+	}
 	struct servent *se = getservbyname(s, "tcp");
 
 	if (!se)
@@ -38,6 +48,10 @@ int np_parse_port(const char *s, uint16_t *port, char *err, size_t errlen)
 	if (!se)
 		FAIL("unknown service '%s': not a port number and not in /etc/services", s);
 	*port = ntohs((uint16_t)se->s_port);
+	if (strlen(s) < sizeof(last_name)) {
+		strcpy(last_name, s);
+		last_port = *port;
+	}
 	return 0;
 }
 
