@@ -5,11 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <ares.h>
 #include <jansson.h>
 #include "escape.h"
 #include "report.h"
 #include "signals.h"
+#include "sockaddr.h"
 
 const struct np_reporter *const np_reporters[NP_FORMAT_END] = {
 	[NP_FORMAT_TEXT] = &np_reporter_text,
@@ -109,6 +111,15 @@ int np_report_finish(int code)
 		 strerror(errno));
 	np_report_fatal(msg);
 	return 3;
+}
+
+void np_report_port(char *buf, size_t len, const struct sockaddr *sa, int socktype,
+		    const char *proto)
+{
+	if (sa->sa_family == AF_UNIX)
+		snprintf(buf, len, "%s", socktype == SOCK_STREAM ? "stream" : "dgram");
+	else
+		snprintf(buf, len, "%u/%s", np_sockaddr_port(sa), proto);
 }
 
 void np_report_escaped(FILE *out, const char *s, enum np_escape_style style)

@@ -10,6 +10,8 @@
 #include "result.h"
 #include "thresholds.h"
 
+struct sockaddr;
+
 struct np_report_info {
 	char started_at[48];	/* RFC 3339 UTC */
 	bool dump;
@@ -62,6 +64,10 @@ void np_report_info_init(struct np_report_info *info, bool dump);
 const char *np_report_escape(const uint8_t *data, size_t n, char *out, size_t outlen);
 /* Write s to out through np_escape in the given style, however long it is. */
 void np_report_escaped(FILE *out, const char *s, enum np_escape_style style);
+/* A probe's port as the text reports show it: "443/tcp", or the socket type
+ * ("stream", "dgram") for a Unix-domain socket. */
+void np_report_port(char *buf, size_t len, const struct sockaddr *sa, int socktype,
+		    const char *proto);
 
 /* Outside a run: help, version, and the one line a fatal error gets. */
 void np_report_usage(FILE *out, const char *usage);

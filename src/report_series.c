@@ -22,10 +22,7 @@ static void endpoint(const struct sockaddr_storage *ss, socklen_t salen, int soc
 	const struct sockaddr *sa = (const struct sockaddr *)ss;
 
 	np_sockaddr_show(sa, salen, NP_SHOW_ADDRESS, NULL, e->addr, sizeof(e->addr));
-	if (sa->sa_family == AF_UNIX)
-		snprintf(e->port, sizeof(e->port), "%s", socktype == SOCK_STREAM ? "stream" : "dgram");
-	else
-		snprintf(e->port, sizeof(e->port), "%u/%s", np_sockaddr_port(sa), proto);
+	np_report_port(e->port, sizeof(e->port), sa, socktype, proto);
 }
 
 void np_text_round_probes(FILE *out, const struct np_target_result *r)

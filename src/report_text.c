@@ -198,16 +198,6 @@ static void print_dump(FILE *out, const struct np_probe_result *p)
 	}
 }
 
-static void print_port(char *buf, size_t len, const struct np_probe_result *p)
-{
-	const struct sockaddr *sa = (const struct sockaddr *)&p->sa;
-
-	if (sa->sa_family == AF_UNIX)
-		snprintf(buf, len, "%s", p->socktype == SOCK_STREAM ? "stream" : "dgram");
-	else
-		snprintf(buf, len, "%u/%s", np_sockaddr_port(sa), p->proto);
-}
-
 /* What else the kernel told us: our own address, its RTT, the tries. */
 static void print_extras(FILE *out, const struct np_probe_result *p)
 {
@@ -277,7 +267,7 @@ static void print_probes(FILE *out, const struct np_target_result *r, bool dump)
 		const struct np_probe_result *p = &r->probes[i];
 		const struct sockaddr *sa = (const struct sockaddr *)&p->sa;
 
-		print_port(port, sizeof(port), p);
+		np_report_port(port, sizeof(port), sa, p->socktype, p->proto);
 		fprintf(out, "  %-4s  %-*s  %-9s  %-13s %9.3f ms", np_family_name(sa->sa_family),
 			(int)width, np_sockaddr_show(sa, p->salen, NP_SHOW_ADDRESS, NULL, addr,
 						     sizeof(addr)), port, np_state_name(p->state), p->time_ms);
