@@ -38,10 +38,10 @@ struct batch {
 	double t0;
 	int write_errno;		/* the output failed: stop at once */
 	int format_code;		/* the reporter's own exit code; -1: none */
-	bool input_failed;
 };
 
-unsigned np_batch_default_jobs(void)
+/* --jobs when not given: min(256, max(1, (RLIMIT_NOFILE soft - 32) / 4)). */
+static unsigned default_jobs(void)
 {
 	size_t n = np_gate_budget() / 4;	/* a quarter of the sockets each target may use */
 
@@ -64,7 +64,8 @@ static void on_job_round(struct np_job *job, void *arg)
 	struct batch *b = arg;
 
 	np_run_summary_probes(&b->sum, &job->result);
-	b->rep->round(b->rs, &job->result);
+	if (b->rep->round)
+		b->rep->round(b->rs, &job->result);
 	np_timer_arm(&b->loop, &b->reap, 0);
 }
 
@@ -168,7 +169,8 @@ static void bad_line(struct batch *b, const char *input, const char *reason)
 
 	np_error_set(&bl.err, "BAD_LINE", "%s", reason);
 	np_report_bad_line(&bl);
-	b->rep->bad_line(b->rs, &bl);
+	if (b->rep->bad_line)
+		b->rep->bad_line(b->rs, &bl);
 	b->sum.bad_lines++;
 	worsen(b, 3);
 }
@@ -226,7 +228,6 @@ static void input_error(struct batch *b)
 
 	snprintf(msg, sizeof(msg), "cannot read %s: %s", b->ls.name, strerror(b->ls.read_errno));
 	np_report_fatal(msg);
-	b->input_failed = true;
 	worsen(b, 3);
 	input_finished(b);
 }
@@ -319,7 +320,7 @@ static int batch_open(struct batch *b, const struct np_run_config *cfg)
 	struct np_error err = { 0 };
 	char msg[600];
 
-	b->jobs = cfg->jobs ? cfg->jobs : np_batch_default_jobs();
+	b->jobs = cfg->jobs ? cfg->jobs : default_jobs();
 	b->done_tail = &b->done_head;
 	if (np_loop_init(&b->loop) < 0) {
 		snprintf(msg, sizeof(msg), "cannot create the event loop: %s", strerror(errno));

@@ -9,9 +9,6 @@
 #include "report.h"
 #include "run.h"
 
-/* --jobs when not given: min(256, max(1, (RLIMIT_NOFILE soft - 32) / 4)). */
-unsigned np_batch_default_jobs(void);
-
 /* Run everything cfg asks; the exit code: the worst target's (0-2), 3 when a
  * line was bad, the input could not be read, the output could not be written,
  * or the run could not start (said on stderr). */

@@ -41,9 +41,11 @@ struct np_bad_line {
 struct np_reporter {
 	void *(*begin)(FILE *out, const struct np_report_info *info);
 	void (*target)(void *state, const struct np_target_result *r);
-	/* A --count round of r just completed (r->seq, r->series->last). */
+	/* A --count round of r just completed (r->seq, r->series->last); NULL
+	 * when the format prints rounds with the target or the run, not as they go. */
 	void (*round)(void *state, const struct np_target_result *r);
-	/* The one line on stderr is np_report_bad_line's; this is the output's part. */
+	/* The one line on stderr is np_report_bad_line's; this is the output's
+	 * part, NULL when it has none. */
 	void (*bad_line)(void *state, const struct np_bad_line *b);
 	/* Finish the run with its summary; frees state. */
 	void (*end)(void *state, const struct np_run_summary *s);

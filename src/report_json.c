@@ -456,17 +456,10 @@ static void json_end(void *state, const struct np_run_summary *sum)
 	free(s);
 }
 
-/* The rounds are in the target object, at its end. */
-static void json_round(void *state, const struct np_target_result *r)
-{
-	(void)state;
-	(void)r;
-}
-
 const struct np_reporter np_reporter_json = {
 	.begin = json_begin,
 	.target = json_target,
-	.round = json_round,
+	/* .round: the rounds are in the target object, at its end */
 	.bad_line = json_bad_line,
 	.end = json_end,
 };

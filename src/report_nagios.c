@@ -251,13 +251,6 @@ static void nagios_target(void *state, const struct np_target_result *r)
 	perfdata(st, r, &m);
 }
 
-/* With --count the status is the whole run's, written once at the end. */
-static void nagios_round(void *state, const struct np_target_result *r)
-{
-	(void)state;
-	(void)r;
-}
-
 /* Said on stderr (batch.c); here it makes the run UNKNOWN at least. */
 static void nagios_bad_line(void *state, const struct np_bad_line *b)
 {
@@ -326,7 +319,7 @@ static void nagios_end(void *state, const struct np_run_summary *s)
 const struct np_reporter np_reporter_nagios = {
 	.begin = nagios_begin,
 	.target = nagios_target,
-	.round = nagios_round,
+	/* .round: with --count the status is the whole run's, written at the end */
 	.bad_line = nagios_bad_line,
 	.end = nagios_end,
 };

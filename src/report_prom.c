@@ -210,21 +210,6 @@ static void prom_target(void *state, const struct np_target_result *r)
 	np_strbuf_free(&text);
 }
 
-/* With --count the exposition is the whole run's, written once at the end. */
-static void prom_round(void *state, const struct np_target_result *r)
-{
-	(void)state;
-	(void)r;
-}
-
-/* A bad line is said on stderr (batch.c) and makes the exit code 3; the
- * exposition has nothing to say about it. */
-static void prom_bad_line(void *state, const struct np_bad_line *b)
-{
-	(void)state;
-	(void)b;
-}
-
 static void prom_end(void *state, const struct np_run_summary *s)
 {
 	struct prom_state *st = state;
@@ -254,8 +239,8 @@ static void prom_end(void *state, const struct np_run_summary *s)
 const struct np_reporter np_reporter_prom = {
 	.begin = prom_begin,
 	.target = prom_target,
-	.round = prom_round,
-	.bad_line = prom_bad_line,
+	/* .round: with --count the exposition is the whole run's, written at the end;
+	 * .bad_line: said on stderr (batch.c), exit code 3: nothing to expose */
 	.end = prom_end,
 };
 

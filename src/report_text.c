@@ -337,13 +337,6 @@ static void text_round(void *state, const struct np_target_result *r)
 	np_text_round_probes(s->out, r);
 }
 
-/* A bad line is said on stderr (np_report_bad_line); nothing more on stdout. */
-static void text_bad_line(void *state, const struct np_bad_line *b)
-{
-	(void)state;
-	(void)b;
-}
-
 static void text_end(void *state, const struct np_run_summary *sum)
 {
 	struct text_state *s = state;
@@ -357,6 +350,6 @@ const struct np_reporter np_reporter_text = {
 	.begin = text_begin,
 	.target = text_target,
 	.round = text_round,
-	.bad_line = text_bad_line,
+	/* .bad_line: said on stderr (np_report_bad_line); nothing more on stdout */
 	.end = text_end,
 };
