@@ -393,7 +393,7 @@ static void copy_name(char *dst, const char *src)
 
 	if (n > 1 && src[n - 1] == '.')	/* report names as users type them */
 		n--;
-	memcpy(dst, src, n);
+	memmove(dst, src, n);	/* may be in place */
 	dst[n] = '\0';
 }
 
@@ -447,10 +447,7 @@ static int follow_chain(const struct np_dns_reader *answers, unsigned ancount,
 		const char *names[NP_MAX_CNAMES];
 
 		for (size_t i = 0; i < n; i++) {
-			size_t len = strlen(chain[i]);
-
-			if (len > 1 && chain[i][len - 1] == '.')	/* as copy_name does */
-				chain[i][len - 1] = '\0';
+			copy_name(chain[i], chain[i]);
 			names[i] = chain[i];
 		}
 		if (np_dns_result_set_cnames(dns, names, n) < 0) {

@@ -31,9 +31,14 @@ const char *np_verdict_name(enum np_verdict v)
 	return names[v];
 }
 
+bool np_dns_failed(const struct np_target_result *r)
+{
+	return r->dns.naddrs == 0 && !r->target->is_unix;
+}
+
 enum np_verdict np_verdict_of(const struct np_target_result *r)
 {
-	if (r->dns.naddrs == 0 && !r->target->is_unix)
+	if (np_dns_failed(r))
 		return NP_VERDICT_DNS_FAILED;
 	if (r->nopen == r->nprobes)
 		return NP_VERDICT_OK;

@@ -165,6 +165,8 @@ void np_run_summary_probes(struct np_run_summary *s, const struct np_target_resu
 const char *np_dns_status_name(enum np_dns_status s);
 const char *np_dns_source_name(enum np_dns_source s);
 const char *np_verdict_name(enum np_verdict v);
+/* The name gave no address to probe (a Unix path needs none). */
+bool np_dns_failed(const struct np_target_result *r);
 /* Verdict from the DNS and probe outcomes; the exit code a verdict maps to. */
 enum np_verdict np_verdict_of(const struct np_target_result *r);
 /* Fill he_first / he_fault from the addresses and the probe states. */

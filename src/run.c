@@ -79,7 +79,7 @@ static void round_complete(struct np_job *job)
 	r->verdict = np_series_verdict(&job->series);
 	job->exit_code = np_verdict_exit_code(r->verdict);
 	if ((cfg->count && r->seq >= cfg->count) || job->sh->stopping ||
-	    (r->dns.naddrs == 0 && !job->target.is_unix && !cfg->re_resolve)) {
+	    (np_dns_failed(r) && !cfg->re_resolve)) {
 		job->done(job, job->done_arg);
 		return;
 	}

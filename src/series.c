@@ -190,11 +190,6 @@ static void keep_round(struct np_series *s, const struct np_target_result *r, bo
 	}
 }
 
-static bool dns_failed(const struct np_target_result *r)
-{
-	return r->dns.naddrs == 0 && !r->target->is_unix;
-}
-
 int np_series_add_round(struct np_series *s, unsigned long seq, double t_ms,
 			const struct np_target_result *r, bool resolved)
 {
@@ -229,7 +224,7 @@ int np_series_add_round(struct np_series *s, unsigned long seq, double t_ms,
 		s->rounds_dropped++;
 	free(slot);
 	s->rounds_done++;
-	s->rounds_dns_failed += dns_failed(r);
+	s->rounds_dns_failed += np_dns_failed(r);
 	s->probes_sent += r->nprobes;
 	s->probes_open += open;
 	return 0;
