@@ -98,10 +98,16 @@ static json_t *endpoint_json(const struct sockaddr_storage *ss, socklen_t salen,
 		"socktype", socktype == SOCK_STREAM ? "stream" : "dgram"));
 }
 
-static json_t *round_json(unsigned long seq, double t_ms, json_t *dns, json_t *probes)
+/* A round's keys, set into o (a bare round, or an ndjson event with its head). */
+static json_t *round_json(json_t *o, unsigned long seq, double t_ms, json_t *dns,
+			  json_t *probes)
 {
-	return np_json_checked(json_pack("{s:I, s:o, s:o, s:o}", "seq", (json_int_t)seq,
-					 "t_ms", np_json_ms(t_ms), "dns", dns, "probes", probes));
+	np_json_checked(o);
+	json_object_set_new(o, "seq", json_integer((json_int_t)seq));
+	json_object_set_new(o, "t_ms", np_json_ms(t_ms));
+	json_object_set_new(o, "dns", dns);
+	json_object_set_new(o, "probes", probes);
+	return o;
 }
 
 static json_t *dns_json(enum np_dns_status status, double time_ms, json_t *addresses)
@@ -117,7 +123,7 @@ static json_t *address_json(const struct sockaddr_storage *ss)
 	return json_string(np_sockaddr_address((const struct sockaddr *)ss, addr, sizeof(addr)));
 }
 
-json_t *np_json_round(const struct np_target_result *r)
+static json_t *round_into(json_t *o, const struct np_target_result *r)
 {
 	json_t *probes = json_array(), *dns = json_null();
 
@@ -130,25 +136,25 @@ json_t *np_json_round(const struct np_target_result *r)
 	}
 	for (size_t i = 0; i < r->nprobes; i++) {
 		const struct np_probe_result *p = &r->probes[i];
-		json_t *o = endpoint_json(&p->sa, p->salen, p->socktype, p->proto);
+		json_t *e = endpoint_json(&p->sa, p->salen, p->socktype, p->proto);
 
-		json_object_set_new(o, "state", json_string(np_state_name(p->state)));
-		json_object_set_new(o, "time_ms", np_json_ms(p->time_ms));
-		json_object_set_new(o, "error", np_json_error(&p->err, NP_JSON_ERRNO_LAST));
-		json_array_append_new(probes, o);
+		json_object_set_new(e, "state", json_string(np_state_name(p->state)));
+		json_object_set_new(e, "time_ms", np_json_ms(p->time_ms));
+		json_object_set_new(e, "error", np_json_error(&p->err, NP_JSON_ERRNO_LAST));
+		json_array_append_new(probes, e);
 	}
-	return round_json(r->seq, r->series->last.t_ms, dns, probes);
+	return round_json(o, r->seq, r->series->last.t_ms, dns, probes);
+}
+
+json_t *np_json_round(const struct np_target_result *r)
+{
+	return round_into(json_object(), r);
 }
 
 json_t *np_json_round_event(const struct np_target_result *r)
 {
-	json_t *o = np_json_checked(json_pack("{s:s, s:o}", "type", "round", "input",
-					      np_json_text(r->target->input)));
-	json_t *round = np_json_round(r);
-
-	json_object_update(o, round);
-	json_decref(round);
-	return o;
+	return round_into(json_pack("{s:s, s:o}", "type", "round", "input",
+				    np_json_text(r->target->input)), r);
 }
 
 static json_t *kept_round_json(const struct np_series *s, const struct np_series_round *k)
@@ -171,7 +177,7 @@ static json_t *kept_round_json(const struct np_series *s, const struct np_series
 		json_object_set_new(o, "time_ms", np_json_ms(p->time_us / 1000.0));
 		json_array_append_new(probes, o);
 	}
-	return round_json(k->seq, k->t_ms, dns, probes);
+	return round_json(json_object(), k->seq, k->t_ms, dns, probes);
 }
 
 json_t *np_json_rounds(const struct np_series *s)
