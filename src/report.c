@@ -89,7 +89,7 @@ void np_report_summary_line(FILE *out, const struct np_run_summary *s)
 		fprintf(out, "%s%zu %s", sep, s->states[i], np_state_name(i));
 		sep = ", ";
 	}
-	fprintf(out, "; %zu DNS failures; %zu bad lines; %.3f s", s->dns_failures, s->bad_lines,
+	fprintf(out, "; %zu DNS failures; %zu bad lines; %.3f s", s->verdicts[NP_VERDICT_DNS_FAILED], s->bad_lines,
 		s->wall_ms / 1e3);
 	if (s->interrupted)
 		fprintf(out, " (interrupted by %s: %zu unfinished)", np_signal_name(s->interrupted),

@@ -338,7 +338,7 @@ json_t *np_json_summary(const struct np_run_summary *s)
 		"{s:s, s:I, s:I, s:I, s:o, s:o, s:I, s:o, s:o, s:I, s:i}",
 		"type", "summary", "targets", (json_int_t)s->targets,
 		"bad_lines", (json_int_t)s->bad_lines, "probes", (json_int_t)s->probes,
-		"states", states, "verdicts", verdicts, "dns_failures", (json_int_t)s->dns_failures,
+		"states", states, "verdicts", verdicts, "dns_failures", (json_int_t)s->verdicts[NP_VERDICT_DNS_FAILED],
 		"wall_ms", np_json_ms(s->wall_ms),
 		"interrupted", s->interrupted ? json_string(np_signal_name(s->interrupted)) : json_null(),
 		"unfinished", (json_int_t)s->unfinished, "exit_code", s->exit_code));

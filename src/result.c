@@ -157,8 +157,6 @@ void np_run_summary_add(struct np_run_summary *s, const struct np_target_result 
 {
 	s->targets++;
 	s->verdicts[r->verdict]++;
-	if (r->verdict == NP_VERDICT_DNS_FAILED)
-		s->dns_failures++;
 }
 
 void np_dns_result_clear(struct np_dns_result *d)

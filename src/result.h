@@ -149,8 +149,7 @@ struct np_run_summary {
 	size_t bad_lines;
 	size_t probes;
 	size_t states[NP_STATE_COUNT];
-	size_t verdicts[NP_VERDICT_DNS_FAILED + 1];
-	size_t dns_failures;		/* targets whose name did not resolve */
+	size_t verdicts[NP_VERDICT_DNS_FAILED + 1];	/* DNS failures: [NP_VERDICT_DNS_FAILED] */
 	size_t unfinished;		/* in flight when a signal stopped the run */
 	double wall_ms;
 	int interrupted;		/* the stop signal, 0: none */
