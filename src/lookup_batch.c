@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include "clock.h"
 #include "cmd_lookup.h"
+#include "dlist.h"
 #include "linesrc.h"
 #include "lookup_batch.h"
 #include "signals.h"
@@ -68,12 +69,7 @@ static void maybe_finish(struct np_lookup_batch *b)
 
 static void job_unlink(struct np_lookup_batch *b, struct job *j)
 {
-	if (j->prev)
-		j->prev->next = j->next;
-	else
-		b->jobs = j->next;
-	if (j->next)
-		j->next->prev = j->prev;
+	NP_DLIST_REMOVE(&b->jobs, j);
 	b->inflight--;
 	np_lookup_free(&j->r);
 	free(j);
@@ -122,11 +118,7 @@ static void take_line(struct np_lookup_batch *b, char *line)
 		free(j);
 		return;
 	}
-	j->prev = NULL;
-	j->next = b->jobs;
-	if (b->jobs)
-		b->jobs->prev = j;
-	b->jobs = j;
+	NP_DLIST_PUSH(&b->jobs, j);
 	b->inflight++;
 	if (np_lookup_start(&b->resolver, &j->opts, &j->r, job_done, j) < 0) {
 		job_unlink(b, j);	/* nothing sent: nothing to wait for */
