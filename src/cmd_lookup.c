@@ -287,12 +287,11 @@ static void sink_name(void *arg, const struct np_lookup_result *r, const char *f
 	np_lookup_stream_name(c->st, r, file, line, exit_code);
 }
 
-static void sink_bad_line(void *arg, const char *file, unsigned long line, const char *input,
-			  const struct np_error *e)
+static void sink_bad_line(void *arg, const struct np_bad_line *b)
 {
 	struct sink_ctx *c = arg;
 
-	np_lookup_stream_bad_line(c->st, file, line, input, e);
+	np_lookup_stream_bad_line(c->st, b);
 }
 
 static int sink_flush(void *arg)

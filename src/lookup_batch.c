@@ -53,9 +53,12 @@ void np_lookup_summary_add(struct np_lookup_summary *sum, const struct np_lookup
 
 static void bad_line(struct np_lookup_batch *b, const char *input, const struct np_error *e)
 {
+	struct np_bad_line bl = { .file = b->src.name, .line = b->src.lineno, .input = input,
+				  .err = *e };
+
 	b->sum->bad_lines++;
 	b->sum->exit_code = 3;
-	b->sink->bad_line(b->sink->arg, b->src.name, b->src.lineno, input, e);
+	b->sink->bad_line(b->sink->arg, &bl);
 }
 
 /* Nothing in flight and nothing more to read: let the loop end. */
