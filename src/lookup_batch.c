@@ -30,13 +30,11 @@ struct np_lookup_batch {
 	struct np_resolver resolver;
 	struct np_linesrc src;
 	struct np_io src_io;
-	bool pollable;			/* a pipe or a terminal: read when the loop says so */
 	bool input_done;
 	bool released;			/* the loop's hold is given back: nothing left */
 	struct np_timer refill;		/* take more lines, outside any c-ares callback */
 	struct job *jobs;
 	unsigned long inflight;
-	volatile sig_atomic_t stop;	/* a stop signal came, or the output failed */
 	sigset_t wait_mask;
 };
 
@@ -131,9 +129,10 @@ static void take_line(struct np_lookup_batch *b, char *line)
 	/* j may be gone already: a name that cannot be asked is done at once */
 }
 
+/* A pipe or a terminal (src not regular) is read when the loop says so. */
 static void watch_input(struct np_lookup_batch *b, bool on)
 {
-	if (b->pollable)
+	if (!b->src.regular)
 		np_io_set(&b->loop, &b->src_io, on ? NP_EV_READ : 0);
 }
 
@@ -142,10 +141,10 @@ static void watch_input(struct np_lookup_batch *b, bool on)
  * loop will call back. */
 static bool need_input(struct np_lookup_batch *b)
 {
-	if (b->pollable) {
+	if (!b->src.regular) {
 		if (np_io_set(&b->loop, &b->src_io, NP_EV_READ) == 0)
 			return true;
-		b->pollable = false;
+		b->src.regular = true;	/* read at once from now on */
 	}
 	np_linesrc_fill(&b->src);	/* a failure shows as NP_LINE_ERROR */
 	return false;
@@ -169,7 +168,8 @@ static void start_more(struct np_lookup_batch *b)
 	bool waiting = false;
 	char *line;
 
-	while (!b->stop && !b->input_done && !waiting && b->inflight < b->o->jobs) {
+	while (!np_stop_signal && !b->loop.halt && !b->input_done && !waiting &&
+	       b->inflight < b->o->jobs) {
 		switch (np_linesrc_next(&b->src, &line)) {
 		case NP_LINE_OK:
 			take_line(b, line);
@@ -217,11 +217,9 @@ static void after_batch(void *arg)
 {
 	struct np_lookup_batch *b = arg;
 
-	if (np_stop_signal)
-		b->stop = 1;
 	if (b->sink->flush(b->sink->arg) < 0) {
 		b->sum->write_failed = true;
-		b->stop = 1;
+		b->loop.halt = true;	/* the run stops at once */
 	}
 }
 
@@ -243,10 +241,9 @@ static int batch_open(struct np_lookup_batch *b, struct np_error *err)
 		return -1;
 	}
 	np_resolver_expect_answers(&b->resolver, b->o->jobs);	/* a name's answers */
-	b->pollable = !b->src.regular;
 	np_io_init(&b->src_io, b->src.fd, on_input, b);
 	np_timer_init(&b->refill, on_refill, b);
-	b->loop.stop = &b->stop;
+	b->loop.stop = &np_stop_signal;
 	b->loop.wait_mask = &b->wait_mask;
 	b->loop.after_batch = after_batch;
 	b->loop.after_batch_arg = b;
