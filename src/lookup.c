@@ -20,7 +20,6 @@ struct query {
 	double t0, deadline;
 	unsigned resends;
 	bool done;			/* replied, or past its deadline: later callbacks ignored */
-	bool in_ares;			/* a c-ares callback is still to come */
 	struct np_timer timer;		/* its own deadline */
 	uint8_t q[NP_DNS_QUERY_MAX];	/* kept to send again if c-ares gives up early */
 	size_t qlen;
@@ -128,14 +127,12 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 	struct query *q = arg;
 	struct np_lookup_flight *f = q->f;
 
-	q->in_ares = false;
 	f->in_ares--;
 	if (q->done) {	/* past its deadline, or the name was abandoned */
 		flight_free_if_idle(f);
 		return;
 	}
 	if (status == ARES_ETIMEOUT && np_resolver_resend_due(q->deadline, &q->resends)) {
-		q->in_ares = true;
 		f->in_ares++;
 		ares_send(f->resolver->channel, q->q, (int)q->qlen, on_reply, q);
 		return;
@@ -348,9 +345,9 @@ static struct np_lookup_flight *flight_new(struct np_lookup_result *r, size_t n)
 	return f;
 }
 
-/* Build and send query i; false when the name cannot be asked (the reply says
- * why, and the query is done at once). */
-static bool send_query(struct np_lookup_flight *f, size_t i)
+/* Build and send query i; when the name cannot be asked the reply says why,
+ * and the query is done at once. */
+static void send_query(struct np_lookup_flight *f, size_t i)
 {
 	const struct np_lookup_opts *o = f->r->opts;
 	struct query *q = &f->q[i];
@@ -370,14 +367,12 @@ static bool send_query(struct np_lookup_flight *f, size_t i)
 			     np_dns_strerror(NP_DNS_EBADNAME));
 		q->done = true;
 		f->open--;
-		return false;
+		return;
 	}
 	/* no timer (out of memory): c-ares' own tries still end the query */
 	np_timer_arm(f->resolver->loop, &q->timer, q->deadline);
-	q->in_ares = true;
 	f->in_ares++;
 	ares_send(f->resolver->channel, q->q, (int)q->qlen, on_reply, q);
-	return true;
 }
 
 int np_lookup_start(struct np_resolver *resolver, const struct np_lookup_opts *o,

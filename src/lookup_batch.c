@@ -292,7 +292,5 @@ int np_lookup_batch_run(const struct np_lookup_batch_opts *o, const struct np_lo
 	batch_close(b);
 	free(b);
 	sum->wall_ms = np_now_ms() - t0;
-	if (sum->write_failed)
-		sum->exit_code = 3;
 	return rc;
 }

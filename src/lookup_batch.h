@@ -25,7 +25,8 @@ struct np_lookup_summary {
 	unsigned long statuses[NP_DNS_STATUS_SKIPPED + 1];	/* per query */
 	double wall_ms;
 	int signal;			/* the stop signal, 0: none */
-	bool write_failed;		/* standard output could not be written */
+	bool write_failed;		/* standard output could not be written (exit
+					 * 3, whatever exit_code says) */
 	int exit_code;			/* the worst seen */
 };
 

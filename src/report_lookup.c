@@ -438,7 +438,6 @@ struct np_lookup_stream {
 	FILE *out;
 	const struct np_lookup_view *v;
 	const struct stream_row *row;
-	size_t items;
 	struct np_report_info info;
 	struct np_json_stream doc;	/* json: the document, streamed */
 };
@@ -542,7 +541,6 @@ struct np_lookup_stream *np_lookup_stream_begin(FILE *out, enum np_format f,
 static void stream_item(struct np_lookup_stream *s, json_t *o)
 {
 	s->row->item(s, np_json_checked(o));
-	s->items++;
 	json_decref(o);
 }
 
