@@ -78,18 +78,22 @@ static void flight_free_if_idle(struct np_lookup_flight *f)
 
 static void decode_replies(struct np_lookup_result *r, const struct np_lookup_opts *o);
 
-/* A query is done; when it was the name's last, decode its replies and say
- * so (see decode_replies). */
-static void query_done(struct query *q)
+/* One less open in f; at the last, decode the name's replies and say so (see
+ * decode_replies). */
+static void flight_close_one(struct np_lookup_flight *f)
 {
-	struct np_lookup_flight *f = q->f;
-
-	q->done = true;
-	np_timer_cancel(f->resolver->loop, &q->timer);
 	if (--f->open > 0)
 		return;
 	decode_replies(f->r, f->r->opts);
 	f->done(f->arg);	/* may free the result, and with it f */
+}
+
+/* A query is done; it may be the name's last. */
+static void query_done(struct query *q)
+{
+	q->done = true;
+	np_timer_cancel(q->f->resolver->loop, &q->timer);
+	flight_close_one(q->f);
 }
 
 /* The time, transport and server of a query's outcome, reply or not. */
@@ -366,7 +370,7 @@ static void send_query(struct np_lookup_flight *f, size_t i)
 		np_error_set(&rep->err, "BADNAME", "cannot build a query for %s: %s", o->name,
 			     np_dns_strerror(NP_DNS_EBADNAME));
 		q->done = true;
-		f->open--;
+		flight_close_one(f);	/* never the last: np_lookup_start holds one */
 		return;
 	}
 	/* no timer (out of memory): c-ares' own tries still end the query */
@@ -393,11 +397,7 @@ int np_lookup_start(struct np_resolver *resolver, const struct np_lookup_opts *o
 	f->open = o->ntypes + 1;
 	for (size_t i = 0; i < o->ntypes; i++)
 		send_query(f, i);
-	f->open--;
-	if (f->open == 0) {
-		decode_replies(r, o);
-		done(arg);
-	}
+	flight_close_one(f);
 	return 0;
 }
 
