@@ -90,10 +90,12 @@ static const enum np_format formats[] = {
 static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 {
 	struct np_lookup_config *cfg = cli->config;
+	/* -s and -T (-4, -6 and --no-hosts are not in lookup's table) */
+	int rc = np_cli_dns_option(c, cli, &cfg->lookup.resolve, err, errlen);
 
+	if (rc != NP_CLI_NOT_MINE)
+		return rc;
 	switch (c) {
-	case 's':
-		return np_cli_server(&cfg->lookup.resolve, optarg, err, errlen);
 	case 'x':
 		cfg->reverse = optarg;
 		return 0;
@@ -109,8 +111,6 @@ static int option(int c, struct np_cli *cli, char *err, size_t errlen)
 	case OPT_COMPARE:
 		cfg->lookup.compare_system = true;
 		return 0;
-	case 'T':
-		return np_cli_seconds("--timeout", optarg, &cli->timeout_ms, err, errlen);
 	case 'F':
 		cfg->file = optarg;
 		return 0;
