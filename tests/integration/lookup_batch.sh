@@ -179,8 +179,13 @@ assert_eq "ndjson: summary statuses add up to the queries" "$NQUERIES" \
 	"$(tail -n 1 "$NP_OUT" | jq '[.statuses[]] | add')"
 assert_eq "ndjson: every lookup says where it came from" "0" \
 	"$(jq -c 'select(.type == "lookup") | select(.source.file != "'"$LIST"'" or (.source.line | type) != "number")' "$NP_OUT" | wc -l)"
-assert_eq "ndjson: a lookup's line holds its name" "h1.batch.test" \
-	"$(jq -r 'select(.type == "lookup" and .name == "h1.batch.test") | .name' "$NP_OUT")"
+H1_LINE=$(grep -anx 'h1.batch.test' "$LIST" | cut -d: -f1)
+assert_eq "ndjson: a lookup's line holds its name (h1.batch.test, line $H1_LINE)" \
+	"h1.batch.test $H1_LINE" \
+	"$(jq -r 'select(.type == "lookup" and .name == "h1.batch.test") | "\(.name) \(.source.line)"' "$NP_OUT")"
+assert_eq "ndjson: every lookup's source.line is the line of the file that holds its name" "" \
+	"$(jq -r 'select(.type == "lookup") | "\(.source.line) \(.name)"' "$NP_OUT" |
+	   awk 'NR == FNR { sub(/#.*/, ""); first[FNR] = $1; next } first[$1] != $2' "$LIST" -)"
 
 echo "# --- json: one valid document, the same lookups"
 np_run lookup "$LS" --file "$LIST" --json
