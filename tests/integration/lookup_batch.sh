@@ -221,9 +221,16 @@ grep -av "AXFR\|BOGUS" "$LIST" | head -n 400 >"$NP_TMP/short.txt"
 timeout -k 2 "$NP_TIMEOUT_WALL" sh -c 'cat "$1" | "$2" lookup "$3" --file - -f ndjson' sh \
 	"$NP_TMP/short.txt" "$NETPROBE" "$LS" >"$NP_OUT" 2>"$NP_ERR"
 NP_RC=$?
+assert_rc 3 "pipe: exit 3 (bad lines among the first 400)"
 "$NETPROBE" lookup "$LS" --file "$NP_TMP/short.txt" -f ndjson >"$NP_TMP/file.out" 2>/dev/null
 assert_eq "pipe: the same answers as the same lines from a file" \
 	"$(canon nd "$NP_TMP/file.out")" "$(canon nd "$NP_OUT")"
+# dig's answers for the names of those lines (each name is on one line only)
+awk '!/^[[:space:]]*(#|$)/ { print tolower($1) }' "$NP_TMP/short.txt" >"$NP_TMP/short.names"
+awk 'NR == FNR { want[$1]; next } $1 in want' "$NP_TMP/short.names" "$NP_TMP/dig.canon" \
+	>"$NP_TMP/short.dig.canon"
+assert_eq "pipe: every (name, type) has dig's rcode and answer set" \
+	"$(cat "$NP_TMP/short.dig.canon")" "$(canon nd "$NP_OUT")"
 assert_eq "pipe: source.file is <stdin>" "<stdin>" "$(head -n 1 "$NP_OUT" | jq -r .source.file)"
 assert_match "pipe: bad lines named <stdin>:LINE" '^netprobe: <stdin>:[0-9]+: ' "$(head -n 1 "$NP_ERR")"
 
