@@ -426,9 +426,12 @@ static int decode_question(struct np_dns_message *m, struct np_dns_reader *rd)
 	rc = np_dns_read_question(rd, r->name, sizeof(r->name), &r->type, &r->rclass);
 	if (rc)
 		return rc;
-	note(m, start, rd->off - 4 - start, "QNAME", "%s", r->name);
-	note(m, rd->off - 4, 2, "QTYPE", "%s", np_dns_type_name(r->type, tb, sizeof(tb)));
-	note(m, rd->off - 2, 2, "QCLASS", "%s", np_dns_class_name(r->rclass, cb, sizeof(cb)));
+	if (m->annotate) {	/* the names are formatted for --dump only */
+		note(m, start, rd->off - 4 - start, "QNAME", "%s", r->name);
+		note(m, rd->off - 4, 2, "QTYPE", "%s", np_dns_type_name(r->type, tb, sizeof(tb)));
+		note(m, rd->off - 2, 2, "QCLASS", "%s",
+		     np_dns_class_name(r->rclass, cb, sizeof(cb)));
+	}
 	return 0;
 }
 

@@ -20,7 +20,6 @@ struct query {
 	double t0, deadline;
 	unsigned resends;
 	bool done;			/* replied, or past its deadline: later callbacks ignored */
-	bool in_ares;			/* a c-ares callback is still to come */
 	struct np_timer timer;		/* its own deadline */
 	uint8_t q[NP_DNS_QUERY_MAX];	/* kept to send again if c-ares gives up early */
 	size_t qlen;
@@ -79,18 +78,22 @@ static void flight_free_if_idle(struct np_lookup_flight *f)
 
 static void decode_replies(struct np_lookup_result *r, const struct np_lookup_opts *o);
 
-/* A query is done; when it was the name's last, decode its replies and say
- * so (see decode_replies). */
-static void query_done(struct query *q)
+/* One less open in f; at the last, decode the name's replies and say so (see
+ * decode_replies). */
+static void flight_close_one(struct np_lookup_flight *f)
 {
-	struct np_lookup_flight *f = q->f;
-
-	q->done = true;
-	np_timer_cancel(f->resolver->loop, &q->timer);
 	if (--f->open > 0)
 		return;
 	decode_replies(f->r, f->r->opts);
 	f->done(f->arg);	/* may free the result, and with it f */
+}
+
+/* A query is done; it may be the name's last. */
+static void query_done(struct query *q)
+{
+	q->done = true;
+	np_timer_cancel(q->f->resolver->loop, &q->timer);
+	flight_close_one(q->f);
 }
 
 /* The time, transport and server of a query's outcome, reply or not. */
@@ -128,14 +131,12 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 	struct query *q = arg;
 	struct np_lookup_flight *f = q->f;
 
-	q->in_ares = false;
 	f->in_ares--;
 	if (q->done) {	/* past its deadline, or the name was abandoned */
 		flight_free_if_idle(f);
 		return;
 	}
 	if (status == ARES_ETIMEOUT && np_resolver_resend_due(q->deadline, &q->resends)) {
-		q->in_ares = true;
 		f->in_ares++;
 		ares_send(f->resolver->channel, q->q, (int)q->qlen, on_reply, q);
 		return;
@@ -348,9 +349,9 @@ static struct np_lookup_flight *flight_new(struct np_lookup_result *r, size_t n)
 	return f;
 }
 
-/* Build and send query i; false when the name cannot be asked (the reply says
- * why, and the query is done at once). */
-static bool send_query(struct np_lookup_flight *f, size_t i)
+/* Build and send query i; when the name cannot be asked the reply says why,
+ * and the query is done at once. */
+static void send_query(struct np_lookup_flight *f, size_t i)
 {
 	const struct np_lookup_opts *o = f->r->opts;
 	struct query *q = &f->q[i];
@@ -369,15 +370,13 @@ static bool send_query(struct np_lookup_flight *f, size_t i)
 		np_error_set(&rep->err, "BADNAME", "cannot build a query for %s: %s", o->name,
 			     np_dns_strerror(NP_DNS_EBADNAME));
 		q->done = true;
-		f->open--;
-		return false;
+		flight_close_one(f);	/* never the last: np_lookup_start holds one */
+		return;
 	}
 	/* no timer (out of memory): c-ares' own tries still end the query */
 	np_timer_arm(f->resolver->loop, &q->timer, q->deadline);
-	q->in_ares = true;
 	f->in_ares++;
 	ares_send(f->resolver->channel, q->q, (int)q->qlen, on_reply, q);
-	return true;
 }
 
 int np_lookup_start(struct np_resolver *resolver, const struct np_lookup_opts *o,
@@ -398,11 +397,7 @@ int np_lookup_start(struct np_resolver *resolver, const struct np_lookup_opts *o
 	f->open = o->ntypes + 1;
 	for (size_t i = 0; i < o->ntypes; i++)
 		send_query(f, i);
-	f->open--;
-	if (f->open == 0) {
-		decode_replies(r, o);
-		done(arg);
-	}
+	flight_close_one(f);
 	return 0;
 }
 

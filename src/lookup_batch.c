@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include "clock.h"
 #include "cmd_lookup.h"
+#include "dlist.h"
 #include "linesrc.h"
 #include "lookup_batch.h"
 #include "signals.h"
@@ -29,13 +30,11 @@ struct np_lookup_batch {
 	struct np_resolver resolver;
 	struct np_linesrc src;
 	struct np_io src_io;
-	bool pollable;			/* a pipe or a terminal: read when the loop says so */
 	bool input_done;
 	bool released;			/* the loop's hold is given back: nothing left */
 	struct np_timer refill;		/* take more lines, outside any c-ares callback */
 	struct job *jobs;
 	unsigned long inflight;
-	volatile sig_atomic_t stop;	/* a stop signal came, or the output failed */
 	sigset_t wait_mask;
 };
 
@@ -52,9 +51,12 @@ void np_lookup_summary_add(struct np_lookup_summary *sum, const struct np_lookup
 
 static void bad_line(struct np_lookup_batch *b, const char *input, const struct np_error *e)
 {
+	struct np_bad_line bl = { .file = b->src.name, .line = b->src.lineno, .input = input,
+				  .err = *e };
+
 	b->sum->bad_lines++;
 	b->sum->exit_code = 3;
-	b->sink->bad_line(b->sink->arg, b->src.name, b->src.lineno, input, e);
+	b->sink->bad_line(b->sink->arg, &bl);
 }
 
 /* Nothing in flight and nothing more to read: let the loop end. */
@@ -68,12 +70,7 @@ static void maybe_finish(struct np_lookup_batch *b)
 
 static void job_unlink(struct np_lookup_batch *b, struct job *j)
 {
-	if (j->prev)
-		j->prev->next = j->next;
-	else
-		b->jobs = j->next;
-	if (j->next)
-		j->next->prev = j->prev;
+	NP_DLIST_REMOVE(&b->jobs, j);
 	b->inflight--;
 	np_lookup_free(&j->r);
 	free(j);
@@ -122,11 +119,7 @@ static void take_line(struct np_lookup_batch *b, char *line)
 		free(j);
 		return;
 	}
-	j->prev = NULL;
-	j->next = b->jobs;
-	if (b->jobs)
-		b->jobs->prev = j;
-	b->jobs = j;
+	NP_DLIST_PUSH(&b->jobs, j);
 	b->inflight++;
 	if (np_lookup_start(&b->resolver, &j->opts, &j->r, job_done, j) < 0) {
 		job_unlink(b, j);	/* nothing sent: nothing to wait for */
@@ -136,9 +129,10 @@ static void take_line(struct np_lookup_batch *b, char *line)
 	/* j may be gone already: a name that cannot be asked is done at once */
 }
 
+/* A pipe or a terminal (src not regular) is read when the loop says so. */
 static void watch_input(struct np_lookup_batch *b, bool on)
 {
-	if (b->pollable)
+	if (!b->src.regular)
 		np_io_set(&b->loop, &b->src_io, on ? NP_EV_READ : 0);
 }
 
@@ -147,10 +141,10 @@ static void watch_input(struct np_lookup_batch *b, bool on)
  * loop will call back. */
 static bool need_input(struct np_lookup_batch *b)
 {
-	if (b->pollable) {
+	if (!b->src.regular) {
 		if (np_io_set(&b->loop, &b->src_io, NP_EV_READ) == 0)
 			return true;
-		b->pollable = false;
+		b->src.regular = true;	/* read at once from now on */
 	}
 	np_linesrc_fill(&b->src);	/* a failure shows as NP_LINE_ERROR */
 	return false;
@@ -174,7 +168,8 @@ static void start_more(struct np_lookup_batch *b)
 	bool waiting = false;
 	char *line;
 
-	while (!b->stop && !b->input_done && !waiting && b->inflight < b->o->jobs) {
+	while (!np_stop_signal && !b->loop.halt && !b->input_done && !waiting &&
+	       b->inflight < b->o->jobs) {
 		switch (np_linesrc_next(&b->src, &line)) {
 		case NP_LINE_OK:
 			take_line(b, line);
@@ -222,11 +217,9 @@ static void after_batch(void *arg)
 {
 	struct np_lookup_batch *b = arg;
 
-	if (np_stop_signal)
-		b->stop = 1;
 	if (b->sink->flush(b->sink->arg) < 0) {
 		b->sum->write_failed = true;
-		b->stop = 1;
+		b->loop.halt = true;	/* the run stops at once */
 	}
 }
 
@@ -248,10 +241,9 @@ static int batch_open(struct np_lookup_batch *b, struct np_error *err)
 		return -1;
 	}
 	np_resolver_expect_answers(&b->resolver, b->o->jobs);	/* a name's answers */
-	b->pollable = !b->src.regular;
 	np_io_init(&b->src_io, b->src.fd, on_input, b);
 	np_timer_init(&b->refill, on_refill, b);
-	b->loop.stop = &b->stop;
+	b->loop.stop = &np_stop_signal;
 	b->loop.wait_mask = &b->wait_mask;
 	b->loop.after_batch = after_batch;
 	b->loop.after_batch_arg = b;
@@ -300,7 +292,5 @@ int np_lookup_batch_run(const struct np_lookup_batch_opts *o, const struct np_lo
 	batch_close(b);
 	free(b);
 	sum->wall_ms = np_now_ms() - t0;
-	if (sum->write_failed)
-		sum->exit_code = 3;
 	return rc;
 }

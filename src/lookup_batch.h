@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include "lookup.h"
+#include "report.h"
 
 struct np_lookup_batch_opts {
 	/* every name's flags and server; types: the default for lines without */
@@ -24,7 +25,8 @@ struct np_lookup_summary {
 	unsigned long statuses[NP_DNS_STATUS_SKIPPED + 1];	/* per query */
 	double wall_ms;
 	int signal;			/* the stop signal, 0: none */
-	bool write_failed;		/* standard output could not be written */
+	bool write_failed;		/* standard output could not be written (exit
+					 * 3, whatever exit_code says) */
 	int exit_code;			/* the worst seen */
 };
 
@@ -33,9 +35,8 @@ struct np_lookup_summary {
 struct np_lookup_sink {
 	void (*name)(void *arg, const struct np_lookup_result *r, const char *file,
 		     unsigned long line, int exit_code);
-	/* input NULL when the line cannot be shown (too long, a NUL byte) */
-	void (*bad_line)(void *arg, const char *file, unsigned long line, const char *input,
-			 const struct np_error *e);
+	/* b->input NULL when the line cannot be shown (too long, a NUL byte) */
+	void (*bad_line)(void *arg, const struct np_bad_line *b);
 	/* after each batch of events: push the output out; -1 when it cannot be
 	 * written (the reader went away): the run stops at once */
 	int (*flush)(void *arg);

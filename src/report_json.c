@@ -290,7 +290,7 @@ static json_t *happy_eyeballs_json(const struct np_target_result *r)
 		"message", fault ? json_string(np_words_he_fault(r)) : json_null());
 }
 
-static json_t *source_json(const char *file, unsigned long line)
+json_t *np_json_source(const char *file, unsigned long line)
 {
 	if (!file)
 		return json_null();
@@ -308,7 +308,7 @@ json_t *np_json_target(const struct np_target_result *r)
 		json_array_append_new(probes, probe_json(&r->probes[i]));
 	t = np_json_checked(json_pack(
 		"{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:{s:I, s:I}, s:s}",
-		"type", "target", "source", source_json(r->source_file, r->source_line),
+		"type", "target", "source", np_json_source(r->source_file, r->source_line),
 		"input", np_json_text(r->target->input), "host", np_json_text(r->target->host),
 		"ports", ports,
 		"dns", dns_json(&r->dns), "probes", probes, "happy_eyeballs", happy_eyeballs_json(r),
@@ -321,7 +321,7 @@ json_t *np_json_target(const struct np_target_result *r)
 json_t *np_json_bad_line(const struct np_bad_line *b)
 {
 	return np_json_checked(json_pack("{s:s, s:o, s:o, s:o}", "type", "error",
-		"source", source_json(b->file, b->line), "input", np_json_text(b->input),
+		"source", np_json_source(b->file, b->line), "input", np_json_text(b->input),
 		"error", np_json_error(&b->err, NP_JSON_ERRNO_NONE)));
 }
 
@@ -344,14 +344,19 @@ json_t *np_json_summary(const struct np_run_summary *s)
 		"unfinished", (json_int_t)s->unfinished, "exit_code", s->exit_code));
 }
 
-/* Keys of the probe document before "targets", in their order. */
-static json_t *document_head(const char *started_at)
+json_t *np_json_document_head(const char *command, const char *started_at, json_t *body)
 {
-	json_t *doc = np_json_envelope(NULL, started_at, json_pack("{s:s}", "host_byte_order",
-				       np_host_byte_order()), 0);
+	json_t *doc = np_json_envelope(command, started_at, body, 0);
 
 	json_object_del(doc, "exit_code");
 	return doc;
+}
+
+/* Keys of the probe document before "targets", in their order. */
+static json_t *document_head(const char *started_at)
+{
+	return np_json_document_head(NULL, started_at, json_pack("{s:s}", "host_byte_order",
+								 np_host_byte_order()));
 }
 
 json_t *np_json_document(const char *started_at, json_t *targets, const struct np_run_summary *s)

@@ -38,6 +38,12 @@ json_t *np_json_error(const struct np_error *e, enum np_json_errno form);
  * when NULL), then body's keys in their order, then exit_code. Takes body. */
 json_t *np_json_envelope(const char *command, const char *started_at, json_t *body,
 			 int exit_code);
+/* The head of a document streamed as it goes (np_json_stream_begin's head):
+ * np_json_envelope's keys and body's, but exit_code, which the tail carries. */
+json_t *np_json_document_head(const char *command, const char *started_at, json_t *body);
+/* Where a --file item came from: {file, line}; null when file is NULL (the
+ * command line). */
+json_t *np_json_source(const char *file, unsigned long line);
 /* doc and a newline on out, as every JSON output is written: times to 12
  * significant digits; indented (a document) or compact (one object a line). */
 void np_json_print(FILE *out, const json_t *doc, bool compact);

@@ -438,16 +438,9 @@ struct np_lookup_stream {
 	FILE *out;
 	const struct np_lookup_view *v;
 	const struct stream_row *row;
-	size_t items;
 	struct np_report_info info;
 	struct np_json_stream doc;	/* json: the document, streamed */
 };
-
-static json_t *source_json(const char *file, unsigned long line)
-{
-	return file ? json_pack("{s:o, s:I}", "file", np_json_text(file), "line", (json_int_t)line)
-		    : json_null();
-}
 
 static double queries_per_second(const struct np_lookup_summary *sum)
 {
@@ -505,14 +498,13 @@ static void ndjson_end(struct np_lookup_stream *s, const struct np_lookup_summar
 	json_decref(o);
 }
 
-/* The envelope's head (np_json_envelope's keys but exit_code), then the array:
- * the same streamed document as the probe's (np_json_stream). */
+/* The envelope's head, then the array: the same streamed document as the
+ * probe's (np_json_stream). */
 static void json_begin(struct np_lookup_stream *s)
 {
-	json_t *head = np_json_envelope("lookup", s->info.started_at, json_object(), 0);
-
-	json_object_del(head, "exit_code");
-	np_json_stream_begin(&s->doc, s->out, head, "lookups");
+	np_json_stream_begin(&s->doc, s->out,
+			     np_json_document_head("lookup", s->info.started_at, json_object()),
+			     "lookups");
 }
 
 static void json_item(struct np_lookup_stream *s, json_t *o)
@@ -549,7 +541,6 @@ struct np_lookup_stream *np_lookup_stream_begin(FILE *out, enum np_format f,
 static void stream_item(struct np_lookup_stream *s, json_t *o)
 {
 	s->row->item(s, np_json_checked(o));
-	s->items++;
 	json_decref(o);
 }
 
@@ -562,21 +553,15 @@ void np_lookup_stream_name(struct np_lookup_stream *s, const struct np_lookup_re
 		text_report(s->out, r, s->v, exit_code);
 		return;
 	}
-	o = json_pack("{s:s, s:o}", "type", "lookup", "source", source_json(file, line));
+	o = json_pack("{s:s, s:o}", "type", "lookup", "source", np_json_source(file, line));
 	stream_item(s, lookup_body(np_json_checked(o), r));
 }
 
-void np_lookup_stream_bad_line(struct np_lookup_stream *s, const char *file, unsigned long line,
-			       const char *input, const struct np_error *e)
+void np_lookup_stream_bad_line(struct np_lookup_stream *s, const struct np_bad_line *b)
 {
-	char msg[sizeof(e->message) + 300];
-
-	snprintf(msg, sizeof(msg), "%s:%lu: %s", file, line, e->message);
-	np_report_fatal(msg);
+	np_report_bad_line(b);
 	if (s->row->item)
-		stream_item(s, json_pack("{s:s, s:o, s:o, s:o}", "type", "error",
-					 "source", source_json(file, line), "input", np_json_text(input),
-					 "error", np_json_error(e, NP_JSON_ERRNO_NONE)));
+		stream_item(s, np_json_bad_line(b));
 }
 
 void np_lookup_stream_abort(struct np_lookup_stream *s)

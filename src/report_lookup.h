@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include "format.h"
 #include "lookup.h"
+#include "report.h"
 
 struct np_lookup_view {
 	bool short_form;	/* --short: rdata only, like dig +short */
@@ -40,8 +41,8 @@ struct np_lookup_stream *np_lookup_stream_begin(FILE *out, enum np_format f,
 /* file NULL: a name from the command line (source null) */
 void np_lookup_stream_name(struct np_lookup_stream *s, const struct np_lookup_result *r,
 			   const char *file, unsigned long line, int exit_code);
-void np_lookup_stream_bad_line(struct np_lookup_stream *s, const char *file, unsigned long line,
-			       const char *input, const struct np_error *e);
+/* np_report_bad_line's line on stderr, and np_json_bad_line's item */
+void np_lookup_stream_bad_line(struct np_lookup_stream *s, const struct np_bad_line *b);
 /* Print the summary and what closes the document; frees s. */
 void np_lookup_stream_end(struct np_lookup_stream *s, const struct np_lookup_summary *sum);
 void np_lookup_stream_abort(struct np_lookup_stream *s);

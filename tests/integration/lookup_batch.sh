@@ -179,8 +179,13 @@ assert_eq "ndjson: summary statuses add up to the queries" "$NQUERIES" \
 	"$(tail -n 1 "$NP_OUT" | jq '[.statuses[]] | add')"
 assert_eq "ndjson: every lookup says where it came from" "0" \
 	"$(jq -c 'select(.type == "lookup") | select(.source.file != "'"$LIST"'" or (.source.line | type) != "number")' "$NP_OUT" | wc -l)"
-assert_eq "ndjson: a lookup's line holds its name" "h1.batch.test" \
-	"$(jq -r 'select(.type == "lookup" and .name == "h1.batch.test") | .name' "$NP_OUT")"
+H1_LINE=$(grep -anx 'h1.batch.test' "$LIST" | cut -d: -f1)
+assert_eq "ndjson: a lookup's line holds its name (h1.batch.test, line $H1_LINE)" \
+	"h1.batch.test $H1_LINE" \
+	"$(jq -r 'select(.type == "lookup" and .name == "h1.batch.test") | "\(.name) \(.source.line)"' "$NP_OUT")"
+assert_eq "ndjson: every lookup's source.line is the line of the file that holds its name" "" \
+	"$(jq -r 'select(.type == "lookup") | "\(.source.line) \(.name)"' "$NP_OUT" |
+	   awk 'NR == FNR { sub(/#.*/, ""); first[FNR] = $1; next } first[$1] != $2' "$LIST" -)"
 
 echo "# --- json: one valid document, the same lookups"
 np_run lookup "$LS" --file "$LIST" --json
@@ -216,9 +221,16 @@ grep -av "AXFR\|BOGUS" "$LIST" | head -n 400 >"$NP_TMP/short.txt"
 timeout -k 2 "$NP_TIMEOUT_WALL" sh -c 'cat "$1" | "$2" lookup "$3" --file - -f ndjson' sh \
 	"$NP_TMP/short.txt" "$NETPROBE" "$LS" >"$NP_OUT" 2>"$NP_ERR"
 NP_RC=$?
+assert_rc 3 "pipe: exit 3 (bad lines among the first 400)"
 "$NETPROBE" lookup "$LS" --file "$NP_TMP/short.txt" -f ndjson >"$NP_TMP/file.out" 2>/dev/null
 assert_eq "pipe: the same answers as the same lines from a file" \
 	"$(canon nd "$NP_TMP/file.out")" "$(canon nd "$NP_OUT")"
+# dig's answers for the names of those lines (each name is on one line only)
+awk '!/^[[:space:]]*(#|$)/ { print tolower($1) }' "$NP_TMP/short.txt" >"$NP_TMP/short.names"
+awk 'NR == FNR { want[$1]; next } $1 in want' "$NP_TMP/short.names" "$NP_TMP/dig.canon" \
+	>"$NP_TMP/short.dig.canon"
+assert_eq "pipe: every (name, type) has dig's rcode and answer set" \
+	"$(cat "$NP_TMP/short.dig.canon")" "$(canon nd "$NP_OUT")"
 assert_eq "pipe: source.file is <stdin>" "<stdin>" "$(head -n 1 "$NP_OUT" | jq -r .source.file)"
 assert_match "pipe: bad lines named <stdin>:LINE" '^netprobe: <stdin>:[0-9]+: ' "$(head -n 1 "$NP_ERR")"
 
