@@ -137,10 +137,7 @@ printf '# comment\n127.0.0.1 %s\n\n127.0.0.1 %s\n# another\n\n' "$P" "$P" >"$NP_
 "$NETPROBE" --count 0 -i 0.05 --jobs 2 --file "$NP_TMP/two.txt" >"$NP_TMP/two.out" 2>"$NP_TMP/two.err" &
 pid=$!
 np_bg_register "$pid"
-for i in $(seq 1 "$NP_POLLS"); do
-	[ "$(grep -c 'seq=' "$NP_TMP/two.out")" -ge 6 ] && break
-	sleep 0.05
-done
+wait_lines "$NP_TMP/two.out" 'seq=' 6 >/dev/null
 stop_with INT "$pid"
 assert_eq "--count 0, as many targets as --jobs (and comments after them): runs until SIGINT, exit 0, nothing on stderr" \
 	"0 " "$RC $(cat "$NP_TMP/two.err")"
@@ -151,10 +148,7 @@ for fmt in ndjson text; do
 	"$NETPROBE" --count 0 -i 0.05 --format "$fmt" 127.0.0.1 "$P" "$C" >"$out" 2>"$out.err" &
 	pid=$!
 	np_bg_register "$pid"
-	for i in $(seq 1 "$NP_POLLS"); do
-		[ "$(grep -c -e 'seq=' -e '"seq":' "$out")" -ge 8 ] && break	# a few rounds are out
-		sleep 0.05
-	done
+	wait_lines "$out" 'seq=|"seq":' 8 >/dev/null	# a few rounds are out
 	stop_with INT "$pid"
 	rc=$RC
 	assert_eq "SIGINT, $fmt: exit 1 (degraded: one port open, one closed)" "1" "$rc"
@@ -183,10 +177,7 @@ out="$NP_TMP/rr.ndjson"
 	"n1.silent.test:$P" "127.0.0.1:$P" >"$out" 2>"$out.err" &
 pid=$!
 np_bg_register "$pid"
-for i in $(seq 1 "$NP_POLLS"); do
-	[ "$(grep -c '"type":"round","input":"n1' "$out")" -ge 2 ] && break
-	sleep 0.05
-done
+wait_lines "$out" '"type":"round","input":"n1' 2 >/dev/null
 stop_with INT "$pid"
 rc=$RC
 assert_eq "SIGINT mid-lookup: exit 2 (the name failed every round)" "2" "$rc"

@@ -441,6 +441,19 @@ wait_count() {
 	echo "${c:-0}"
 }
 
+# wait_lines FILE ERE N: wait (bounded, NP_POLLS x 0.05 s) until at least N lines
+# of FILE (an output still being written) match ERE (grep -E); print how many
+# did.  As wait_count: ordering only, the caller asserts what it needs.
+wait_lines() {
+	local file=$1 ere=$2 want=$3 i c=0
+	for i in $(seq 1 "$NP_POLLS"); do
+		c=$(grep -cE -- "$ere" "$file" 2>/dev/null)
+		[ "${c:-0}" -ge "$want" ] && break
+		sleep 0.05
+	done
+	echo "${c:-0}"
+}
+
 # start_closed_port NAME: sets CLOSED_PORT, a port on 127.0.0.1 and ::1 that is
 # closed (TCP: refused, RST; UDP: ICMP port unreachable) and STAYS closed while
 # the test runs: a helper holds it bound (TCP without listen(), UDP connected
