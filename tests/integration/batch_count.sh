@@ -141,6 +141,10 @@ wait_lines "$NP_TMP/two.out" 'seq=' 6 >/dev/null
 stop_with INT "$pid"
 assert_eq "--count 0, as many targets as --jobs (and comments after them): runs until SIGINT, exit 0, nothing on stderr" \
 	"0 " "$RC $(cat "$NP_TMP/two.err")"
+assert_true "... after at least 6 round lines" [ "$(grep -c "^127\.0\.0\.1 $P/tcp: seq=[0-9]* open" "$NP_TMP/two.out")" -ge 6 ]
+assert_match "... and the summary line saying SIGINT, nothing unfinished" \
+	"^--- 2 targets, [0-9]+ probes: [0-9]+ open; 0 DNS failures; 0 bad lines; [0-9.]+ s \(interrupted by SIGINT: 0 unfinished\)$" \
+	"$(tail -n 1 "$NP_TMP/two.out")"
 
 # ---- SIGINT in the middle of --count 0: the complete rounds' statistics
 for fmt in ndjson text; do
@@ -159,7 +163,8 @@ for fmt in ndjson text; do
 			"1 SIGINT 0" "$(ndpy "$out" '"%d %s %d" % (len(T), S["interrupted"], S["unfinished"])')"
 		assert_eq "SIGINT: statistics count exactly the rounds printed (the one in flight is not)" \
 			"true" "$(ndpy "$out" 'all(s["sent"] == sum(1 for o in L if o["type"] == "round") for s in T[0]["statistics"])')"
-		assert_match "SIGINT: statistics equal the round objects'" "^agree" "$("$PY" -c "$STATS_PY" "$out")"
+		assert_match "SIGINT: statistics equal the round objects', both slots" "^agree \(2 slots, [0-9]+ rounds\)$" \
+			"$("$PY" -c "$STATS_PY" "$out")"
 	else
 		assert_match "SIGINT, text: statistics, verdict, then the summary" \
 			"statistics: [0-9]+ rounds ---.*$C/tcp: [0-9]+ sent, 0 open, 100% loss.*127.0.0.1: degraded.*\(interrupted by SIGINT: 0 unfinished\)" \
