@@ -47,6 +47,7 @@ print("; ".join(bad) if bad else "agree (%d slots, %d rounds)" % (len(stats), le
 np_run --count 5 -i 0.05 --format ndjson 127.0.0.1 "$P,$C"
 O=$NP_OUT
 assert_rc 1 "listener and closed port: degraded (1)"
+assert_eq "the listener's own count: it accepted the 5 connections" "5" "$(wait_count cnt 5)"
 check_lines "--count ndjson" "$O"
 assert_eq "five round lines, then the target, then the summary" "round round round round round target summary" \
 	"$(ndpy "$O" '" ".join(o["type"] for o in L)')"
@@ -194,4 +195,9 @@ assert_eq "SIGINT mid-lookup: the name's verdict from its complete rounds" "dns_
 	"$(ndpy "$out" '" ".join([t["verdict"] + " " + str(len(t["rounds"]) == sum(1 for o in L if o["type"] == "round" and o["input"] == t["input"])).lower() for t in T if t["host"].startswith("n1")])')"
 assert_eq "SIGINT mid-lookup: a literal is resolved once, --re-resolve or not" "1" \
 	"$(ndpy "$out" 'sum(1 for o in L if o["type"] == "round" and o["input"].startswith("127") and o["dns"] is not None)')"
+n1_rounds=$(ndpy "$out" 'sum(1 for o in L if o["type"] == "round" and o["input"].startswith("n1"))')
+silent_got=$(wait_count silent "$n1_rounds")
+assert_true "SIGINT mid-lookup: at least the 2 n1 rounds waited for ($n1_rounds)" [ "$n1_rounds" -ge 2 ]
+assert_true "SIGINT mid-lookup: the silent server counted a query at least for each n1 round ($silent_got >= $n1_rounds)" \
+	[ "$silent_got" -ge "$n1_rounds" ]
 np_done
