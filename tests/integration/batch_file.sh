@@ -93,6 +93,8 @@ for i in 6 7 1234 2999; do
 	name="n$i.batch.test"
 	assert_eq "kdig agrees on $name" "$(kdig_addrs "$name" | cut -d' ' -f1)" \
 		"$(ndpy "$O" '" ".join(a["address"] for t in T if t["host"] == "'"$name"'" for a in t["dns"]["addresses"])')"
+	assert_eq "kdig: $name is the zone's 127.0.0.$((1 + i % 6))" "127.0.0.$((1 + i % 6))" \
+		"$(kdig_addrs "$name" | cut -d' ' -f1)"
 done
 
 # ---- json: one document, with the same items
@@ -119,6 +121,7 @@ assert_eq "text: a verdict line per target" "$good" "$(grep -c -E ': (ok|down|dn
 np_run 127.0.0.1 "$P"
 assert_rc 0 "single target: exit 0"
 assert_no_match "single target: no summary line" "^---" "$(np_stdout)"
+assert_match "single target: its verdict line" "^127\.0\.0\.1: ok, 1 of 1 probe open$" "$(np_stdout)"
 
 # ---- several targets on the command line, then the file
 printf 'n8.batch.test %s\n' "$P" >"$NP_TMP/one"
