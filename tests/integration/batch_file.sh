@@ -158,6 +158,8 @@ assert_eq "slow pipe: 20 targets, each from <stdin>" "20 [\"<stdin>\"]" \
 	"$(ndpy "$NP_OUT" '"%d %s" % (len(T), json.dumps(sorted(set(t["source"]["file"] for t in T))))')"
 assert_eq "slow pipe: lines numbered 1-20" "$(seq -s, 1 20)" \
 	"$(ndpy "$NP_OUT" '",".join(str(x) for x in sorted(t["source"]["line"] for t in T))')"
+assert_rc 2 "slow pipe: exit 2, the worst (n4, n5, n10, ... are on the refused .5 and .6)"
+assert_eq "slow pipe: nothing on stderr" "" "$(cat "$NP_TMP/pipe.err")"
 
 # ---- the reader goes away: stop at once, no word on stderr for EPIPE, exit 3
 timeout -k 2 "$NP_TIMEOUT_WALL" "$NETPROBE" "$K" -T 10 --file "$F" 2>"$NP_TMP/head.err" | head -n 1 >/dev/null
