@@ -12,23 +12,17 @@
 #include <string.h>
 #include <sys/un.h>
 #include "series.h"
+#include "fail_realloc.h"
 
 #define MAXP 1024
 
 /* Allocation failure on demand: the test is linked with --wrap for malloc,
- * calloc and realloc (Makefile.am); fail_in = k fails the k-th call from now. */
-static int fail_in;
+ * calloc and realloc (Makefile.am); fail_in = k fails the k-th call from now.
+ * realloc's wrap, fail_in and failing() are fail_realloc.h's. */
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-
-static bool failing(void)
-{
-	return fail_in > 0 && --fail_in == 0;
-}
 
 void *__wrap_malloc(size_t n)
 {
@@ -38,11 +32,6 @@ void *__wrap_malloc(size_t n)
 void *__wrap_calloc(size_t n, size_t size)
 {
 	return failing() ? NULL : __real_calloc(n, size);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	return failing() ? NULL : __real_realloc(p, n);
 }
 
 static struct np_target target;
