@@ -47,6 +47,7 @@ print("; ".join(bad) if bad else "agree (%d slots, %d rounds)" % (len(stats), le
 np_run --count 5 -i 0.05 --format ndjson 127.0.0.1 "$P,$C"
 O=$NP_OUT
 assert_rc 1 "listener and closed port: degraded (1)"
+assert_eq "the listener's own count: it accepted the 5 connections" "5" "$(wait_count cnt 5)"
 check_lines "--count ndjson" "$O"
 assert_eq "five round lines, then the target, then the summary" "round round round round round target summary" \
 	"$(ndpy "$O" '" ".join(o["type"] for o in L)')"
@@ -137,13 +138,14 @@ printf '# comment\n127.0.0.1 %s\n\n127.0.0.1 %s\n# another\n\n' "$P" "$P" >"$NP_
 "$NETPROBE" --count 0 -i 0.05 --jobs 2 --file "$NP_TMP/two.txt" >"$NP_TMP/two.out" 2>"$NP_TMP/two.err" &
 pid=$!
 np_bg_register "$pid"
-for i in $(seq 1 "$NP_POLLS"); do
-	[ "$(grep -c 'seq=' "$NP_TMP/two.out")" -ge 6 ] && break
-	sleep 0.05
-done
+wait_lines "$NP_TMP/two.out" 'seq=' 6 >/dev/null
 stop_with INT "$pid"
 assert_eq "--count 0, as many targets as --jobs (and comments after them): runs until SIGINT, exit 0, nothing on stderr" \
 	"0 " "$RC $(cat "$NP_TMP/two.err")"
+assert_true "... after at least 6 round lines" [ "$(grep -c "^127\.0\.0\.1 $P/tcp: seq=[0-9]* open" "$NP_TMP/two.out")" -ge 6 ]
+assert_match "... and the summary line saying SIGINT, nothing unfinished" \
+	"^--- 2 targets, [0-9]+ probes: [0-9]+ open; 0 DNS failures; 0 bad lines; [0-9.]+ s \(interrupted by SIGINT: 0 unfinished\)$" \
+	"$(tail -n 1 "$NP_TMP/two.out")"
 
 # ---- SIGINT in the middle of --count 0: the complete rounds' statistics
 for fmt in ndjson text; do
@@ -151,10 +153,7 @@ for fmt in ndjson text; do
 	"$NETPROBE" --count 0 -i 0.05 --format "$fmt" 127.0.0.1 "$P" "$C" >"$out" 2>"$out.err" &
 	pid=$!
 	np_bg_register "$pid"
-	for i in $(seq 1 "$NP_POLLS"); do
-		[ "$(grep -c -e 'seq=' -e '"seq":' "$out")" -ge 8 ] && break	# a few rounds are out
-		sleep 0.05
-	done
+	wait_lines "$out" 'seq=|"seq":' 8 >/dev/null	# a few rounds are out
 	stop_with INT "$pid"
 	rc=$RC
 	assert_eq "SIGINT, $fmt: exit 1 (degraded: one port open, one closed)" "1" "$rc"
@@ -165,7 +164,8 @@ for fmt in ndjson text; do
 			"1 SIGINT 0" "$(ndpy "$out" '"%d %s %d" % (len(T), S["interrupted"], S["unfinished"])')"
 		assert_eq "SIGINT: statistics count exactly the rounds printed (the one in flight is not)" \
 			"true" "$(ndpy "$out" 'all(s["sent"] == sum(1 for o in L if o["type"] == "round") for s in T[0]["statistics"])')"
-		assert_match "SIGINT: statistics equal the round objects'" "^agree" "$("$PY" -c "$STATS_PY" "$out")"
+		assert_match "SIGINT: statistics equal the round objects', both slots" "^agree \(2 slots, [0-9]+ rounds\)$" \
+			"$("$PY" -c "$STATS_PY" "$out")"
 	else
 		assert_match "SIGINT, text: statistics, verdict, then the summary" \
 			"statistics: [0-9]+ rounds ---.*$C/tcp: [0-9]+ sent, 0 open, 100% loss.*127.0.0.1: degraded.*\(interrupted by SIGINT: 0 unfinished\)" \
@@ -183,10 +183,7 @@ out="$NP_TMP/rr.ndjson"
 	"n1.silent.test:$P" "127.0.0.1:$P" >"$out" 2>"$out.err" &
 pid=$!
 np_bg_register "$pid"
-for i in $(seq 1 "$NP_POLLS"); do
-	[ "$(grep -c '"type":"round","input":"n1' "$out")" -ge 2 ] && break
-	sleep 0.05
-done
+wait_lines "$out" '"type":"round","input":"n1' 2 >/dev/null
 stop_with INT "$pid"
 rc=$RC
 assert_eq "SIGINT mid-lookup: exit 2 (the name failed every round)" "2" "$rc"
@@ -198,4 +195,9 @@ assert_eq "SIGINT mid-lookup: the name's verdict from its complete rounds" "dns_
 	"$(ndpy "$out" '" ".join([t["verdict"] + " " + str(len(t["rounds"]) == sum(1 for o in L if o["type"] == "round" and o["input"] == t["input"])).lower() for t in T if t["host"].startswith("n1")])')"
 assert_eq "SIGINT mid-lookup: a literal is resolved once, --re-resolve or not" "1" \
 	"$(ndpy "$out" 'sum(1 for o in L if o["type"] == "round" and o["input"].startswith("127") and o["dns"] is not None)')"
+n1_rounds=$(ndpy "$out" 'sum(1 for o in L if o["type"] == "round" and o["input"].startswith("n1"))')
+silent_got=$(wait_count silent "$n1_rounds")
+assert_true "SIGINT mid-lookup: at least the 2 n1 rounds waited for ($n1_rounds)" [ "$n1_rounds" -ge 2 ]
+assert_true "SIGINT mid-lookup: the silent server counted a query at least for each n1 round ($silent_got >= $n1_rounds)" \
+	[ "$silent_got" -ge "$n1_rounds" ]
 np_done

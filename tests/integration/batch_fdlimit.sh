@@ -50,11 +50,17 @@ import re, sys
 text = open(sys.argv[1]).read()
 ports = {p: "closed" for p in list(range(1, 201)) + [int(x) for x in sys.argv[2].split(",")[1:]]}
 m = re.search(r"Ports: (.*?)(\t|$)", text, re.M)
-for item in (m.group(1).split(", ") if m and m.group(1).strip() else []):
+listed = m.group(1).split(", ") if m and m.group(1).strip() else []
+for item in listed:
     f = item.strip().split("/")
     ports[int(f[0])] = f[1]
-m = re.search(r"Ignored State: (\w+)", text)
-print(" ".join("%d:%s" % (p, s) for p, s in sorted(ports.items())) if not m or m.group(1) == "closed" else "nmap ignored " + m.group(1))
+m = re.search(r"Ignored State: (\w+) \((\d+)\)", text)
+# the ports not listed are closed only if nmap says so of exactly that many
+said = len(listed) + (int(m.group(2)) if m else 0)
+if said != len(ports):
+    print("nmap accounts for %d of the %d ports scanned" % (said, len(ports)))
+else:
+    print(" ".join("%d:%s" % (p, s) for p, s in sorted(ports.items())) if not m or m.group(1) == "closed" else "nmap ignored " + m.group(1))
 PYEOF
 )
 	echo "$addr $want" >>"$NP_TMP/nmap.want"

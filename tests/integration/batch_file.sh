@@ -93,6 +93,8 @@ for i in 6 7 1234 2999; do
 	name="n$i.batch.test"
 	assert_eq "kdig agrees on $name" "$(kdig_addrs "$name" | cut -d' ' -f1)" \
 		"$(ndpy "$O" '" ".join(a["address"] for t in T if t["host"] == "'"$name"'" for a in t["dns"]["addresses"])')"
+	assert_eq "kdig: $name is the zone's 127.0.0.$((1 + i % 6))" "127.0.0.$((1 + i % 6))" \
+		"$(kdig_addrs "$name" | cut -d' ' -f1)"
 done
 
 # ---- json: one document, with the same items
@@ -119,6 +121,7 @@ assert_eq "text: a verdict line per target" "$good" "$(grep -c -E ': (ok|down|dn
 np_run 127.0.0.1 "$P"
 assert_rc 0 "single target: exit 0"
 assert_no_match "single target: no summary line" "^---" "$(np_stdout)"
+assert_match "single target: its verdict line" "^127\.0\.0\.1: ok, 1 of 1 probe open$" "$(np_stdout)"
 
 # ---- several targets on the command line, then the file
 printf 'n8.batch.test %s\n' "$P" >"$NP_TMP/one"
@@ -155,6 +158,8 @@ assert_eq "slow pipe: 20 targets, each from <stdin>" "20 [\"<stdin>\"]" \
 	"$(ndpy "$NP_OUT" '"%d %s" % (len(T), json.dumps(sorted(set(t["source"]["file"] for t in T))))')"
 assert_eq "slow pipe: lines numbered 1-20" "$(seq -s, 1 20)" \
 	"$(ndpy "$NP_OUT" '",".join(str(x) for x in sorted(t["source"]["line"] for t in T))')"
+assert_rc 2 "slow pipe: exit 2, the worst (n4, n5, n10, ... are on the refused .5 and .6)"
+assert_eq "slow pipe: nothing on stderr" "" "$(cat "$NP_TMP/pipe.err")"
 
 # ---- the reader goes away: stop at once, no word on stderr for EPIPE, exit 3
 timeout -k 2 "$NP_TIMEOUT_WALL" "$NETPROBE" "$K" -T 10 --file "$F" 2>"$NP_TMP/head.err" | head -n 1 >/dev/null

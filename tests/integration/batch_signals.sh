@@ -23,19 +23,16 @@ F="$NP_TMP/targets"
 # 105 targets are in flight from the start (--jobs defaults to more), and the
 # 100 names wait for an answer that never comes.
 run_until() {
-	local sig=$1 fmt=$2 out=$3 pid i want
+	local sig=$1 fmt=$2 out=$3 pid want
 	"$NETPROBE" "@127.0.0.1:$SILENT_PORT" -T 60 --file "$F" --format "$fmt" >"$out" 2>"$out.err" &
 	pid=$!
 	np_bg_register "$pid"
 	case $fmt in
-	text) want='grep -c "^127.0.0.1: ok" "$out"' ;;
-	ndjson) want='grep -c "\"type\":\"target\"" "$out"' ;;
-	json) want='grep -c "^      \"type\": \"target\"" "$out"' ;;
+	text) want='^127\.0\.0\.1: ok' ;;
+	ndjson) want='"type":"target"' ;;
+	json) want='^      "type": "target"' ;;
 	esac
-	for i in $(seq 1 "$NP_POLLS"); do
-		[ "$(eval "$want")" -ge 5 ] && break
-		sleep 0.05
-	done
+	wait_lines "$out" "$want" 5 >/dev/null
 	stop_with "$sig" "$pid"
 }
 

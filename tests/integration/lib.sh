@@ -441,6 +441,19 @@ wait_count() {
 	echo "${c:-0}"
 }
 
+# wait_lines FILE ERE N: wait (bounded, NP_POLLS x 0.05 s) until at least N lines
+# of FILE (an output still being written) match ERE (grep -E); print how many
+# did.  As wait_count: ordering only, the caller asserts what it needs.
+wait_lines() {
+	local file=$1 ere=$2 want=$3 i c=0
+	for i in $(seq 1 "$NP_POLLS"); do
+		c=$(grep -cE -- "$ere" "$file" 2>/dev/null)
+		[ "${c:-0}" -ge "$want" ] && break
+		sleep 0.05
+	done
+	echo "${c:-0}"
+}
+
 # start_closed_port NAME: sets CLOSED_PORT, a port on 127.0.0.1 and ::1 that is
 # closed (TCP: refused, RST; UDP: ICMP port unreachable) and STAYS closed while
 # the test runs: a helper holds it bound (TCP without listen(), UDP connected
@@ -655,7 +668,8 @@ check_probes_sane() {
 
 # np_in_private_ns ARGS...: run this test again inside namespaces of its own
 # (mount, network, UTS, PID; a user namespace too when not root) and exit with
-# its exit status; inside them (NP_NS_INSIDE=1) it returns at once.  There the
+# its exit status; inside them (NP_NS_INSIDE=1) it brings up the namespace's
+# loopback (lo, 127.0.0.1 and ::1) and returns.  There the
 # test may bind-mount its own /etc files (np_private_etc) and serve port 53 on
 # a loopback nobody else sees: what a program asks the SYSTEM resolver reaches
 # the test's knotd, never the machine's.  SKIP (77) when namespaces cannot be
@@ -665,7 +679,10 @@ check_probes_sane() {
 # --kill-child kills it if unshare itself is killed, and SIGINT or SIGTERM to
 # the test reach that shell, which stops its servers and removes its files.
 np_in_private_ns() {
-	[ "${NP_NS_INSIDE:-}" = 1 ] && return 0
+	if [ "${NP_NS_INSIDE:-}" = 1 ]; then
+		ip link set lo up || fatal "cannot bring up lo in the test's network namespace"
+		return 0
+	fi
 	local flags=(--mount --net --uts --pid --fork --kill-child --mount-proc --propagation private)
 	local out rc
 	command -v unshare >/dev/null 2>&1 || skip "unshare(1) not found (Debian package util-linux)"
@@ -697,14 +714,13 @@ _np_ns_signal() {
 	[ -n "$inner" ] && kill "-$1" "$inner" 2>/dev/null
 }
 
-# np_private_etc: inside np_in_private_ns (after np_init), bring up the
-# namespace's loopback and give it its own /etc/hosts, /etc/resolv.conf and
-# /etc/nsswitch.conf: empty files in $ETC ($NP_TMP/etc), bind-mounted (write
-# them in place: the mounts hold the inodes).  nscd's socket folder, if any, is
-# hidden (nscd would answer from outside).  SKIP (77) when a mount is refused.
+# np_private_etc: inside np_in_private_ns (after np_init), give the namespace
+# its own /etc/hosts, /etc/resolv.conf and /etc/nsswitch.conf: empty files in
+# $ETC ($NP_TMP/etc), bind-mounted (write them in place: the mounts hold the
+# inodes).  nscd's socket folder, if any, is hidden (nscd would answer from
+# outside).  SKIP (77) when a mount is refused.
 np_private_etc() {
 	local f d out
-	ip link set lo up || fatal "cannot bring up lo in the test's network namespace"
 	ETC="$NP_TMP/etc"
 	mkdir -p "$ETC"
 	for f in hosts resolv.conf nsswitch.conf; do

@@ -14,7 +14,6 @@ command -v ss >/dev/null 2>&1 || skip "ss not found (Debian package iproute2)"
 command -v nstat >/dev/null 2>&1 || skip "nstat not found (Debian package iproute2)"
 np_in_private_ns "$@"
 np_init_listen
-ip link set lo up || fatal "cannot bring up lo in the test's network namespace"
 
 start_listener r 127.0.0.1 127.0.0.2
 P=$LISTEN_PORT

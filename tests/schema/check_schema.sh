@@ -106,9 +106,11 @@ else
 fi
 
 # 5. The samples that cover the v1 additions (Unix targets, UDP with ICMP, the
-# exchange, happy_eyeballs) are all there, so deleting one cannot pass unnoticed.
+# exchange, happy_eyeballs, the batch keys) are all there, so deleting one
+# cannot pass unnoticed.
 for name in valid/unix-path valid/unix-abstract-refused valid/udp-icmp valid/udp-open-filtered \
-	valid/tcp-exchange valid/tcp-peer-closed invalid/proto-sctp invalid/tries-string \
+	valid/tcp-exchange valid/tcp-peer-closed valid/batch-file-bad-lines \
+	invalid/proto-sctp invalid/tries-string \
 	invalid/exchange-matched-string invalid/unix-probe-with-port; do
 	checks=$((checks + 1))
 	if [ -r "$samples/$name.json" ]; then
@@ -119,7 +121,7 @@ for name in valid/unix-path valid/unix-abstract-refused valid/udp-icmp valid/udp
 done
 
 # 6. Every key of the contract is required: drop it from a valid sample and the
-# validator must name it.  (path in the document, then the key)
+# validator must name it.  (path in the document, "." for its top, then the key)
 while read -r sample where key; do
 	checks=$((checks + 1))
 	"$PYTHON" - "$samples/valid/$sample.json" "$where" "$key" >"$tmp/drop.json" <<'PYEOF'
@@ -171,6 +173,39 @@ udp-icmp targets.0.probes.0.icmp type
 udp-icmp targets.0.probes.0.icmp code
 udp-icmp targets.0.probes.0.icmp description
 udp-icmp targets.0.probes.0.icmp from
+batch-file-bad-lines . schema_version
+batch-file-bad-lines . netprobe_version
+batch-file-bad-lines . started_at
+batch-file-bad-lines . host_byte_order
+batch-file-bad-lines . targets
+batch-file-bad-lines . summary
+batch-file-bad-lines . exit_code
+batch-file-bad-lines targets.0 source
+batch-file-bad-lines targets.0 input
+batch-file-bad-lines targets.0 error
+batch-file-bad-lines targets.0.source file
+batch-file-bad-lines targets.0.source line
+batch-file-bad-lines targets.0.error code
+batch-file-bad-lines targets.0.error message
+batch-file-bad-lines targets.2 source
+batch-file-bad-lines targets.2 rounds
+batch-file-bad-lines targets.2 rounds_dropped
+batch-file-bad-lines targets.2 statistics
+batch-file-bad-lines summary type
+batch-file-bad-lines summary targets
+batch-file-bad-lines summary bad_lines
+batch-file-bad-lines summary probes
+batch-file-bad-lines summary states
+batch-file-bad-lines summary verdicts
+batch-file-bad-lines summary dns_failures
+batch-file-bad-lines summary wall_ms
+batch-file-bad-lines summary interrupted
+batch-file-bad-lines summary unfinished
+batch-file-bad-lines summary exit_code
+batch-file-bad-lines summary.verdicts ok
+batch-file-bad-lines summary.verdicts degraded
+batch-file-bad-lines summary.verdicts down
+batch-file-bad-lines summary.verdicts dns_failed
 EOF
 
 echo "$checks checks, $failures failed"

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "dual_target.h"
 #include "report_series.h"
+#include "validate_schema.h"
 
 static struct np_target target;
 static struct np_target_result result;
@@ -227,57 +227,20 @@ static void test_add_series(void **state)
 	json_decref(t);
 }
 
-/* Run the project's validator on doc against $defs/def of the probe schema:
- * the rc it exits with (77: no jsonschema; skipped by the caller). */
-static int validate_def(json_t *doc, const char *def)
-{
-	const char *srcdir = getenv("top_srcdir"), *py = getenv("PYTHON3");
-	char schema_file[] = "/tmp/np-schema-XXXXXX", doc_file[] = "/tmp/np-json-XXXXXX";
-	char path[1024], ref[64], cmd[2048];
-	json_t *full, *schema;
-	int rc;
-
-	if (!srcdir || !py) {
-		json_decref(doc);
-		skip();		/* run outside make check: no paths to the validator */
-	}
-	snprintf(path, sizeof(path), "%s/docs/netprobe.schema.json", srcdir);
-	full = json_load_file(path, 0, NULL);
-	assert_non_null(full);
-	snprintf(ref, sizeof(ref), "#/$defs/%s", def);
-	schema = json_pack("{s:O, s:O, s:s}", "$schema", json_object_get(full, "$schema"),
-			   "$defs", json_object_get(full, "$defs"), "$ref", ref);
-	json_decref(full);
-	close(mkstemp(schema_file));
-	close(mkstemp(doc_file));
-	assert_int_equal(json_dump_file(schema, schema_file, 0), 0);
-	assert_int_equal(json_dump_file(doc, doc_file, JSON_REAL_PRECISION(12)), 0);
-	json_decref(schema);
-	json_decref(doc);
-	snprintf(cmd, sizeof(cmd), "'%s' '%s/tests/helpers/validate_json.py' '%s' < '%s'", py,
-		 srcdir, schema_file, doc_file);
-	rc = system(cmd);
-	unlink(schema_file);
-	unlink(doc_file);
-	if (WIFEXITED(rc) && WEXITSTATUS(rc) == 77)
-		skip();
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static void validate_each(json_t *array, const char *def)
 {
 	for (size_t i = 0; i < json_array_size(array); i++)
-		assert_int_equal(validate_def(json_incref(json_array_get(array, i)), def), 0);
+		assert_int_equal(validate_schema(json_incref(json_array_get(array, i)), def), 0);
 	json_decref(array);
 }
 
 static void test_schema_accepts(void **state)
 {
 	add_round(1, 0, true);
-	assert_int_equal(validate_def(np_json_round(&result), "round"), 0);
+	assert_int_equal(validate_schema(np_json_round(&result), "round"), 0);
 	probes[0].state = NP_STATE_FILTERED;
 	add_round(2, 1000, false);
-	assert_int_equal(validate_def(np_json_round_event(&result), "round_event"), 0);
+	assert_int_equal(validate_schema(np_json_round_event(&result), "round_event"), 0);
 	validate_each(np_json_rounds(&series), "round");
 	validate_each(np_json_statistics(&series), "statistics");
 }
@@ -291,14 +254,14 @@ static void test_schema_refuses(void **state)
 	add_round(1, 0, true);
 	stats = np_json_statistics(&series);
 	json_object_set_new(json_array_get(stats, 1), "min_ms", json_real(0.5));
-	assert_int_equal(validate_def(json_incref(json_array_get(stats, 1)), "statistics"), 1);
+	assert_int_equal(validate_schema(json_incref(json_array_get(stats, 1)), "statistics"), 1);
 	json_decref(stats);
 	round = np_json_round(&result);
 	json_object_del(json_array_get(json_object_get(round, "probes"), 0), "state");
-	assert_int_equal(validate_def(round, "round"), 1);
+	assert_int_equal(validate_schema(round, "round"), 1);
 	round = np_json_round_event(&result);
 	json_object_set_new(round, "type", json_string("target"));
-	assert_int_equal(validate_def(round, "round_event"), 1);
+	assert_int_equal(validate_schema(round, "round_event"), 1);
 }
 
 int main(void)

@@ -12,23 +12,17 @@
 #include <string.h>
 #include <sys/un.h>
 #include "series.h"
+#include "fail_realloc.h"
 
 #define MAXP 1024
 
 /* Allocation failure on demand: the test is linked with --wrap for malloc,
- * calloc and realloc (Makefile.am); fail_in = k fails the k-th call from now. */
-static int fail_in;
+ * calloc and realloc (Makefile.am); fail_in = k fails the k-th call from now.
+ * realloc's wrap, fail_in and failing() are fail_realloc.h's. */
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
-void *__real_realloc(void *p, size_t n);
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t n, size_t size);
-void *__wrap_realloc(void *p, size_t n);
-
-static bool failing(void)
-{
-	return fail_in > 0 && --fail_in == 0;
-}
 
 void *__wrap_malloc(size_t n)
 {
@@ -38,11 +32,6 @@ void *__wrap_malloc(size_t n)
 void *__wrap_calloc(size_t n, size_t size)
 {
 	return failing() ? NULL : __real_calloc(n, size);
-}
-
-void *__wrap_realloc(void *p, size_t n)
-{
-	return failing() ? NULL : __real_realloc(p, n);
 }
 
 static struct np_target target;
@@ -129,68 +118,68 @@ static void stat0(struct np_series_stat *st)
 	np_series_stat(&series.slots[0], st);
 }
 
-/* ping's formula on 1, 2, 3, 4 ms: avg 2.5, mdev sqrt(30/4 - 6.25) = sqrt(1.25). */
-static void test_ping_formula(void **state)
+/* What the one slot's statistics must be, worked out by hand: the counts and
+ * has_times exactly, min and max exactly (they are samples), loss, avg and mdev
+ * within their eps (0: exactly).  Returns the statistics. */
+struct want_stat {
+	unsigned long sent, open;
+	double loss;
+	bool has_times;
+	double min, avg, max, mdev;
+	double loss_eps, avg_eps, mdev_eps;
+};
+
+static struct np_series_stat check_stats(struct want_stat w)
 {
 	struct np_series_stat st;
 
+	stat0(&st);
+	assert_int_equal(st.sent, w.sent);
+	assert_int_equal(st.open, w.open);
+	assert_int_equal(st.has_times, w.has_times);
+	assert_float_equal(st.loss_percent, w.loss, w.loss_eps);
+	assert_float_equal(st.min_ms, w.min, 0);
+	assert_float_equal(st.avg_ms, w.avg, w.avg_eps);
+	assert_float_equal(st.max_ms, w.max, 0);
+	assert_float_equal(st.mdev_ms, w.mdev, w.mdev_eps);
+	return st;
+}
+
+/* ping's formula on 1, 2, 3, 4 ms: avg 2.5, mdev sqrt(30/4 - 6.25) = sqrt(1.25). */
+static void test_ping_formula(void **state)
+{
 	for (unsigned long i = 1; i <= 4; i++)
 		add_one(i, NP_STATE_OPEN, (double)i);
-	stat0(&st);
-	assert_int_equal(st.sent, 4);
-	assert_int_equal(st.open, 4);
-	assert_true(st.has_times);
-	assert_float_equal(st.loss_percent, 0.0, 0);
-	assert_float_equal(st.min_ms, 1.0, 0);
-	assert_float_equal(st.avg_ms, 2.5, 1e-12);
-	assert_float_equal(st.max_ms, 4.0, 0);
-	assert_float_equal(st.mdev_ms, 1.118033988749895, 1e-12);
+	check_stats((struct want_stat){ .sent = 4, .open = 4, .loss = 0.0, .has_times = true,
+		.min = 1.0, .avg = 2.5, .max = 4.0, .mdev = 1.118033988749895,
+		.avg_eps = 1e-12, .mdev_eps = 1e-12 });
 }
 
 static void test_single_sample(void **state)
 {
-	struct np_series_stat st;
-
 	add_one(1, NP_STATE_OPEN, 0.081);
-	stat0(&st);
-	assert_int_equal(st.sent, 1);
-	assert_float_equal(st.min_ms, 0.081, 0);
-	assert_float_equal(st.avg_ms, 0.081, 1e-15);
-	assert_float_equal(st.max_ms, 0.081, 0);
-	assert_float_equal(st.mdev_ms, 0.0, 1e-12);
+	check_stats((struct want_stat){ .sent = 1, .open = 1, .loss = 0.0, .has_times = true,
+		.min = 0.081, .avg = 0.081, .max = 0.081, .mdev = 0.0,
+		.avg_eps = 1e-15, .mdev_eps = 1e-12 });
 }
 
 /* Nothing open: loss 100 %, no times (ping prints no rtt line). */
 static void test_all_lost(void **state)
 {
-	struct np_series_stat st;
-
 	for (unsigned long i = 1; i <= 3; i++)
 		add_one(i, NP_STATE_CLOSED, 0.05);
-	stat0(&st);
-	assert_int_equal(st.sent, 3);
-	assert_int_equal(st.open, 0);
-	assert_float_equal(st.loss_percent, 100.0, 0);
-	assert_false(st.has_times);
-	assert_float_equal(st.avg_ms, 0.0, 0);
+	check_stats((struct want_stat){ .sent = 3, .open = 0, .loss = 100.0, .has_times = false });
 }
 
 /* Lost probes count as sent only: their times are not in min/avg/max. */
 static void test_some_lost(void **state)
 {
-	struct np_series_stat st;
-
 	add_one(1, NP_STATE_OPEN, 2.0);
 	add_one(2, NP_STATE_FILTERED, 3000.0);
 	add_one(3, NP_STATE_OPEN, 4.0);
-	stat0(&st);
-	assert_int_equal(st.sent, 3);
-	assert_int_equal(st.open, 2);
-	assert_float_equal(st.loss_percent, 100.0 / 3.0, 1e-12);
-	assert_float_equal(st.min_ms, 2.0, 0);
-	assert_float_equal(st.avg_ms, 3.0, 0);
-	assert_float_equal(st.max_ms, 4.0, 0);
-	assert_float_equal(st.mdev_ms, 1.0, 1e-12);
+	check_stats((struct want_stat){ .sent = 3, .open = 2, .loss = 100.0 / 3.0, .has_times = true,
+		.min = 2.0, .avg = 3.0, .max = 4.0, .mdev = 1.0,
+		.loss_eps = 1e-12, .mdev_eps = 1e-12 });
 }
 
 /* Equal large times: sum2/n - avg^2 may round below zero; mdev is 0, not NaN. */
@@ -200,21 +189,20 @@ static void test_large_equal_values(void **state)
 
 	for (unsigned long i = 1; i <= 7; i++)
 		add_one(i, NP_STATE_OPEN, 2999.999123);
-	stat0(&st);
+	st = check_stats((struct want_stat){ .sent = 7, .open = 7, .loss = 0.0, .has_times = true,
+		.min = 2999.999123, .avg = 2999.999123, .max = 2999.999123, .mdev = 0.0,
+		.avg_eps = 1e-9, .mdev_eps = 1e-3 });
 	assert_false(isnan(st.mdev_ms));
 	assert_true(st.mdev_ms >= 0 && st.mdev_ms < 1e-3);
-	assert_float_equal(st.avg_ms, 2999.999123, 1e-9);
 }
 
 static void test_tiny_values(void **state)
 {
-	struct np_series_stat st;
-
 	add_one(1, NP_STATE_OPEN, 0.001);
 	add_one(2, NP_STATE_OPEN, 0.003);
-	stat0(&st);
-	assert_float_equal(st.avg_ms, 0.002, 1e-15);
-	assert_float_equal(st.mdev_ms, 0.001, 1e-12);
+	check_stats((struct want_stat){ .sent = 2, .open = 2, .loss = 0.0, .has_times = true,
+		.min = 0.001, .avg = 0.002, .max = 0.003, .mdev = 0.001,
+		.avg_eps = 1e-15, .mdev_eps = 1e-12 });
 }
 
 /* A slot is one address x port x transport: other ports, transports and
