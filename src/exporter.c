@@ -332,35 +332,31 @@ static int probe_start(struct probe *p, char *err, size_t errlen)
 					.gate = &ex->gate, .dns_gate = &ex->dns_gate };
 	np_timer_init(&p->deadline, on_deadline, p);
 	p->t0 = np_now_ms();
-	if (p->kind != KIND_LOOKUP) {
-		p->job = np_job_new(&p->sh, &p->target, on_job_done, NULL, p);
-		if (!p->job) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-	}
 	NP_DLIST_PUSH(&ex->running, p);
 	ex->inflight++;
 	/* a lookup's queries end at its timeout by themselves (lookup.c), with
 	 * every family to say so; a job's DNS phase has the resolver's timeout,
 	 * then its probes theirs: the scrape's must come first */
-	if (p->kind != KIND_LOOKUP)
-		np_timer_arm(&ex->loop, &p->deadline, p->t0 + p->timeout_ms);
 	if (p->kind == KIND_LOOKUP) {
 		p->lookup_started = true;
 		if (np_lookup_start(res, &p->lo, &p->lr, on_lookup_done, p) < 0) {
 			p->lookup_started = false;
-			NP_DLIST_REMOVE(&ex->running, p);
-			ex->inflight--;
-			np_timer_cancel(&ex->loop, &p->deadline);
-			snprintf(err, errlen, "out of memory");
-			return -1;
+			goto oom;
 		}
 		np_resolver_rearm(res);
 	} else {
+		p->job = np_job_new(&p->sh, &p->target, on_job_done, NULL, p);
+		if (!p->job)
+			goto oom;
+		np_timer_arm(&ex->loop, &p->deadline, p->t0 + p->timeout_ms);
 		np_job_start(p->job);
 	}
 	return 0;
+oom:
+	NP_DLIST_REMOVE(&ex->running, p);
+	ex->inflight--;
+	snprintf(err, errlen, "out of memory");
+	return -1;
 }
 
 /* ---- /probe's parameters */
