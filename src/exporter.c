@@ -100,6 +100,7 @@ struct exporter {
 	bool stopping;
 	sigset_t wait_mask;
 	struct counters n;
+	unsigned long long btime;	/* the system's boot time (/proc/stat), read once */
 };
 
 static unsigned code_index(unsigned code)
@@ -622,7 +623,8 @@ static unsigned long long boot_time(void)
 	return btime;
 }
 
-static void read_proc_stat(struct proc_stat *ps)
+/* btime: boot_time(), which does not change while the exporter runs. */
+static void read_proc_stat(struct proc_stat *ps, unsigned long long btime)
 {
 	unsigned long long f[25] = { 0 };
 	double tick = (double)sysconf(_SC_CLK_TCK);
@@ -630,7 +632,7 @@ static void read_proc_stat(struct proc_stat *ps)
 	if (tick <= 0 || !stat_fields(f))
 		return;
 	ps->cpu_s = (double)(f[14] + f[15]) / tick;	/* utime + stime */
-	ps->start_s = (double)boot_time() + (double)f[22] / tick;
+	ps->start_s = (double)btime + (double)f[22] / tick;
 	ps->rss_bytes = (double)f[24] * (double)sysconf(_SC_PAGESIZE);
 	ps->ok = true;
 }
@@ -648,13 +650,13 @@ static long count_fds(void)
 	return n - 3;	/* ".", ".." and the directory's own descriptor */
 }
 
-static void process_families(struct np_prom *p)
+static void process_families(struct np_prom *p, unsigned long long btime)
 {
 	struct proc_stat ps = { 0 };
 	struct rlimit rl;
 	long fds = count_fds();
 
-	read_proc_stat(&ps);
+	read_proc_stat(&ps, btime);
 	if (ps.ok) {
 		np_prom_family(p, "process_cpu_seconds_total", NP_PROM_COUNTER,
 			       "Total user and system CPU time spent in seconds.");
@@ -722,7 +724,7 @@ static void exporter_families(struct exporter *ex, struct np_prom *p)
 	np_prom_family(p, "netprobe_exporter_probes_max", NP_PROM_GAUGE,
 		       "Most probes run at once (--max-probes)");
 	np_prom_sample_uint(p, NULL, 0, ex->cfg->max_probes);
-	process_families(p);
+	process_families(p, ex->btime);
 }
 
 static enum MHD_Result serve_metrics(struct exporter *ex, struct req *rq)
@@ -960,6 +962,7 @@ struct exporter *np_exporter_open(const struct np_exporter_config *cfg, int *cod
 		free(ex);
 		return NULL;
 	}
+	ex->btime = boot_time();
 	if (np_signals_catch_stop(&ex->wait_mask) == 0) {
 		ex->loop.stop = &np_stop_signal;
 		ex->loop.wait_mask = &ex->wait_mask;
