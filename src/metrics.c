@@ -300,32 +300,21 @@ static void probes(struct np_prom *p, const struct np_target_result *r,
 
 void np_metrics_series_total(const struct np_series *s, struct np_series_stat *out)
 {
-	double sum = 0, sum2 = 0, min = 0, max = 0;
-	unsigned long sent = 0, open = 0;
+	struct np_series_slot total = { .sent = 0 };
 
 	for (size_t i = 0; i < s->nslots; i++) {
 		const struct np_series_slot *sl = &s->slots[i];
 
-		sent += sl->sent;
-		if (sl->open && (open == 0 || sl->min_ms < min))
-			min = sl->min_ms;
-		if (sl->open && (open == 0 || sl->max_ms > max))
-			max = sl->max_ms;
-		open += sl->open;
-		sum += sl->sum_ms;
-		sum2 += sl->sum2_ms;
+		if (sl->open && (total.open == 0 || sl->min_ms < total.min_ms))
+			total.min_ms = sl->min_ms;
+		if (sl->open && (total.open == 0 || sl->max_ms > total.max_ms))
+			total.max_ms = sl->max_ms;
+		total.sent += sl->sent;
+		total.open += sl->open;
+		total.sum_ms += sl->sum_ms;
+		total.sum2_ms += sl->sum2_ms;
 	}
-	*out = (struct np_series_stat){ .sent = sent, .open = open };
-	out->loss_percent = sent ? 100.0 * (double)(sent - open) / (double)sent : 0;
-	if (!open)
-		return;
-	out->has_times = true;
-	out->min_ms = min;
-	out->max_ms = max;
-	out->avg_ms = sum / (double)open;
-	double var = sum2 / (double)open - out->avg_ms * out->avg_ms;
-
-	out->mdev_ms = var > 0 ? sqrt(var) : 0;
+	np_series_stat(&total, out);
 }
 
 static void series(struct np_prom *p, const struct np_target_result *r,

@@ -36,7 +36,7 @@ int np_metrics_lookup(struct np_prom *p, const struct np_lookup_result *r,
 		      const struct np_metrics_ctx *ctx);
 
 /* The statistics over every slot of a series (all addresses, ports and
- * transports together), as np_series_stat computes them for one slot: what
+ * transports together): np_series_stat of the slots summed into one. What
  * netprobe_loss_ratio / netprobe_rtt_seconds and Nagios' loss and rtt_avg say. */
 void np_metrics_series_total(const struct np_series *s, struct np_series_stat *out);
 
