@@ -196,13 +196,9 @@ static struct np_resolver *resolver_for(struct exporter *ex, int family, struct 
 
 static bool probe_success(const struct probe *p)
 {
-	const struct np_lookup_reply *rep;
-
-	if (p->kind != KIND_LOOKUP)
-		return !p->job->failed_errno && (p->job->result.verdict == NP_VERDICT_OK ||
-						 p->job->result.verdict == NP_VERDICT_DEGRADED);
-	rep = p->lr.nreplies ? &p->lr.replies[0] : NULL;
-	return rep && rep->msg && NP_DNS_RCODE(rep->m.h.flags) == 0;
+	if (p->kind == KIND_LOOKUP)
+		return np_metrics_lookup_success(&p->lr);
+	return !p->job->failed_errno && np_metrics_success(&p->job->result);
 }
 
 /* The answer of a probe that ran to its end: docs/METRICS.md's families. */
@@ -242,20 +238,14 @@ static void on_deadline(void *arg)
 {
 	struct probe *p = arg;
 	struct req *rq = p->req;
+	struct np_metrics_ctx ctx = { .duration_s = (np_now_ms() - p->t0) / 1000.0,
+				      .timeout_s = p->timeout_ms / 1000.0 };
 	struct np_prom prom;
 
 	if (!rq)
 		return;
 	np_prom_init(&prom, &rq->body);
-	np_prom_family(&prom, "probe_success", NP_PROM_GAUGE,
-		       "Displays whether or not the probe was a success");
-	np_prom_sample(&prom, NULL, 0, 0);
-	np_prom_family(&prom, "probe_duration_seconds", NP_PROM_GAUGE,
-		       "Returns how long the probe took to complete in seconds");
-	np_prom_sample(&prom, NULL, 0, (np_now_ms() - p->t0) / 1000.0);
-	np_prom_family(&prom, "probe_timeout_seconds", NP_PROM_GAUGE,
-		       "Returns how long the probe timeout is in seconds");
-	np_prom_sample(&prom, NULL, 0, p->timeout_ms / 1000.0);
+	np_metrics_timed_out(&prom, &ctx);
 	np_prom_finish(&prom);
 	np_prom_free(&prom);
 	p->ex->n.probes[p->kind][0]++;
