@@ -108,6 +108,8 @@ for f in "$NP_TMP"/burst/*.prom; do
 	promtool check metrics <"$f" >/dev/null 2>&1 || bad=$((bad + 1))
 done
 assert_eq "burst: every 200 says probe_success 0 and passes promtool" 0 "$bad"
+assert_eq "burst: a body saved for every 200" "$n200" \
+	"$(find "$NP_TMP/burst" -name '*.prom' | wc -l)"
 get /metrics
 assert_eq "burst: the 503s counted as busy" "$n503" \
 	"$(metric 'netprobe_exporter_rejected_total{reason="busy"}')"

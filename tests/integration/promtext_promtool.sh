@@ -5,7 +5,8 @@
 # docs/METRICS.md with hostile label values (quotes, backslash, newline, bytes
 # that are not UTF-8). And promtool is shown able to fail: broken variants of
 # the same exposition (a bad escape, a raw non-UTF-8 byte, a second TYPE line, a
-# gauge named like a counter) must each be refused. No network, no server.
+# gauge named like a counter) must each be refused, and promtool_ok refuses
+# the empty exposition promtool accepts. No network, no server.
 # shellcheck disable=SC2034  # read by lib.sh: no netprobe run here
 NP_NEED_BINARY=0
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -14,16 +15,6 @@ command -v promtool >/dev/null 2>&1 ||
 np_init_base
 SAMPLE="${top_builddir:-$top_srcdir/build}/tests/unit/promtext_sample"
 [ -x "$SAMPLE" ] || fatal "$SAMPLE not built (make check builds it)"
-
-# check_ok NAME FILE: promtool accepts FILE with no lint complaint
-check_ok() {
-	if promtool check metrics <"$2" >"$NP_TMP/promtool.out" 2>&1; then
-		ok "$1: promtool check metrics accepts it"
-	else
-		not_ok "$1: promtool check metrics refuses it"
-		sed 's/^/#   /' "$NP_TMP/promtool.out"
-	fi
-}
 
 # check_refused NAME FILE: promtool refuses FILE (exit 1 parse error, 3 lint)
 check_refused() {
@@ -39,10 +30,10 @@ check_refused() {
 "$SAMPLE" probe >"$NP_TMP/probe.prom" || fatal "promtext_sample probe failed"
 "$SAMPLE" lookup >"$NP_TMP/lookup.prom" || fatal "promtext_sample lookup failed"
 "$SAMPLE" exporter >"$NP_TMP/exporter.prom" || fatal "promtext_sample exporter failed"
-check_ok "per-probe families (--format prometheus, /probe)" "$NP_TMP/probe.prom"
-check_ok "lookup families (lookup --format prometheus, /probe?module=lookup)" \
+promtool_ok "per-probe families (--format prometheus, /probe)" "$NP_TMP/probe.prom"
+promtool_ok "lookup families (lookup --format prometheus, /probe?module=lookup)" \
 	"$NP_TMP/lookup.prom"
-check_ok "the exporter's own families (/metrics)" "$NP_TMP/exporter.prom"
+promtool_ok "the exporter's own families (/metrics)" "$NP_TMP/exporter.prom"
 
 # the hostile Unix path reached promtool escaped, on one line
 if grep -q '^netprobe_probe_state{address="/run/it'"'"'s \\"odd\\"\\\\\\n\\\\xff.sock",' \
@@ -76,5 +67,10 @@ sed 's/probe_success/probe_success_total/' "$NP_TMP/probe.prom" >"$NP_TMP/bad_li
 check_refused "a gauge named like a counter (_total)" "$NP_TMP/bad_lint.prom"
 printf 'probe_success{a="1"} notanumber\n' >"$NP_TMP/bad_value.prom"
 check_refused "a value that is not a number" "$NP_TMP/bad_value.prom"
+: >"$NP_TMP/empty.prom"
+promtool check metrics <"$NP_TMP/empty.prom" >/dev/null 2>&1 ||
+	fatal "promtool refuses an empty exposition: the check below proves nothing"
+assert_eq "promtool_ok fails an empty exposition (promtool alone accepts it)" 1 \
+	"$( (np_failures=0; promtool_ok empty "$NP_TMP/empty.prom" >/dev/null; echo "$np_failures") )"
 
 np_done
