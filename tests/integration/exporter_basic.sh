@@ -115,6 +115,8 @@ assert_eq "HEAD /probe: 200" 200 "$HTTP_CODE"
 get /metrics
 assert_eq "/metrics: 200" 200 "$HTTP_CODE"
 check_promtool "/metrics"
+assert_eq "/metrics: each family's HELP and TYPE once" "" \
+	"$(grep -E '^# (HELP|TYPE) ' "$NP_TMP/body" | awk '{print $2, $3}' | sort | uniq -d)"
 assert_eq "/metrics: build_info" 1 "$(metric "netprobe_exporter_build_info{version=\"$("$NETPROBE" --version | awk '{print $2; exit}')\"}")"
 assert_true "/metrics: 400s counted" test "$(metric 'netprobe_exporter_requests_total{path="/probe",code="400"}')" -ge 12
 assert_true "/metrics: 404 counted under path other" test "$(metric 'netprobe_exporter_requests_total{path="other",code="404"}')" -ge 1
