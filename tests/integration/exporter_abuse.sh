@@ -139,11 +139,7 @@ for i in 1 2 3; do
 		"$EXP_URL/probe?$q" >"$NP_TMP/term$i.code" &
 	np_bg_register $!
 done
-for i in $(seq 1 "$NP_POLLS"); do
-	get /metrics
-	[ "$(metric netprobe_exporter_probes_in_flight)" = 3 ] && break
-	sleep 0.05
-done
+wait_inflight 3
 assert_eq "three probes in flight" 3 "$(metric netprobe_exporter_probes_in_flight)"
 stop_with TERM "$EXP_PID"
 assert_eq "SIGTERM mid-probe: exit 0" 0 "$RC"
