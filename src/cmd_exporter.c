@@ -63,6 +63,8 @@ static const char usage[] =
 static const enum np_format formats[] = { NP_FORMAT_TEXT, NP_FORMAT_END };
 
 #define FAIL NP_FAIL
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 /* ADDR:PORT or [V6]:PORT, an address literal. */
 static int parse_listen(const char *s, struct np_exporter_config *cfg, char *err, size_t errlen)
@@ -142,7 +144,8 @@ static int parse(int argc, char *argv[], struct np_cli *cli, char *err, size_t e
 		     "only @SERVER");
 	if (npos < 0)
 		return -1;
-	if (!cfg->listen_len && parse_listen("127.0.0.1:9116", cfg, err, errlen) < 0)
+	if (!cfg->listen_len &&
+	    parse_listen("127.0.0.1:" STR(NP_EXPORTER_PORT), cfg, err, errlen) < 0)
 		return -1;
 	/* the probes' and the DNS phase's; a scrape may ask less, never more than
 	 * --max-timeout */

@@ -100,6 +100,7 @@ struct exporter {
 	bool stopping;
 	sigset_t wait_mask;
 	struct counters n;
+	unsigned long long btime;	/* the system's boot time (/proc/stat), read once */
 };
 
 static unsigned code_index(unsigned code)
@@ -195,13 +196,9 @@ static struct np_resolver *resolver_for(struct exporter *ex, int family, struct 
 
 static bool probe_success(const struct probe *p)
 {
-	const struct np_lookup_reply *rep;
-
-	if (p->kind != KIND_LOOKUP)
-		return !p->job->failed_errno && (p->job->result.verdict == NP_VERDICT_OK ||
-						 p->job->result.verdict == NP_VERDICT_DEGRADED);
-	rep = p->lr.nreplies ? &p->lr.replies[0] : NULL;
-	return rep && rep->msg && NP_DNS_RCODE(rep->m.h.flags) == 0;
+	if (p->kind == KIND_LOOKUP)
+		return np_metrics_lookup_success(&p->lr);
+	return !p->job->failed_errno && np_metrics_success(&p->job->result);
 }
 
 /* The answer of a probe that ran to its end: docs/METRICS.md's families. */
@@ -241,20 +238,14 @@ static void on_deadline(void *arg)
 {
 	struct probe *p = arg;
 	struct req *rq = p->req;
+	struct np_metrics_ctx ctx = { .duration_s = (np_now_ms() - p->t0) / 1000.0,
+				      .timeout_s = p->timeout_ms / 1000.0 };
 	struct np_prom prom;
 
 	if (!rq)
 		return;
 	np_prom_init(&prom, &rq->body);
-	np_prom_family(&prom, "probe_success", NP_PROM_GAUGE,
-		       "Displays whether or not the probe was a success");
-	np_prom_sample(&prom, NULL, 0, 0);
-	np_prom_family(&prom, "probe_duration_seconds", NP_PROM_GAUGE,
-		       "Returns how long the probe took to complete in seconds");
-	np_prom_sample(&prom, NULL, 0, (np_now_ms() - p->t0) / 1000.0);
-	np_prom_family(&prom, "probe_timeout_seconds", NP_PROM_GAUGE,
-		       "Returns how long the probe timeout is in seconds");
-	np_prom_sample(&prom, NULL, 0, p->timeout_ms / 1000.0);
+	np_metrics_timed_out(&prom, &ctx);
 	np_prom_finish(&prom);
 	np_prom_free(&prom);
 	p->ex->n.probes[p->kind][0]++;
@@ -332,35 +323,31 @@ static int probe_start(struct probe *p, char *err, size_t errlen)
 					.gate = &ex->gate, .dns_gate = &ex->dns_gate };
 	np_timer_init(&p->deadline, on_deadline, p);
 	p->t0 = np_now_ms();
-	if (p->kind != KIND_LOOKUP) {
-		p->job = np_job_new(&p->sh, &p->target, on_job_done, NULL, p);
-		if (!p->job) {
-			snprintf(err, errlen, "out of memory");
-			return -1;
-		}
-	}
 	NP_DLIST_PUSH(&ex->running, p);
 	ex->inflight++;
 	/* a lookup's queries end at its timeout by themselves (lookup.c), with
 	 * every family to say so; a job's DNS phase has the resolver's timeout,
 	 * then its probes theirs: the scrape's must come first */
-	if (p->kind != KIND_LOOKUP)
-		np_timer_arm(&ex->loop, &p->deadline, p->t0 + p->timeout_ms);
 	if (p->kind == KIND_LOOKUP) {
 		p->lookup_started = true;
 		if (np_lookup_start(res, &p->lo, &p->lr, on_lookup_done, p) < 0) {
 			p->lookup_started = false;
-			NP_DLIST_REMOVE(&ex->running, p);
-			ex->inflight--;
-			np_timer_cancel(&ex->loop, &p->deadline);
-			snprintf(err, errlen, "out of memory");
-			return -1;
+			goto oom;
 		}
 		np_resolver_rearm(res);
 	} else {
+		p->job = np_job_new(&p->sh, &p->target, on_job_done, NULL, p);
+		if (!p->job)
+			goto oom;
+		np_timer_arm(&ex->loop, &p->deadline, p->t0 + p->timeout_ms);
 		np_job_start(p->job);
 	}
 	return 0;
+oom:
+	NP_DLIST_REMOVE(&ex->running, p);
+	ex->inflight--;
+	snprintf(err, errlen, "out of memory");
+	return -1;
 }
 
 /* ---- /probe's parameters */
@@ -626,7 +613,8 @@ static unsigned long long boot_time(void)
 	return btime;
 }
 
-static void read_proc_stat(struct proc_stat *ps)
+/* btime: boot_time(), which does not change while the exporter runs. */
+static void read_proc_stat(struct proc_stat *ps, unsigned long long btime)
 {
 	unsigned long long f[25] = { 0 };
 	double tick = (double)sysconf(_SC_CLK_TCK);
@@ -634,7 +622,7 @@ static void read_proc_stat(struct proc_stat *ps)
 	if (tick <= 0 || !stat_fields(f))
 		return;
 	ps->cpu_s = (double)(f[14] + f[15]) / tick;	/* utime + stime */
-	ps->start_s = (double)boot_time() + (double)f[22] / tick;
+	ps->start_s = (double)btime + (double)f[22] / tick;
 	ps->rss_bytes = (double)f[24] * (double)sysconf(_SC_PAGESIZE);
 	ps->ok = true;
 }
@@ -652,13 +640,13 @@ static long count_fds(void)
 	return n - 3;	/* ".", ".." and the directory's own descriptor */
 }
 
-static void process_families(struct np_prom *p)
+static void process_families(struct np_prom *p, unsigned long long btime)
 {
 	struct proc_stat ps = { 0 };
 	struct rlimit rl;
 	long fds = count_fds();
 
-	read_proc_stat(&ps);
+	read_proc_stat(&ps, btime);
 	if (ps.ok) {
 		np_prom_family(p, "process_cpu_seconds_total", NP_PROM_COUNTER,
 			       "Total user and system CPU time spent in seconds.");
@@ -726,7 +714,7 @@ static void exporter_families(struct exporter *ex, struct np_prom *p)
 	np_prom_family(p, "netprobe_exporter_probes_max", NP_PROM_GAUGE,
 		       "Most probes run at once (--max-probes)");
 	np_prom_sample_uint(p, NULL, 0, ex->cfg->max_probes);
-	process_families(p);
+	process_families(p, ex->btime);
 }
 
 static enum MHD_Result serve_metrics(struct exporter *ex, struct req *rq)
@@ -964,6 +952,7 @@ struct exporter *np_exporter_open(const struct np_exporter_config *cfg, int *cod
 		free(ex);
 		return NULL;
 	}
+	ex->btime = boot_time();
 	if (np_signals_catch_stop(&ex->wait_mask) == 0) {
 		ex->loop.stop = &np_stop_signal;
 		ex->loop.wait_mask = &ex->wait_mask;

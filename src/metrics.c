@@ -143,6 +143,25 @@ static uint32_t ip_hash(const struct sockaddr *sa)
 	return h;
 }
 
+/* The three families every answer begins with, blackbox's. */
+static void probe_head(struct np_prom *p, const struct np_metrics_ctx *ctx, bool success)
+{
+	gauge_int(p, ctx, "probe_success", help_success, success);
+	gauge(p, ctx, "probe_duration_seconds", help_duration, ctx->duration_s);
+	gauge(p, ctx, "probe_timeout_seconds", help_timeout, ctx->timeout_s);
+}
+
+bool np_metrics_success(const struct np_target_result *r)
+{
+	return r->verdict == NP_VERDICT_OK || r->verdict == NP_VERDICT_DEGRADED;
+}
+
+int np_metrics_timed_out(struct np_prom *p, const struct np_metrics_ctx *ctx)
+{
+	probe_head(p, ctx, false);
+	return p->error;
+}
+
 /* probe_success .. probe_failed_due_to_regex: blackbox's, for a TCP/UDP/Unix probe. */
 static void blackbox(struct np_prom *p, const struct np_target_result *r,
 		     const struct np_metrics_ctx *ctx)
@@ -152,10 +171,7 @@ static void blackbox(struct np_prom *p, const struct np_target_result *r,
 	bool ip = sa && (sa->sa_family == AF_INET || sa->sa_family == AF_INET6);
 	bool mismatch = false;
 
-	gauge_int(p, ctx, "probe_success", help_success,
-		  r->verdict == NP_VERDICT_OK || r->verdict == NP_VERDICT_DEGRADED);
-	gauge(p, ctx, "probe_duration_seconds", help_duration, ctx->duration_s);
-	gauge(p, ctx, "probe_timeout_seconds", help_timeout, ctx->timeout_s);
+	probe_head(p, ctx, np_metrics_success(r));
 	gauge(p, ctx, "probe_dns_lookup_time_seconds",
 	      "Returns the time taken for probe dns lookup in seconds", np_metrics_dns_time(r));
 	gauge_int(p, ctx, "probe_ip_protocol", "Specifies whether probe ip protocol is IP4 or IP6",
@@ -300,32 +316,21 @@ static void probes(struct np_prom *p, const struct np_target_result *r,
 
 void np_metrics_series_total(const struct np_series *s, struct np_series_stat *out)
 {
-	double sum = 0, sum2 = 0, min = 0, max = 0;
-	unsigned long sent = 0, open = 0;
+	struct np_series_slot total = { .sent = 0 };
 
 	for (size_t i = 0; i < s->nslots; i++) {
 		const struct np_series_slot *sl = &s->slots[i];
 
-		sent += sl->sent;
-		if (sl->open && (open == 0 || sl->min_ms < min))
-			min = sl->min_ms;
-		if (sl->open && (open == 0 || sl->max_ms > max))
-			max = sl->max_ms;
-		open += sl->open;
-		sum += sl->sum_ms;
-		sum2 += sl->sum2_ms;
+		if (sl->open && (total.open == 0 || sl->min_ms < total.min_ms))
+			total.min_ms = sl->min_ms;
+		if (sl->open && (total.open == 0 || sl->max_ms > total.max_ms))
+			total.max_ms = sl->max_ms;
+		total.sent += sl->sent;
+		total.open += sl->open;
+		total.sum_ms += sl->sum_ms;
+		total.sum2_ms += sl->sum2_ms;
 	}
-	*out = (struct np_series_stat){ .sent = sent, .open = open };
-	out->loss_percent = sent ? 100.0 * (double)(sent - open) / (double)sent : 0;
-	if (!open)
-		return;
-	out->has_times = true;
-	out->min_ms = min;
-	out->max_ms = max;
-	out->avg_ms = sum / (double)open;
-	double var = sum2 / (double)open - out->avg_ms * out->avg_ms;
-
-	out->mdev_ms = var > 0 ? sqrt(var) : 0;
+	np_series_stat(&total, out);
 }
 
 static void series(struct np_prom *p, const struct np_target_result *r,
@@ -383,18 +388,29 @@ static size_t additional_rrs(const struct np_dns_message *m)
 	return n;
 }
 
+/* The first reply's rcode; -1 when none came with a whole header. */
+static int first_rcode(const struct np_lookup_result *r)
+{
+	const struct np_lookup_reply *rep = r->nreplies ? &r->replies[0] : NULL;
+
+	return rep && rep->msg && rep->len >= 12 ? NP_DNS_RCODE(rep->m.h.flags) : -1;
+}
+
+bool np_metrics_lookup_success(const struct np_lookup_result *r)
+{
+	return first_rcode(r) == 0;
+}
+
 int np_metrics_lookup(struct np_prom *p, const struct np_lookup_result *r,
 		      const struct np_metrics_ctx *ctx)
 {
 	static const char *const phases[] = { "resolve", "connect", "request" };
 	const struct np_lookup_reply *rep = r->nreplies ? &r->replies[0] : NULL;
-	bool replied = rep && rep->msg && rep->len >= 12;
-	int rcode = replied ? NP_DNS_RCODE(rep->m.h.flags) : -1;
+	int rcode = first_rcode(r);
+	bool replied = rcode >= 0;
 	struct labels ls;
 
-	gauge_int(p, ctx, "probe_success", help_success, rcode == 0);
-	gauge(p, ctx, "probe_duration_seconds", help_duration, ctx->duration_s);
-	gauge(p, ctx, "probe_timeout_seconds", help_timeout, ctx->timeout_s);
+	probe_head(p, ctx, rcode == 0);
 	np_prom_family(p, "probe_dns_duration_seconds", NP_PROM_GAUGE,
 		       "Duration of DNS request by phase");
 	for (size_t i = 0; i < N(phases); i++) {

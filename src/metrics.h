@@ -35,8 +35,16 @@ int np_metrics_probe(struct np_prom *p, const struct np_target_result *r,
 int np_metrics_lookup(struct np_prom *p, const struct np_lookup_result *r,
 		      const struct np_metrics_ctx *ctx);
 
+/* probe_success's value: the verdict ok or degraded; for a lookup, its first
+ * reply came (a whole header) with rcode NOERROR. */
+bool np_metrics_success(const struct np_target_result *r);
+bool np_metrics_lookup_success(const struct np_lookup_result *r);
+/* A probe the scrape's timeout cut before its end: probe_success 0 and the
+ * two times (blackbox_exporter's answer). 0, or -1 as np_metrics_probe. */
+int np_metrics_timed_out(struct np_prom *p, const struct np_metrics_ctx *ctx);
+
 /* The statistics over every slot of a series (all addresses, ports and
- * transports together), as np_series_stat computes them for one slot: what
+ * transports together): np_series_stat of the slots summed into one. What
  * netprobe_loss_ratio / netprobe_rtt_seconds and Nagios' loss and rtt_avg say. */
 void np_metrics_series_total(const struct np_series *s, struct np_series_stat *out);
 

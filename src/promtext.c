@@ -51,7 +51,7 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-bool np_prom_metric_name_ok(const char *name)
+static bool metric_name_ok(const char *name)
 {
 	if (!name || !(is_alpha_(*name) || *name == ':'))
 		return false;
@@ -61,7 +61,7 @@ bool np_prom_metric_name_ok(const char *name)
 	return true;
 }
 
-bool np_prom_label_name_ok(const char *name)
+static bool label_name_ok(const char *name)
 {
 	if (!name || !is_alpha_(*name) || strncmp(name, "__", 2) == 0)
 		return false;
@@ -123,7 +123,7 @@ static int check_family(struct np_prom *p, const char *name, enum np_prom_type t
 {
 	size_t n;
 
-	if (!np_prom_metric_name_ok(name))
+	if (!metric_name_ok(name))
 		return refuse(p, "metric name '%.60s' is not [a-zA-Z_:][a-zA-Z0-9_:]*",
 			      name ? name : "(null)");
 	n = strlen(name);
@@ -164,7 +164,7 @@ static int check_labels(struct np_prom *p, const struct np_prom_label *l, size_t
 		return refuse(p, "metric %s: %zu labels, more than %d", p->family, n,
 			      NP_PROM_MAX_LABELS);
 	for (size_t i = 0; i < n; i++) {
-		if (!np_prom_label_name_ok(l[i].name))
+		if (!label_name_ok(l[i].name))
 			return refuse(p, "metric %s: label name '%.60s' is not "
 				      "[a-zA-Z_][a-zA-Z0-9_]* or starts with __",
 				      p->family, l[i].name ? l[i].name : "(null)");

@@ -63,8 +63,4 @@ int np_prom_finish(struct np_prom *p);
 /* The first refusal, "" when none. */
 const char *np_prom_error(const struct np_prom *p);
 
-/* The checks the writer makes, for callers that take names from elsewhere. */
-bool np_prom_metric_name_ok(const char *name);
-bool np_prom_label_name_ok(const char *name);
-
 #endif

@@ -118,8 +118,7 @@ static void measure(const struct nagios_state *st, const struct np_target_result
 	m->loss_status = m->counting ? np_range_status(&w->loss, &c->loss, m->stat.loss_percent)
 				     : NP_STATUS_OK;
 	m->status = np_status_worse(verdict_status(r->verdict),
-				    np_thresholds_status(w, c, m->time, m->counting,
-							 m->stat.loss_percent));
+				    np_status_worse(m->time_status, m->loss_status));
 }
 
 /* "; time crosses -w 0.000001", "; loss crosses -c 50%": which threshold made

@@ -220,19 +220,6 @@ enum np_status np_status_worse(enum np_status a, enum np_status b)
 	return severity(a) >= severity(b) ? a : b;
 }
 
-enum np_status np_thresholds_status(const struct np_thresholds *warn,
-				    const struct np_thresholds *crit, double time_s,
-				    bool has_loss, double loss_pct)
-{
-	enum np_status s = np_range_status(warn ? &warn->time : NULL,
-					   crit ? &crit->time : NULL, time_s);
-
-	if (has_loss)
-		s = np_status_worse(s, np_range_status(warn ? &warn->loss : NULL,
-						       crit ? &crit->loss : NULL, loss_pct));
-	return s;
-}
-
 const char *np_status_name(enum np_status s)
 {
 	switch (s) {

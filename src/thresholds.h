@@ -58,11 +58,6 @@ enum np_status np_range_status(const struct np_range *warn, const struct np_rang
 /* The worse of two statuses: OK < UNKNOWN < WARNING < CRITICAL, so a threshold
  * that is crossed wins over a part that could not be measured. */
 enum np_status np_status_worse(enum np_status a, enum np_status b);
-/* The whole verdict for -w/-c: response time and, when has_loss, loss percent
- * each against their ranges, the worse status wins. */
-enum np_status np_thresholds_status(const struct np_thresholds *warn,
-				    const struct np_thresholds *crit, double time_s,
-				    bool has_loss, double loss_pct);
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN": the words of the status line. */
 const char *np_status_name(enum np_status s);
 

@@ -108,6 +108,8 @@ for f in "$NP_TMP"/burst/*.prom; do
 	promtool check metrics <"$f" >/dev/null 2>&1 || bad=$((bad + 1))
 done
 assert_eq "burst: every 200 says probe_success 0 and passes promtool" 0 "$bad"
+assert_eq "burst: a body saved for every 200" "$n200" \
+	"$(find "$NP_TMP/burst" -name '*.prom' | wc -l)"
 get /metrics
 assert_eq "burst: the 503s counted as busy" "$n503" \
 	"$(metric 'netprobe_exporter_rejected_total{reason="busy"}')"
@@ -137,11 +139,7 @@ for i in 1 2 3; do
 		"$EXP_URL/probe?$q" >"$NP_TMP/term$i.code" &
 	np_bg_register $!
 done
-for i in $(seq 1 "$NP_POLLS"); do
-	get /metrics
-	[ "$(metric netprobe_exporter_probes_in_flight)" = 3 ] && break
-	sleep 0.05
-done
+wait_inflight 3
 assert_eq "three probes in flight" 3 "$(metric netprobe_exporter_probes_in_flight)"
 stop_with TERM "$EXP_PID"
 assert_eq "SIGTERM mid-probe: exit 0" 0 "$RC"

@@ -115,6 +115,8 @@ assert_eq "HEAD /probe: 200" 200 "$HTTP_CODE"
 get /metrics
 assert_eq "/metrics: 200" 200 "$HTTP_CODE"
 check_promtool "/metrics"
+assert_eq "/metrics: each family's HELP and TYPE once" "" \
+	"$(grep -E '^# (HELP|TYPE) ' "$NP_TMP/body" | awk '{print $2, $3}' | sort | uniq -d)"
 assert_eq "/metrics: build_info" 1 "$(metric "netprobe_exporter_build_info{version=\"$("$NETPROBE" --version | awk '{print $2; exit}')\"}")"
 assert_true "/metrics: 400s counted" test "$(metric 'netprobe_exporter_requests_total{path="/probe",code="400"}')" -ge 12
 assert_true "/metrics: 404 counted under path other" test "$(metric 'netprobe_exporter_requests_total{path="other",code="404"}')" -ge 1
@@ -141,22 +143,16 @@ assert_eq "/metrics: process_start_time_seconds as /proc says" "$start_p" \
 	"$("$PY" -c 'import sys; print(float(sys.argv[1]))' "$(metric process_start_time_seconds)")"
 
 # ---- --listen [::1]:PORT: IPv6 loopback
-p6=$(free_port)
-"$NETPROBE" exporter --listen "[::1]:$p6" >"$NP_TMP/ex6.out" 2>"$NP_TMP/ex6.err" &
-ex6=$!
-np_bg_register "$ex6"
-code6=000
-for i in $(seq 1 "$NP_POLLS"); do
-	np_is_child "$ex6" || break
-	code6=$(curl -g -s -o /dev/null -w '%{http_code}' --max-time 5 "http://[::1]:$p6/") && break
-	sleep 0.05
-done
-assert_eq "--listen [::1]:PORT: / answers 200 over IPv6" 200 "$code6"
+main=("$EXP_PORT" "$EXP_PID" "$EXP_URL")	# the first exporter, back after this one
+EXP_HOST='[::1]' EXP_LOG=ex6 start_exporter
+get / -g
+assert_eq "--listen [::1]:PORT: / answers 200 over IPv6" 200 "$HTTP_CODE"
 assert_eq "--listen [::1]:PORT: says where it listens" \
-	"netprobe exporter $("$NETPROBE" --version | awk '{print $2; exit}') listening on http://[::1]:$p6/" \
+	"netprobe exporter $("$NETPROBE" --version | awk '{print $2; exit}') listening on http://[::1]:$EXP_PORT/" \
 	"$(head -n 1 "$NP_TMP/ex6.out")"
-stop_with TERM "$ex6"
+stop_with TERM "$EXP_PID"
 assert_eq "--listen [::1]:PORT: SIGTERM, exit 0" 0 "$RC"
+EXP_PORT=${main[0]} EXP_PID=${main[1]} EXP_URL=${main[2]}
 
 # ---- bad command lines: one line, exit 3
 "$NETPROBE" exporter --listen nowhere >/dev/null 2>"$NP_TMP/err"; rc=$?

@@ -36,7 +36,7 @@ command -v prometheus >/dev/null 2>&1 || skip "prometheus not installed (Debian 
 command -v promtool >/dev/null 2>&1 || skip "promtool not installed (Debian package prometheus)"
 command -v curl >/dev/null 2>&1 || skip "curl not installed (Debian package curl)"
 np_in_private_ns "$@"
-# check_promtool, metric
+# check_promtool, metric, start_server
 . "$top_srcdir/tests/integration/exporter_lib.sh"
 
 # ---------------------------------------------------------------- inside the namespaces
@@ -70,37 +70,6 @@ assert_eq "the namespace's system resolver is our knotd: dual.example.test" "127
 fetch() {
 	local url=$1; shift
 	HTTP_CODE=$(curl -s -o "$NP_TMP/body" -w '%{http_code}' --max-time 30 "$@" "$url") || true
-}
-
-# start_server NAME PORTVAR PATH CMD...: start a server whose command line
-# holds the word PORT (replaced by a free port), wait (bounded) until it
-# answers PATH with 200; up to 3 tries (a free port may be taken between the
-# look and the bind).  Sets the variable PORTVAR, and SERVER_PID.
-start_server() {
-	local name=$1 var=$2 path=$3 try port args; shift 3
-	for try in 1 2 3; do
-		port=$(free_port) || fatal "no free port for $name"
-		args=("${@//PORT/$port}")
-		"${args[@]}" >"$NP_TMP/$name.log" 2>&1 &
-		SERVER_PID=$!
-		np_bg_register "$SERVER_PID"
-		for _ in $(seq 1 "$NP_POLLS"); do
-			np_is_child "$SERVER_PID" || break
-			fetch "http://127.0.0.1:$port$path"
-			[ "$HTTP_CODE" = 200 ] && break
-			sleep 0.1
-		done
-		if [ "$HTTP_CODE" = 200 ]; then
-			printf -v "$var" %s "$port"
-			echo "# $name pid $SERVER_PID on 127.0.0.1:$port"
-			return 0
-		fi
-		echo "# $name attempt $try on port $port failed:"
-		tail -n 20 "$NP_TMP/$name.log" | sed 's/^/#   /'
-		np_kill KILL "$SERVER_PID"
-		wait "$SERVER_PID" 2>/dev/null
-	done
-	fatal "$name did not come up after 3 attempts"
 }
 
 # ---------------------------------------------------------------- the exporters

@@ -26,31 +26,17 @@ OPEN=$LISTEN_PORT
 start_silent_dns silent
 CLIENT=("$PY" "$HELPERS/http_client.py")
 
-# vg_start DNS_PORT ARGS...: the exporter under the checker (its log in vg.err)
-vg_start() {
-	local dns=$1 i; shift
-	EXP_PORT=$(free_port) || fatal "no free port"
-	EXP_URL="http://127.0.0.1:$EXP_PORT"
-	"${CHECK[@]}" "$NETPROBE" exporter --listen "127.0.0.1:$EXP_PORT" @127.0.0.1:"$dns" "$@" \
-		>"$NP_TMP/vg.out" 2>"$NP_TMP/vg.err" &
-	EXP_PID=$!
-	np_bg_register "$EXP_PID"
-	for i in $(seq 1 "$NP_POLLS"); do
-		curl -s -o /dev/null --max-time 5 "$EXP_URL/" && return 0
-		np_is_child "$EXP_PID" || break
-		sleep 0.1
-	done
-	fatal "the exporter did not start under $CHECKER: $(cat "$NP_TMP/vg.err")"
-}
+# the exporter under the checker (its log in exporter.err)
+EXP_WRAP=("${CHECK[@]}")
 
 # vg_stop LABEL: SIGTERM, then exit 0 and a silent memcheck
 vg_stop() {
 	stop_with TERM "$EXP_PID"
 	assert_eq "$1: exit 0 under $CHECKER (42: memcheck found errors)" 0 "$RC"
-	assert_eq "$1: $CHECKER says nothing" "" "$(cat "$NP_TMP/vg.err")"
+	assert_eq "$1: $CHECKER says nothing" "" "$(cat "$NP_TMP/exporter.err")"
 }
 
-vg_start "$KNOT_PORT" -T 2
+start_exporter @127.0.0.1:"$KNOT_PORT" -T 2
 for q in "target=127.0.0.1:$OPEN" "target=127.0.0.1:1" "target=a4.example.test:$OPEN" \
 	"target=nxdomain.example.test:$OPEN" "module=lookup&target=multi.example.test&type=A" \
 	"module=udp&target=127.0.0.1:9" "target=a4.example.test:$OPEN&family=ip4"; do
@@ -68,7 +54,7 @@ assert_match "under $CHECKER: garbage, a 4xx or a close" '^(4[0-9][0-9]|closed)$
 assert_eq "under $CHECKER: a huge URL, 414" 414 "$("${CLIENT[@]}" raw "$EXP_PORT" huge-url --wait 20)"
 vg_stop "after every path"
 
-vg_start "$SILENT_PORT" -T 2 --max-probes 3
+start_exporter @127.0.0.1:"$SILENT_PORT" -T 2 --max-probes 3
 get "/probe?target=slow.example.test:$OPEN&timeout=0.5"
 assert_eq "under $CHECKER: cut by its timeout, probe_success 0" 0 "$(metric probe_success)"
 for i in 1 2 3; do	# two names waiting for DNS, a lookup
@@ -77,11 +63,7 @@ for i in 1 2 3; do	# two names waiting for DNS, a lookup
 	curl -s -o /dev/null -w '%{http_code}' --max-time 60 "$EXP_URL/probe?$q" >"$NP_TMP/c$i" &
 	np_bg_register $!
 done
-for i in $(seq 1 "$NP_POLLS"); do
-	get /metrics
-	[ "$(metric netprobe_exporter_probes_in_flight)" = 3 ] && break
-	sleep 0.1
-done
+wait_inflight 3
 get "/probe?target=127.0.0.1:$OPEN"
 assert_eq "under $CHECKER: at --max-probes, 503" 503 "$HTTP_CODE"
 vg_stop "SIGTERM with probes and a lookup in flight"

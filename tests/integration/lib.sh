@@ -732,3 +732,20 @@ np_private_etc() {
 	done
 	return 0
 }
+
+# promtool_ok DESC FILE: `promtool check metrics` (parse and lint, Debian
+# package prometheus; SKIP 77 without it) accepts FILE. An empty or missing
+# FILE fails: promtool accepts nothing at all.
+promtool_ok() {
+	command -v promtool >/dev/null 2>&1 ||
+		skip "promtool not installed (Debian package prometheus)"
+	if [ ! -s "$2" ]; then
+		not_ok "$1: nothing for promtool to check ($2 is empty or missing)"
+	elif promtool check metrics <"$2" >"$NP_TMP/promtool.out" 2>&1; then
+		ok "$1: promtool check metrics accepts it"
+	else
+		not_ok "$1: promtool check metrics refuses it"
+		sed 's/^/#   /' "$NP_TMP/promtool.out" | head -n 20
+		sed 's/^/#   | /' "$2" | head -n 60
+	fi
+}

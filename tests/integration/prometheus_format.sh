@@ -19,16 +19,6 @@ C=$CLOSED_PORT
 start_silent_dns silent
 KS="@127.0.0.1:$KNOT_PORT"
 
-# promtool_ok NAME FILE: promtool accepts FILE, lint included
-promtool_ok() {
-	if promtool check metrics <"$2" >"$NP_TMP/promtool.out" 2>&1; then
-		ok "$1: promtool check metrics accepts it"
-	else
-		not_ok "$1: promtool check metrics refuses it"
-		sed 's/^/#   /' "$NP_TMP/promtool.out"
-		sed 's/^/#   | /' "$2" | head -n 60
-	fi
-}
 
 # prom FILE SERIES: the value of the sample SERIES ("name{a=\"b\"}" exactly as
 # written, labels in netprobe's order), "<none>" when absent (SERIES through

@@ -25,11 +25,7 @@ leftovers() { find "$D" -mindepth 1 ! -name netprobe.prom -printf '%f\n' | sort 
 np_run --format prometheus --output "$F" 127.0.0.1 "$P"
 assert_rc 0 "--output: exit 0 (the verdict's)"
 assert_eq "--output: nothing on stdout or stderr" "" "$(cat "$NP_OUT" "$NP_ERR")"
-if promtool check metrics <"$F" >"$NP_TMP/promtool.out" 2>&1; then
-	ok "--output: promtool accepts the file"
-else
-	not_ok "--output: promtool refuses the file: $(head -n 3 "$NP_TMP/promtool.out")"
-fi
+promtool_ok "--output: the file" "$F"
 assert_eq "--output: probe_success 1 in it" 1 "$(grep -c '^probe_success 1$' "$F")"
 assert_eq "--output: no temporary file left" "" "$(leftovers)"
 

@@ -91,6 +91,7 @@ static void test_probe_families(void **state)
 		"netprobe_probe_state netprobe_connect_time_seconds netprobe_icmp_type "
 		"netprobe_icmp_code netprobe_happy_eyeballs_fault");
 	has_line(text, "probe_success 1");	/* degraded is a success */
+	assert_true(np_metrics_success(&result));
 	has_line(text, "probe_duration_seconds 0.0014124");
 	has_line(text, "probe_dns_lookup_time_seconds 0.0004124");
 	has_line(text, "probe_ip_protocol 4");
@@ -132,6 +133,7 @@ static void test_down_expect_target(void **state)
 	assert_int_equal(np_metrics_client_probe(&result), 0);
 	text = expose(&ctx);
 	has_line(text, "probe_success{target=\"dual.example.test:8080\"} 0");
+	assert_false(np_metrics_success(&result));
 	has_line(text, "probe_ip_protocol{target=\"dual.example.test:8080\"} 6");
 	has_line(text, "probe_ip_addr_hash{target=\"dual.example.test:8080\"} 1751717746");
 	has_line(text, "probe_failed_due_to_regex{target=\"dual.example.test:8080\"} 1");
@@ -271,6 +273,41 @@ static void test_lookup(void **state)
 	has_line(np_strbuf_str(&out), "netprobe_dns_rcode -1");
 	np_prom_free(&p);
 	np_strbuf_free(&out);
+	/* the exporter's counters: success as probe_success says it */
+	rep.msg = msg;
+	rep.len = 12;
+	assert_false(np_metrics_lookup_success(&r));	/* NXDOMAIN */
+	rep.m.h.flags = 0x8180;
+	assert_true(np_metrics_lookup_success(&r));
+	rep.len = 11;	/* no whole header: no reply */
+	assert_false(np_metrics_lookup_success(&r));
+}
+
+/* The scrape's timeout before the probe's end (the exporter): the three
+ * families every answer begins with, probe_success 0. */
+static void test_timed_out(void **state)
+{
+	struct np_metrics_ctx ctx = { .duration_s = 2.0004, .timeout_s = 2 };
+	struct np_strbuf out = NP_STRBUF_INIT;
+	struct np_prom p;
+
+	(void)state;
+	np_prom_init(&p, &out);
+	assert_int_equal(np_metrics_timed_out(&p, &ctx), 0);
+	assert_int_equal(np_prom_finish(&p), 0);
+	assert_string_equal(np_strbuf_str(&out),
+		"# HELP probe_success Displays whether or not the probe was a success\n"
+		"# TYPE probe_success gauge\n"
+		"probe_success 0\n"
+		"# HELP probe_duration_seconds Returns how long the probe took to complete in "
+		"seconds\n"
+		"# TYPE probe_duration_seconds gauge\n"
+		"probe_duration_seconds 2.0004\n"
+		"# HELP probe_timeout_seconds Returns how long the probe timeout is in seconds\n"
+		"# TYPE probe_timeout_seconds gauge\n"
+		"probe_timeout_seconds 2\n");
+	np_prom_free(&p);
+	np_strbuf_free(&out);
 }
 
 int main(void)
@@ -282,6 +319,7 @@ int main(void)
 		cmocka_unit_test_setup(test_times, setup),
 		cmocka_unit_test_setup(test_series_total, setup),
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_timed_out),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

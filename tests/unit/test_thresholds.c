@@ -214,12 +214,16 @@ static void test_status(void **state)
 	/* critical wins even when the warning range is wider */
 	rw = parsed("100");
 	assert_int_equal(np_range_status(&rw, &rc, 0.6), NP_STATUS_CRITICAL);
-	assert_int_equal(np_thresholds_status(&w, &c, 0.1, true, 0), NP_STATUS_OK);
-	assert_int_equal(np_thresholds_status(&w, &c, 0.1, true, 20), NP_STATUS_WARNING);
-	assert_int_equal(np_thresholds_status(&w, &c, 0.3, true, 60), NP_STATUS_CRITICAL);
-	assert_int_equal(np_thresholds_status(&w, &c, 0.6, true, 0), NP_STATUS_CRITICAL);
-	assert_int_equal(np_thresholds_status(&w, &c, 0.1, false, 100), NP_STATUS_OK);
-	assert_int_equal(np_thresholds_status(NULL, NULL, 99, true, 100), NP_STATUS_OK);
+	/* -w/-c's verdict (report_nagios.c): time and loss each against their
+	 * ranges, the worse wins */
+	assert_int_equal(np_status_worse(np_range_status(&w.time, &c.time, 0.1),
+					 np_range_status(&w.loss, &c.loss, 0)), NP_STATUS_OK);
+	assert_int_equal(np_status_worse(np_range_status(&w.time, &c.time, 0.1),
+					 np_range_status(&w.loss, &c.loss, 20)), NP_STATUS_WARNING);
+	assert_int_equal(np_status_worse(np_range_status(&w.time, &c.time, 0.3),
+					 np_range_status(&w.loss, &c.loss, 60)), NP_STATUS_CRITICAL);
+	assert_int_equal(np_status_worse(np_range_status(&w.time, &c.time, 0.6),
+					 np_range_status(&w.loss, &c.loss, 0)), NP_STATUS_CRITICAL);
 	assert_int_equal(np_status_worse(NP_STATUS_OK, NP_STATUS_UNKNOWN), NP_STATUS_UNKNOWN);
 	assert_int_equal(np_status_worse(NP_STATUS_WARNING, NP_STATUS_UNKNOWN),
 			 NP_STATUS_WARNING);
