@@ -218,19 +218,9 @@ echo "# listeners pid $LISTENER_PID on 0.0.0.0 and [::] ports $P_NAMES $P_LIT $P
 kd=$TMP/knot
 mkdir -p "$kd/run" "$kd/db" "$kd/zones"
 cp "$TMP/bench.test.zone" "$kd/zones/"
-knot_conf "$kd" "$KPORT" bench.test bench/batch.sh >"$kd/knot.conf"
-"$KNOTD" -c "$kd/knot.conf" >"$kd/knotd.log" 2>&1 &
-KNOT_PID=$!
-PIDS+=("$KNOT_PID")
-up=0
-for i in $(seq 1 100); do                       # bounded: 10 s
-	kill -0 "$KNOT_PID" 2>/dev/null || break
-	if kdig @127.0.0.1 -p "$KPORT" +time=1 +retry=0 +short "name$NAMES.bench.test" A 2>/dev/null | grep -q '^127\.'; then
-		up=1; break
-	fi
-	sleep 0.1
-done
-[ "$up" -eq 1 ] || die "knotd did not answer: $(tail -n 5 "$kd/knotd.log")"
+want=$(awk -v n="name$NAMES" '$1 == n && $(NF - 1) == "A" { print $NF; exit }' "$kd/zones/bench.test.zone")
+bench_knotd "$kd" "$KPORT" bench.test bench/batch.sh "name$NAMES.bench.test" A "$want" ||
+	die "knotd did not answer name$NAMES.bench.test A $want"
 echo "# knotd pid $KNOT_PID on 127.0.0.1 and ::1 port $KPORT (udp-workers 2), zone bench.test loaded"
 echo
 netsnap "$TMP/netstat.start"

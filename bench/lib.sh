@@ -116,3 +116,23 @@ bench_netprobe() {
 	[ -x "$NETPROBE" ] || { echo "NETPROBE=$NETPROBE is not executable" >&2; return 1; }
 	NETPROBE=$(cd "$(dirname "$NETPROBE")" && pwd)/$(basename "$NETPROBE")
 }
+
+# bench_knotd DIR PORT ZONE SCRIPT NAME TYPE WANT: knotd on 127.0.0.1 and ::1 at
+# PORT serving ZONE from DIR/zones (knot_conf), its pid in KNOT_PID and PIDS;
+# up once `kdig NAME TYPE` there gives the line WANT (bounded: 10 s). False,
+# with knotd's last log lines on stderr, when it is not.
+bench_knotd() {
+	local kd=$1 port=$2 i
+	knot_conf "$kd" "$port" "$3" "$4" >"$kd/knot.conf"
+	"${KNOTD:-knotd}" -c "$kd/knot.conf" >"$kd/knotd.log" 2>&1 &
+	KNOT_PID=$!
+	PIDS+=("$KNOT_PID")
+	for i in $(seq 1 100); do
+		kill -0 "$KNOT_PID" 2>/dev/null || break
+		kdig @127.0.0.1 -p "$port" +time=1 +retry=0 +short "$5" "$6" 2>/dev/null | grep -qx -- "$7" &&
+			return 0
+		sleep 0.1
+	done
+	tail -n 5 "$kd/knotd.log" >&2
+	return 1
+}

@@ -113,19 +113,10 @@ start_knot() {
 	cp "$ZONE" "$kd/zones/" || die "cannot copy $ZONE"
 	for try in 1 2 3; do
 		KPORT=$(free_port) || die "no free port for knotd"
-		knot_conf "$kd" "$KPORT" example.test bench/oneshot.sh >"$kd/knot.conf"
-		"$KNOTD" -c "$kd/knot.conf" >"$kd/knotd.log" 2>&1 &
-		KNOT_PID=$!
-		PIDS+=("$KNOT_PID")
 		up=0
-		for i in $(seq 1 50); do             # bounded: 5 s
-			kill -0 "$KNOT_PID" 2>/dev/null || break
-			if kdig @127.0.0.1 -p "$KPORT" +time=1 +retry=0 +short "$NAME" A 2>/dev/null | grep -qx 127.0.0.1 &&
-			   kdig @::1 -p "$KPORT" +time=1 +retry=0 +short "$NAME" AAAA 2>/dev/null | grep -qx ::1; then
-				up=1; break
-			fi
-			sleep 0.1
-		done
+		bench_knotd "$kd" "$KPORT" example.test bench/oneshot.sh "$NAME" A 127.0.0.1 &&
+			kdig @::1 -p "$KPORT" +time=1 +retry=0 +short "$NAME" AAAA 2>/dev/null | grep -qx ::1 &&
+			up=1
 		sleep 0.2
 		if [ "$up" -eq 1 ] && kill -0 "$KNOT_PID" 2>/dev/null &&
 		   timeout 5 "$KNOTC" -s "$kd/run/knot.sock" status >/dev/null 2>&1; then
