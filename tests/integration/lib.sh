@@ -296,31 +296,7 @@ PYEOF
 # jpy FILE EXPR: evaluate a Python expression with the document bound to d (and
 # t = d["targets"][0] when present, E = os.environ, num(x) true for a JSON
 # number); print like jget.
-jpy() {
-	"$PY" - "$1" "$2" <<'PYEOF'
-import json, os, sys
-E = os.environ
-try:
-    with open(sys.argv[1]) as f:
-        d = json.load(f)
-except Exception as e:
-    print("<invalid json: %s>" % e); sys.exit(0)
-try:
-    t = d["targets"][0]
-except Exception:
-    t = None
-def num(x):
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
-try:
-    r = eval(sys.argv[2])
-except Exception as e:
-    print("<error: %s: %s>" % (type(e).__name__, e)); sys.exit(0)
-if isinstance(r, str):
-    print(r)
-else:
-    print(json.dumps(r, sort_keys=True, separators=(",", ":")))
-PYEOF
-}
+jpy() { "$PY" "$HELPERS/jexpr.py" json "$1" "$2"; }
 
 # json_addrs FILE: "address ttl" per DNS address of target 0 (ttl null when
 # none), sorted, one a line.
@@ -630,23 +606,7 @@ check_lines() {
 
 # ndpy FILE EXPR: a Python expression over the objects of an ndjson output,
 # bound to L (all), T (targets), E (errors), S (the summary, the last line).
-ndpy() {
-	"$PY" - "$1" "$2" <<'PYEOF'
-import json, sys
-try:
-    L = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8", errors="replace") if l.strip()]
-except Exception as e:
-    print("<invalid ndjson: %s>" % e); sys.exit(0)
-T = [o for o in L if o.get("type") == "target"]
-E = [o for o in L if o.get("type") == "error"]
-S = L[-1] if L else {}
-try:
-    r = eval(sys.argv[2])
-except Exception as e:
-    print("<error: %s: %s>" % (type(e).__name__, e)); sys.exit(0)
-print(r if isinstance(r, str) else json.dumps(r, sort_keys=True, separators=(",", ":")))
-PYEOF
-}
+ndpy() { "$PY" "$HELPERS/jexpr.py" ndjson "$1" "$2"; }
 
 # ---------------------------------------------------------------- shared checks
 

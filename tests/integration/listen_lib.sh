@@ -133,47 +133,7 @@ server_alive() { np_is_child "$LPID" "$LWRAP"; }
 # that kind whose peer port is port (None when absent).  Prints like jget
 # (strings raw, the rest compact JSON); "<bad line N: ...>" for a line that is
 # not a strict JSON object.
-evq() {
-	"$PY" - "$NP_TMP/$1.ev" "$2" <<'PYEOF'
-import json, os, sys
-V = os.environ
-def no_dups(pairs):
-    d = {}
-    for k, v in pairs:
-        if k in d:
-            raise ValueError("duplicate key %r" % k)
-        d[k] = v
-    return d
-def no_const(c):
-    raise ValueError("non-JSON constant %s" % c)
-E = []
-with open(sys.argv[1]) as f:
-    for n, line in enumerate(f, 1):
-        if not line.strip():
-            continue
-        try:
-            o = json.loads(line, object_pairs_hook=no_dups, parse_constant=no_const)
-            if not isinstance(o, dict):
-                raise ValueError("not an object")
-        except ValueError as e:
-            if not line.endswith("\n"):
-                break            # a line still being written
-            print("<bad line %d: %s>" % (n, e)); sys.exit(0)
-        E.append(o)
-def ev(kind):
-    return [e for e in E if e.get("event") == kind]
-def peer(kind, port):
-    for e in ev(kind):
-        if (e.get("peer") or {}).get("port") == int(port):
-            return e
-    return None
-try:
-    r = eval(sys.argv[2])
-except Exception as e:
-    print("<error: %s: %s>" % (type(e).__name__, e)); sys.exit(0)
-print(r if isinstance(r, str) else json.dumps(r, sort_keys=True, separators=(",", ":")))
-PYEOF
-}
+evq() { "$PY" "$HELPERS/jexpr.py" events "$NP_TMP/$1.ev" "$2"; }
 
 # wait_ev NAME EXPR: poll (bounded, NP_POLLS x 0.05 s) until evq NAME EXPR prints
 # true.  Returns 1 when it never did.  Ordering only, no time asserted.
